@@ -1,0 +1,139 @@
+package org.anxin.diagnostics;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.anxin.protocol.MessageCodec;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the state of every component and writes it, with the configuration problems, to
+ * {@code status.json} in the data directory whenever it changes, and logs a one-line summary. An
+ * installer or a test reads the file; a component that failed shows its reason there.
+ */
+@Component(immediate = true, service = {})
+public class StatusReporter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StatusReporter.class);
+    private static final long PERIOD_MS = 1000;
+
+    private final ServiceComponentRuntime scr;
+    private final ConfigFileValidator validator;
+    private final Path statusFile;
+    private final ObjectMapper mapper = MessageCodec.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "anxin-status");
+        t.setDaemon(true);
+        return t;
+    });
+    private String lastSummary = "";
+
+    @Activate
+    public StatusReporter(BundleContext context, @Reference ServiceComponentRuntime scr,
+                          @Reference ConfigFileValidator validator) {
+        this.scr = scr;
+        this.validator = validator;
+        String dataDir = context.getProperty("anxin.data");
+        this.statusFile = Path.of(dataDir == null ? "data" : dataDir).resolve("status.json");
+        timer.scheduleWithFixedDelay(this::report, 0, PERIOD_MS, TimeUnit.MILLISECONDS);
+    }
+
+    @Deactivate
+    void stop() {
+        timer.shutdownNow();
+    }
+
+    GatewayStatus snapshot() {
+        List<GatewayStatus.ComponentState> states = new ArrayList<>();
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
+            String bundle = description.bundle.symbolicName;
+            var configurations = scr.getComponentConfigurationDTOs(description);
+            if (configurations.isEmpty()) {
+                String state = !scr.isComponentEnabled(description) ? "disabled"
+                        : "require".equals(description.configurationPolicy) ? "unconfigured" : "unsatisfied";
+                states.add(new GatewayStatus.ComponentState(description.name, bundle, state, null));
+            }
+            for (ComponentConfigurationDTO configuration : configurations) {
+                states.add(new GatewayStatus.ComponentState(description.name, bundle, stateName(configuration.state),
+                        rootCause(configuration.failure)));
+            }
+        }
+        states.sort(Comparator.comparing(GatewayStatus.ComponentState::name));
+        return new GatewayStatus(Clock.systemUTC().instant(), states, validator.problems());
+    }
+
+    private void report() {
+        try {
+            GatewayStatus status = snapshot();
+            String summary = status.components().stream()
+                    .collect(Collectors.groupingBy(GatewayStatus.ComponentState::state, java.util.TreeMap::new, Collectors.counting()))
+                    + " config problems: " + status.configProblems().size();
+            if (summary.equals(lastSummary)) {
+                return;
+            }
+            lastSummary = summary;
+            LOG.info("gateway components: {}", summary);
+            for (GatewayStatus.ComponentState c : status.components()) {
+                if (c.failure() != null) {
+                    LOG.error("component {} failed: {}", c.name(), c.failure());
+                }
+            }
+            Files.createDirectories(statusFile.getParent());
+            Path tmp = statusFile.resolveSibling("status.json.tmp");
+            mapper.writeValue(tmp.toFile(), status);
+            Files.move(tmp, statusFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot write {}: {}", statusFile, e.toString());
+        }
+    }
+
+    /** A failure's stack trace shortened to its innermost cause, which is what an installer can act on. */
+    static String rootCause(String stackTrace) {
+        if (stackTrace == null) {
+            return null;
+        }
+        String cause = firstLine(stackTrace);
+        for (String line : stackTrace.split("\n")) {
+            if (line.startsWith("Caused by: ")) {
+                cause = line.substring("Caused by: ".length());
+            }
+        }
+        return cause;
+    }
+
+    private static String firstLine(String text) {
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
+    }
+
+    private static String stateName(int state) {
+        return switch (state) {
+            case ComponentConfigurationDTO.ACTIVE -> "active";
+            case ComponentConfigurationDTO.SATISFIED -> "satisfied";
+            case ComponentConfigurationDTO.UNSATISFIED_REFERENCE -> "unsatisfied-reference";
+            case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION -> "unsatisfied-configuration";
+            case ComponentConfigurationDTO.FAILED_ACTIVATION -> "failed-activation";
+            default -> "unknown-" + state;
+        };
+    }
+}

@@ -1,0 +1,12 @@
+package org.anxin.driver.api;
+
+/** The siren, buzzer or LED in the home, sounded by the detection engine for life-safety alarms. */
+@org.osgi.annotation.versioning.ProviderType
+public interface LocalAlarm {
+
+    /** Starts sounding; {@code reason} is for the log. Sounding an alarm that already sounds is harmless. */
+    void sound(String reason);
+
+    /** Stops sounding. */
+    void silence();
+}

@@ -1,0 +1,36 @@
+package org.anxin.protocol;
+
+/** The kinds of alert, each with its severity and whether it is a life-safety alarm. */
+public enum AlertType {
+    EMERGENCY_CALL(Severity.CRITICAL, true),
+    FIRE(Severity.CRITICAL, true),
+    GAS_LEAK(Severity.CRITICAL, true),
+    WATER_LEAK(Severity.CRITICAL, true),
+    NO_WATER_USE(Severity.WARNING, false),
+    NO_ACTIVITY(Severity.WARNING, false),
+    NOT_RETURNED(Severity.WARNING, false),
+    CONTINUOUS_WATER_FLOW(Severity.WARNING, false),
+    NIGHT_DOOR(Severity.WARNING, false),
+    DEVICE_SILENT(Severity.MAINTENANCE, false),
+    LOW_BATTERY(Severity.MAINTENANCE, false),
+    TAMPER(Severity.MAINTENANCE, false),
+    /** Raised by the bridge, not a gateway, when a gateway stops reporting. */
+    GATEWAY_OFFLINE(Severity.WARNING, false);
+
+    private final Severity defaultSeverity;
+    private final boolean lifeSafety;
+
+    AlertType(Severity defaultSeverity, boolean lifeSafety) {
+        this.defaultSeverity = defaultSeverity;
+        this.lifeSafety = lifeSafety;
+    }
+
+    public Severity defaultSeverity() {
+        return defaultSeverity;
+    }
+
+    /** Life-safety alarms are never queued behind telemetry and cannot be configured away. */
+    public boolean isLifeSafety() {
+        return lifeSafety;
+    }
+}

@@ -1,0 +1,19 @@
+package org.anxin.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/** What an {@link Envelope} carries. The JSON property {@code message} names the kind of body. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "message")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Reading.class, name = "reading"),
+    @JsonSubTypes.Type(value = Alert.class, name = "alert"),
+    @JsonSubTypes.Type(value = GatewayState.class, name = "state"),
+    @JsonSubTypes.Type(value = Heartbeat.class, name = "heartbeat"),
+    @JsonSubTypes.Type(value = ConfigDocument.class, name = "config")
+})
+public sealed interface Body permits Reading, Alert, GatewayState, Heartbeat, ConfigDocument {
+
+    /** The topic channel this body travels on. */
+    Channel channel();
+}

@@ -1,0 +1,42 @@
+package org.anxin.protocol;
+
+/** The per-gateway MQTT topics, each with its QoS and whether the broker retains it. */
+public enum Channel {
+    READING("reading", 1, false),
+    ALERT("alert", 1, false),
+    STATE("state", 1, true),
+    HEARTBEAT("heartbeat", 0, false),
+    CONFIG_DESIRED("config/desired", 1, true),
+    CONFIG_REPORTED("config/reported", 1, true);
+
+    private final String path;
+    private final int qos;
+    private final boolean retained;
+
+    Channel(String path, int qos, boolean retained) {
+        this.path = path;
+        this.qos = qos;
+        this.retained = retained;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public int qos() {
+        return qos;
+    }
+
+    public boolean retained() {
+        return retained;
+    }
+
+    static Channel fromPath(String path) {
+        for (Channel c : values()) {
+            if (c.path.equals(path)) {
+                return c;
+            }
+        }
+        return null;
+    }
+}

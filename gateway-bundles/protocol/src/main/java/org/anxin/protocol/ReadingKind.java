@@ -1,0 +1,109 @@
+package org.anxin.protocol;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What a reading reports, with the values each kind allows. The names and values are pinned by the
+ * scenario file format and the wire protocol.
+ */
+public enum ReadingKind {
+    /** Litres used since this device's previous reading. */
+    WATER(true, null),
+    /** The home's entrance: open or closed. */
+    ENTRY_DOOR(true, Set.of("open", "closed")),
+    /** Any other door, cupboard or fridge. */
+    DOOR(true, Set.of("open", "closed")),
+    MOTION(true, Set.of("on", "off")),
+    /** Bed or chair pressure. */
+    PRESENCE(true, Set.of("on", "off")),
+    /** An appliance in use. */
+    POWER(true, Set.of("on", "off")),
+    SMOKE(false, Set.of("alarm", "clear")),
+    GAS(false, Set.of("alarm", "clear")),
+    LEAK(false, Set.of("alarm", "clear")),
+    /** The one-key emergency call. */
+    CALL(true, Set.of("pressed")),
+    /** Battery charge in percent. */
+    BATTERY(false, null),
+    TAMPER(false, Set.of("on", "off")),
+    /** A device checking in; proves the device is alive, not that the elder is. */
+    HEARTBEAT(false, Set.of("ok"));
+
+    private final boolean activity;
+    private final Set<String> allowed;
+
+    ReadingKind(boolean activity, Set<String> allowed) {
+        this.activity = activity;
+        this.allowed = allowed;
+    }
+
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether a reading of this kind shows that someone is active in the home. */
+    public boolean isActivity() {
+        return activity;
+    }
+
+    @JsonCreator
+    public static ReadingKind fromWireName(String name) {
+        for (ReadingKind kind : values()) {
+            if (kind.wireName().equals(name)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("unknown kind '" + name + "'; expected one of "
+                + Arrays.stream(values()).map(ReadingKind::wireName).toList());
+    }
+
+    /**
+     * Checks a value against this kind and returns it in canonical form.
+     *
+     * @throws IllegalArgumentException saying what is wrong with the value
+     */
+    public String canonicalValue(String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("empty value for kind '" + wireName() + "'");
+        }
+        String v = value.trim();
+        switch (this) {
+            case WATER -> {
+                BigDecimal litres = decimal(v);
+                if (litres.signum() < 0) {
+                    throw new IllegalArgumentException("water must be litres >= 0, got '" + v + "'");
+                }
+                return litres.stripTrailingZeros().toPlainString();
+            }
+            case BATTERY -> {
+                BigDecimal percent = decimal(v);
+                if (percent.signum() < 0 || percent.compareTo(BigDecimal.valueOf(100)) > 0) {
+                    throw new IllegalArgumentException("battery must be a percent from 0 to 100, got '" + v + "'");
+                }
+                return percent.stripTrailingZeros().toPlainString();
+            }
+            default -> {
+                String lower = v.toLowerCase(Locale.ROOT);
+                if (!allowed.contains(lower)) {
+                    throw new IllegalArgumentException("value '" + v + "' is not allowed for kind '"
+                            + wireName() + "'; expected one of " + allowed.stream().sorted().toList());
+                }
+                return lower;
+            }
+        }
+    }
+
+    private static BigDecimal decimal(String v) {
+        try {
+            return new BigDecimal(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + v + "' is not a number");
+        }
+    }
+}

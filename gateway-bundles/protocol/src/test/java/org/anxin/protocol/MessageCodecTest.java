@@ -1,0 +1,95 @@
+package org.anxin.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MessageCodecTest {
+
+    private static final Instant T = Instant.parse("2024-03-01T07:15:00Z");
+
+    @Test
+    void everyBodyRoundTripsThroughJson() throws Exception {
+        Body[] bodies = {
+            new Reading("kitchen-water", ReadingKind.WATER, "3.50", T),
+            Alert.raise(AlertType.EMERGENCY_CALL, "call-button", T, "call button pressed"),
+            new GatewayState(GatewayState.Status.ONLINE, "0.1.0", T),
+            new Heartbeat(3600, 12),
+            new ConfigDocument(7, T, Map.of("org.anxin.detection", Map.of("nightStart", "22:00")), "c2ln"),
+        };
+        for (Body body : bodies) {
+            Envelope sent = Envelope.of("gw-001", 42, T, body);
+            Envelope received = MessageCodec.decode(MessageCodec.encode(sent));
+            assertThat(received).isEqualTo(sent);
+        }
+    }
+
+    @Test
+    void envelopeCarriesSchemaGatewaySequenceAndTimestamp() {
+        String json = new String(MessageCodec.encode(
+                Envelope.of("gw-001", 42, T, new Reading("door", ReadingKind.ENTRY_DOOR, "open", T))),
+                StandardCharsets.UTF_8);
+        assertThat(json).contains("\"schema\":1", "\"gateway\":\"gw-001\"", "\"seq\":42",
+                "\"ts\":\"2024-03-01T07:15:00Z\"", "\"message\":\"reading\"", "\"kind\":\"entry_door\"");
+    }
+
+    @Test
+    void noJsonObjectRepeatsAKey() throws Exception {
+        var mapper = MessageCodec.mapper().copy()
+                .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        byte[] json = MessageCodec.encode(Envelope.of("gw-001", 1, T, Alert.raise(AlertType.FIRE, "s", T, "smoke")));
+        assertThat(mapper.readTree(json).at("/body/type").asText()).isEqualTo("FIRE");
+    }
+
+    @Test
+    void waterValueIsCanonicalised() {
+        assertThat(new Reading("m", ReadingKind.WATER, "3.50", T).value()).isEqualTo("3.5");
+    }
+
+    @Test
+    void badValuesAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> new Reading("m", ReadingKind.WATER, "-1", T)).hasMessageContaining(">= 0");
+        assertThatThrownBy(() -> new Reading("d", ReadingKind.DOOR, "ajar", T)).hasMessageContaining("ajar");
+        assertThatThrownBy(() -> new Reading("bad id", ReadingKind.DOOR, "open", T)).hasMessageContaining("bad id");
+        assertThatThrownBy(() -> new Reading("b", ReadingKind.BATTERY, "101", T)).hasMessageContaining("0 to 100");
+    }
+
+    @Test
+    void malformedPayloadsGiveProtocolExceptions() {
+        String[] bad = {
+            "", "not json", "null", "{\"schema\":1}", "{\"schema\":99,\"gateway\":\"g\",\"seq\":1,\"ts\":\"2024-03-01T07:15:00Z\",\"body\":{\"message\":\"heartbeat\",\"uptimeSeconds\":1,\"queued\":0}}",
+            "{\"schema\":1,\"gateway\":\"g\",\"seq\":1,\"ts\":\"2024-03-01T07:15:00Z\",\"body\":{\"message\":\"reading\",\"device\":\"d\",\"kind\":\"door\",\"value\":\"ajar\",\"time\":\"2024-03-01T07:15:00Z\"}}",
+            "{\"schema\":1,\"gateway\":\"g\",\"seq\":1,\"ts\":\"2024-03-01T07:15:00Z\",\"body\":{\"message\":\"bogus\"}}",
+            "{\"schema\":1,\"gateway\":\"../../x\",\"seq\":1,\"ts\":\"2024-03-01T07:15:00Z\",\"body\":{\"message\":\"heartbeat\"}}",
+        };
+        for (String payload : bad) {
+            assertThatThrownBy(() -> MessageCodec.decode(payload.getBytes(StandardCharsets.UTF_8)))
+                    .as(payload).isInstanceOf(ProtocolException.class).hasMessageNotContaining("null\n");
+        }
+        assertThatThrownBy(() -> MessageCodec.decode(new byte[MessageCodec.MAX_PAYLOAD_BYTES + 1]))
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("exceeds");
+    }
+
+    @Test
+    void topicsRoundTrip() {
+        String topic = Topics.of("gw-001", Channel.CONFIG_DESIRED);
+        assertThat(topic).isEqualTo("anxin/v1/gw/gw-001/config/desired");
+        assertThat(Topics.parse(topic)).contains(new Topics.Address("gw-001", Channel.CONFIG_DESIRED));
+        assertThat(Topics.parse("anxin/v1/gw/gw-001/unknown")).isEmpty();
+        assertThat(Topics.parse("other/topic")).isEmpty();
+        assertThat(Topics.parse("anxin/v1/gw//alert")).isEmpty();
+    }
+
+    @Test
+    void alertClearKeepsTheEpisodeId() {
+        Alert raised = Alert.raise(AlertType.FIRE, "smoke-1", T, "smoke alarm");
+        Alert cleared = raised.clear(T.plusSeconds(60), "detector cleared");
+        assertThat(cleared.id()).isEqualTo(raised.id());
+        assertThat(cleared.state()).isEqualTo(AlertState.CLEARED);
+        assertThat(raised.severity()).isEqualTo(Severity.CRITICAL);
+    }
+}

@@ -1,0 +1,72 @@
+package org.anxin.store.sqlite;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import org.anxin.protocol.Body;
+import org.anxin.store.Outbox;
+import org.anxin.store.StoredMessage;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+
+/** Publishes the SQLite outbox as the gateway's {@link Outbox} service. */
+@Component(configurationPid = OutboxComponent.PID, service = Outbox.class, immediate = true)
+@Designate(ocd = OutboxConfig.class)
+public class OutboxComponent implements Outbox {
+
+    public static final String PID = "org.anxin.store";
+    /** Framework or system property naming the gateway's data directory. */
+    public static final String DATA_DIR_PROPERTY = "anxin.data";
+
+    private final SqliteOutbox outbox;
+
+    @Activate
+    public OutboxComponent(BundleContext context, OutboxConfig config) {
+        String dataDir = context.getProperty(DATA_DIR_PROPERTY);
+        Path path = Path.of(config.path());
+        if (!path.isAbsolute()) {
+            path = Path.of(dataDir == null ? "data" : dataDir).resolve(path);
+        }
+        this.outbox = SqliteOutbox.open(path, Clock.systemUTC());
+    }
+
+    @Deactivate
+    void close() {
+        outbox.close();
+    }
+
+    @Override
+    public StoredMessage append(Body body) {
+        return outbox.append(body);
+    }
+
+    @Override
+    public List<StoredMessage> peek(int max, Collection<Long> exclude) {
+        return outbox.peek(max, exclude);
+    }
+
+    @Override
+    public void remove(Collection<Long> seqs) {
+        outbox.remove(seqs);
+    }
+
+    @Override
+    public boolean awaitMessages(Duration timeout) throws InterruptedException {
+        return outbox.awaitMessages(timeout);
+    }
+
+    @Override
+    public long size() {
+        return outbox.size();
+    }
+
+    @Override
+    public long lastSequence() {
+        return outbox.lastSequence();
+    }
+}

@@ -1,0 +1,265 @@
+package org.anxin.uplink;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.anxin.protocol.Body;
+import org.anxin.protocol.Envelope;
+import org.anxin.protocol.GatewayState;
+import org.anxin.protocol.Heartbeat;
+import org.anxin.protocol.MessageCodec;
+import org.anxin.store.Outbox;
+import org.anxin.store.StoredMessage;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the outbox to the broker. A message leaves the outbox only when the broker has acknowledged
+ * it (QoS 1 PUBACK), so a crash or an outage at any moment loses nothing; it may send a message
+ * twice, which the bridge drops by (gateway, seq).
+ *
+ * <p>Paho's automatic reconnect is not used: it has known bugs that leak threads and stall. Each
+ * connection gets a new client, closed when the connection ends, and Paho runs on one executor that
+ * this class owns and shuts down.
+ */
+public final class Uplink implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Uplink.class);
+    private static final Duration MIN_RECONNECT_WAIT = Duration.ofMillis(500);
+    private static final int PAHO_THREADS = 5;
+
+    private final UplinkOptions options;
+    private final Outbox outbox;
+    private final Clock clock;
+    private final String version;
+    private final Instant startedAt;
+    private final ScheduledExecutorService pahoExecutor;
+    private final Thread worker;
+    private final Map<Long, Boolean> inflight = new ConcurrentHashMap<>();
+    private final LinkedBlockingQueue<Long> acknowledged = new LinkedBlockingQueue<>();
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile boolean running = true;
+    private volatile boolean connected;
+    private volatile MqttAsyncClient client;
+
+    public Uplink(UplinkOptions options, Outbox outbox, Clock clock, String version) {
+        this.options = options;
+        this.outbox = outbox;
+        this.clock = clock;
+        this.version = version;
+        this.startedAt = clock.instant();
+        // Paho keeps its receiver, sender and callback running on this pool, one thread each, and pings on it
+        this.pahoExecutor = Executors.newScheduledThreadPool(PAHO_THREADS, r -> {
+            Thread t = new Thread(r, "anxin-uplink-paho");
+            t.setDaemon(true);
+            return t;
+        });
+        this.worker = new Thread(this::run, "anxin-uplink");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /** Whether the uplink is connected to the broker now. */
+    public boolean isConnected() {
+        return connected;
+    }
+
+    /** Messages the broker has acknowledged since start. */
+    public long published() {
+        return published.get();
+    }
+
+    /** Connections made since start. */
+    public int connections() {
+        return connections.get();
+    }
+
+    private void run() {
+        Duration wait = MIN_RECONNECT_WAIT;
+        while (running) {
+            try {
+                MqttAsyncClient c = connect();
+                wait = MIN_RECONNECT_WAIT;
+                try {
+                    pump(c);
+                } finally {
+                    disconnect(c, false);
+                }
+            } catch (MqttException e) {
+                LOG.warn("cannot reach broker {}: {}; retrying in {} ms", options.brokerUrl(), e.getMessage(), wait.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("uplink error, reconnecting in {} ms", wait.toMillis(), e);
+            }
+            if (!running) {
+                return;
+            }
+            try {
+                long jittered = wait.toMillis() / 2 + ThreadLocalRandom.current().nextLong(wait.toMillis() / 2 + 1);
+                Thread.sleep(jittered);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            wait = wait.multipliedBy(2).compareTo(options.maxReconnectWait()) > 0 ? options.maxReconnectWait() : wait.multipliedBy(2);
+        }
+    }
+
+    private MqttAsyncClient connect() throws MqttException {
+        MqttAsyncClient c = new MqttAsyncClient(options.brokerUrl(), "anxin-gw-" + options.gatewayId(),
+                new MemoryPersistence(), new org.eclipse.paho.client.mqttv3.TimerPingSender(), pahoExecutor);
+        MqttConnectOptions connect = new MqttConnectOptions();
+        connect.setCleanSession(true); // the outbox is our persistence, not the broker session
+        connect.setAutomaticReconnect(false);
+        connect.setMaxInflight(Math.max(options.maxInflight() * 2, 10));
+        connect.setKeepAliveInterval(30);
+        connect.setConnectionTimeout(10);
+        if (!options.username().isEmpty()) {
+            connect.setUserName(options.username());
+            connect.setPassword(options.password().toCharArray());
+        }
+        Envelope will = envelope(new GatewayState(GatewayState.Status.OFFLINE, version, startedAt));
+        connect.setWill(will.topic(), MessageCodec.encode(will), will.body().channel().qos(), true);
+        try {
+            c.connect(connect).waitForCompletion(TimeUnit.SECONDS.toMillis(15));
+        } catch (MqttException e) {
+            closeQuietly(c);
+            throw e;
+        }
+        client = c;
+        connected = true;
+        connections.incrementAndGet();
+        LOG.info("connected to {} as gateway {}", options.brokerUrl(), options.gatewayId());
+        publish(c, envelope(new GatewayState(GatewayState.Status.ONLINE, version, startedAt)));
+        return c;
+    }
+
+    private void pump(MqttAsyncClient c) throws InterruptedException, MqttException {
+        inflight.clear();
+        acknowledged.clear();
+        Instant nextHeartbeat = clock.instant();
+        while (running && c.isConnected()) {
+            removeAcknowledged();
+            int room = options.maxInflight() - inflight.size();
+            List<StoredMessage> batch = room > 0 ? outbox.peek(room, inflight.keySet()) : List.of();
+            for (StoredMessage message : batch) {
+                inflight.put(message.seq(), Boolean.TRUE);
+                Envelope envelope = Envelope.of(options.gatewayId(), message.seq(), message.created(), message.body());
+                MqttMessage mqtt = new MqttMessage(MessageCodec.encode(envelope));
+                mqtt.setQos(envelope.body().channel().qos());
+                mqtt.setRetained(envelope.body().channel().retained());
+                c.publish(envelope.topic(), mqtt, message.seq(), new IMqttActionListener() {
+                    @Override
+                    public void onSuccess(IMqttToken token) {
+                        acknowledged.add((Long) token.getUserContext());
+                    }
+
+                    @Override
+                    public void onFailure(IMqttToken token, Throwable e) {
+                        // stays in the outbox; the next connection sends it again
+                        LOG.debug("publish of {} failed: {}", token.getUserContext(), e.toString());
+                    }
+                });
+            }
+            if (!clock.instant().isBefore(nextHeartbeat)) {
+                publish(c, envelope(new Heartbeat(Duration.between(startedAt, clock.instant()).toSeconds(), outbox.size())));
+                nextHeartbeat = clock.instant().plus(options.heartbeat());
+            }
+            if (batch.isEmpty()) {
+                if (inflight.isEmpty()) {
+                    outbox.awaitMessages(Duration.ofMillis(500));
+                } else {
+                    Long seq = acknowledged.poll(20, TimeUnit.MILLISECONDS);
+                    if (seq != null) {
+                        acknowledged.add(seq);
+                    }
+                }
+            }
+        }
+        removeAcknowledged();
+        if (running) {
+            LOG.warn("connection to {} lost; {} messages wait in the outbox", options.brokerUrl(), outbox.size());
+        }
+    }
+
+    private void removeAcknowledged() {
+        List<Long> done = new ArrayList<>();
+        acknowledged.drainTo(done);
+        if (!done.isEmpty()) {
+            outbox.remove(done);
+            done.forEach(inflight::remove);
+            published.addAndGet(done.size());
+        }
+    }
+
+    private Envelope envelope(Body body) {
+        return Envelope.of(options.gatewayId(), outbox.lastSequence(), clock.instant(), body);
+    }
+
+    private static void publish(MqttAsyncClient c, Envelope envelope) throws MqttException {
+        c.publish(envelope.topic(), MessageCodec.encode(envelope), envelope.body().channel().qos(), envelope.body().channel().retained());
+    }
+
+    private void disconnect(MqttAsyncClient c, boolean announceOffline) {
+        connected = false;
+        client = null;
+        if (c.isConnected()) {
+            try {
+                if (announceOffline) {
+                    Envelope offline = envelope(new GatewayState(GatewayState.Status.OFFLINE, version, startedAt));
+                    c.publish(offline.topic(), MessageCodec.encode(offline), 1, true).waitForCompletion(2000);
+                }
+                c.disconnect(1000).waitForCompletion(2000);
+            } catch (MqttException e) {
+                LOG.debug("disconnect: {}", e.getMessage());
+            }
+        }
+        closeQuietly(c);
+    }
+
+    private static void closeQuietly(MqttAsyncClient c) {
+        try {
+            c.close(true);
+        } catch (MqttException e) {
+            LOG.debug("close: {}", e.getMessage());
+        }
+    }
+
+    /** Announces the gateway offline, disconnects and stops every thread the uplink started. */
+    @Override
+    public void close() {
+        running = false;
+        MqttAsyncClient c = client;
+        if (c != null) {
+            disconnect(c, true);
+        }
+        worker.interrupt();
+        try {
+            worker.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pahoExecutor.shutdownNow();
+    }
+}

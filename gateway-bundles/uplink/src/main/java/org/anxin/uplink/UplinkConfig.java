@@ -1,0 +1,34 @@
+package org.anxin.uplink;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(
+        id = UplinkComponent.PID,
+        name = "Anxin MQTT uplink",
+        description = "Forwards the outbox to the bridge's MQTT broker and announces the gateway (birth, last will, heartbeat).")
+public @interface UplinkConfig {
+
+    @AttributeDefinition(name = "Gateway id", description = "This gateway's id, as registered on the bridge ([A-Za-z0-9_.-]+)")
+    String gatewayId();
+
+    @AttributeDefinition(name = "Broker URL", description = "tcp://host:1883 or ssl://host:8883")
+    String brokerUrl() default "tcp://127.0.0.1:1883";
+
+    @AttributeDefinition(name = "User name", required = false)
+    String username() default "";
+
+    @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD, required = false)
+    String password() default "";
+
+    @AttributeDefinition(name = "Heartbeat (s)", min = "5", max = "3600", description = "Seconds between heartbeats")
+    int heartbeatSeconds() default 60;
+
+    @AttributeDefinition(name = "Messages in flight", min = "1", max = "1000",
+            description = "Messages published and not yet acknowledged by the broker, at most")
+    int maxInflight() default 64;
+
+    @AttributeDefinition(name = "Longest reconnect wait (s)", min = "1", max = "3600")
+    int maxReconnectSeconds() default 60;
+}
