@@ -1,0 +1,190 @@
+package org.anxin.bridge;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.anxin.protocol.Alert;
+import org.anxin.protocol.AlertState;
+import org.anxin.protocol.Envelope;
+import org.anxin.protocol.GatewayState;
+
+/** The writes of ingest: each message's effect on the tables, in one transaction. */
+final class IngestStore {
+
+    /** The later of the stored and the new last_seen; a NULL new value leaves it as it is. */
+    private static final String LATER_LAST_SEEN = "last_seen = CASE"
+            + " WHEN excluded.last_seen IS NULL THEN gateways.last_seen"
+            + " WHEN gateways.last_seen IS NULL OR excluded.last_seen > gateways.last_seen THEN excluded.last_seen"
+            + " ELSE gateways.last_seen END";
+
+    private static final String INSERT_EVENT = "INSERT INTO events (gateway, seq, ts, type, body, received_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (gateway, seq) DO NOTHING";
+
+    private static final String SELECT_LAST_SEQ = "SELECT last_seq FROM gateways WHERE id = ?";
+
+    private static final String TOUCH_GATEWAY_WITH_SEQ = "INSERT INTO gateways"
+            + " (id, status, first_seen, last_seen, last_seq) VALUES (?, 'unknown', ?, ?, ?)"
+            + " ON CONFLICT (id) DO UPDATE SET " + LATER_LAST_SEEN + ", last_seq = CASE"
+            + " WHEN gateways.last_seq IS NULL OR excluded.last_seq > gateways.last_seq THEN excluded.last_seq"
+            + " ELSE gateways.last_seq END";
+
+    private static final String TOUCH_GATEWAY = "INSERT INTO gateways"
+            + " (id, status, first_seen, last_seen) VALUES (?, 'unknown', ?, ?)"
+            + " ON CONFLICT (id) DO UPDATE SET " + LATER_LAST_SEEN;
+
+    // An offline will left behind by an earlier run (older startedAt) must not mark a gateway
+    // offline that has since come back online.
+    private static final String APPLY_STATE = "INSERT INTO gateways"
+            + " (id, status, version, started_at, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (id) DO UPDATE SET status = excluded.status,"
+            + " version = COALESCE(excluded.version, gateways.version),"
+            + " started_at = COALESCE(excluded.started_at, gateways.started_at), " + LATER_LAST_SEEN
+            + " WHERE NOT (excluded.status = 'offline' AND gateways.status = 'online'"
+            + " AND excluded.started_at IS NOT NULL AND gateways.started_at IS NOT NULL"
+            + " AND gateways.started_at > excluded.started_at)";
+
+    private static final String RAISE_ALERT = "INSERT INTO alerts"
+            + " (gateway, alert_id, type, severity, device, state, raised_at, reason)"
+            + " VALUES (?, ?, ?, ?, ?, 'raised', ?, ?)"
+            // the clear may have come first (the raise was redelivered late): keep the episode cleared
+            + " ON CONFLICT (gateway, alert_id) DO UPDATE SET raised_at = excluded.raised_at,"
+            + " reason = excluded.reason";
+
+    private static final String CLEAR_ALERT = "INSERT INTO alerts"
+            + " (gateway, alert_id, type, severity, device, state, cleared_at, clear_reason)"
+            + " VALUES (?, ?, ?, ?, ?, 'cleared', ?, ?)"
+            + " ON CONFLICT (gateway, alert_id) DO UPDATE SET state = 'cleared',"
+            + " cleared_at = excluded.cleared_at, clear_reason = excluded.clear_reason";
+
+    private static final String INSERT_PENDING_NOTIFICATION = "INSERT INTO notifications"
+            + " (gateway, alert_id, event, channel, target, state, attempts, payload, created_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)"
+            + " ON CONFLICT (gateway, alert_id, event, channel) DO NOTHING";
+
+    private final Database db;
+
+    IngestStore(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * What storing one reading or alert did.
+     *
+     * @param duplicate the (gateway, seq) was already stored; nothing was written
+     * @param previousLastSeq the gateway's highest seq before this one, or {@code null} if none
+     * @param notification the notification stored with it, to send now; {@code null} if none
+     */
+    record EventResult(boolean duplicate, Long previousLastSeq, PendingNotification notification) {
+
+        /** How many seqs were skipped between the previous highest and this one; 0 when none. */
+        long missingBefore(long seq) {
+            return previousLastSeq == null || seq <= previousLastSeq + 1 ? 0 : seq - previousLastSeq - 1;
+        }
+    }
+
+    /**
+     * Stores a reading or alert once per (gateway, seq). An alert also opens or closes its episode,
+     * and stores {@code notification} (if any) to be sent.
+     */
+    EventResult storeEvent(Envelope envelope, String type, String bodyJson, long receivedAt, Alert alert,
+                           PendingNotification notification) {
+        return db.inTransaction(c -> {
+            // the insert goes first: it takes SQLite's write lock and decides if anything else happens
+            try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
+                ps.setString(1, envelope.gateway());
+                ps.setLong(2, envelope.seq());
+                ps.setLong(3, envelope.ts().toEpochMilli());
+                ps.setString(4, type);
+                ps.setString(5, bodyJson);
+                ps.setLong(6, receivedAt);
+                if (ps.executeUpdate() == 0) {
+                    return new EventResult(true, null, null);
+                }
+            }
+            Long previousLastSeq = lastSeq(c, envelope.gateway());
+            try (PreparedStatement ps = c.prepareStatement(TOUCH_GATEWAY_WITH_SEQ)) {
+                ps.setString(1, envelope.gateway());
+                ps.setLong(2, receivedAt);
+                ps.setLong(3, receivedAt);
+                ps.setLong(4, envelope.seq());
+                ps.executeUpdate();
+            }
+            if (alert != null) {
+                upsertAlert(c, envelope.gateway(), alert);
+            }
+            // the same alert event under a new seq (a gateway resending it) is notified only once
+            boolean notify = notification != null && insertPending(c, notification, receivedAt);
+            return new EventResult(false, previousLastSeq, notify ? notification : null);
+        });
+    }
+
+    /**
+     * Records a gateway's birth or last will.
+     *
+     * @param liveAt when the bridge heard it live, or {@code null} for a retained copy, which says
+     *     nothing about when the gateway was last heard from
+     */
+    void applyState(String gateway, GatewayState state, long receivedAt, Long liveAt) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(APPLY_STATE)) {
+                ps.setString(1, gateway);
+                ps.setString(2, state.status().wireName());
+                Database.setNullableText(ps, 3, state.version());
+                Database.setNullableLong(ps, 4, state.startedAt() == null ? null : state.startedAt().toEpochMilli());
+                ps.setLong(5, receivedAt);
+                Database.setNullableLong(ps, 6, liveAt);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Records that a gateway was heard from. */
+    void touch(String gateway, long receivedAt) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(TOUCH_GATEWAY)) {
+                ps.setString(1, gateway);
+                ps.setLong(2, receivedAt);
+                ps.setLong(3, receivedAt);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static Long lastSeq(Connection c, String gateway) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SELECT_LAST_SEQ)) {
+            ps.setString(1, gateway);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Database.nullableLong(rs, "last_seq") : null;
+            }
+        }
+    }
+
+    private static void upsertAlert(Connection c, String gateway, Alert alert) throws SQLException {
+        boolean raised = alert.state() == AlertState.RAISED;
+        try (PreparedStatement ps = c.prepareStatement(raised ? RAISE_ALERT : CLEAR_ALERT)) {
+            ps.setString(1, gateway);
+            ps.setString(2, alert.id());
+            ps.setString(3, alert.type().name());
+            ps.setString(4, alert.severity().wireName());
+            Database.setNullableText(ps, 5, alert.device());
+            ps.setLong(6, alert.time().toEpochMilli());
+            ps.setString(7, alert.reason());
+            ps.executeUpdate();
+        }
+    }
+
+    private static boolean insertPending(Connection c, PendingNotification n, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_PENDING_NOTIFICATION)) {
+            ps.setString(1, n.gateway());
+            ps.setString(2, n.alertId());
+            ps.setString(3, n.event());
+            ps.setString(4, n.channel());
+            ps.setString(5, n.target());
+            ps.setString(6, n.payload());
+            ps.setLong(7, now);
+            ps.setLong(8, now);
+            return ps.executeUpdate() > 0;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package org.anxin.bridge;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Optional;
+import org.anxin.protocol.Alert;
+import org.anxin.protocol.Body;
+import org.anxin.protocol.ConfigDocument;
+import org.anxin.protocol.Envelope;
+import org.anxin.protocol.GatewayState;
+import org.anxin.protocol.Heartbeat;
+import org.anxin.protocol.MessageCodec;
+import org.anxin.protocol.ProtocolException;
+import org.anxin.protocol.Reading;
+import org.anxin.protocol.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens to one message from a gateway: checked, stored, and (for a new alert) handed to the
+ * notifier. Knows nothing of MQTT; runs on one thread at a time.
+ */
+final class MessageIngest {
+
+    private static final Logger log = LoggerFactory.getLogger(MessageIngest.class);
+
+    private final IngestStore store;
+    private final WebhookNotifier notifier; // null when no webhook is configured
+    private final BridgeCounters counters;
+    private final Clock clock;
+
+    MessageIngest(IngestStore store, WebhookNotifier notifier, BridgeCounters counters, Clock clock) {
+        this.store = store;
+        this.notifier = notifier;
+        this.counters = counters;
+        this.clock = clock;
+    }
+
+    /**
+     * Handles one message. Bad messages are logged and counted, never thrown: they will not get
+     * better by being delivered again.
+     *
+     * @param retained whether the broker replayed it from its retained store
+     * @throws Database.StorageException when the database failed; the message should be redelivered
+     */
+    void accept(String topic, byte[] payload, boolean retained) {
+        counters.received.incrementAndGet();
+        Optional<Topics.Address> address = Topics.parse(topic);
+        if (address.isEmpty()) {
+            counters.foreignTopics.incrementAndGet();
+            log.debug("ignoring message on foreign topic {}", topic);
+            return;
+        }
+        Topics.Address from = address.get();
+        if (payload.length == 0 && from.channel().retained()) {
+            counters.ignored.incrementAndGet();
+            log.debug("retained message on {} cleared", topic);
+            return;
+        }
+        Envelope envelope;
+        try {
+            envelope = MessageCodec.decode(payload);
+        } catch (ProtocolException | RuntimeException e) {
+            counters.malformed.incrementAndGet();
+            log.warn("malformed message on {}: {}", topic, e.getMessage());
+            return;
+        }
+        if (!envelope.gateway().equals(from.gateway()) || envelope.body().channel() != from.channel()) {
+            counters.mismatched.incrementAndGet();
+            log.warn("rejected message on {}: envelope says gateway {} and a {} body", topic, envelope.gateway(),
+                    envelope.body().channel().path());
+            return;
+        }
+        long now = clock.millis();
+        Body body = envelope.body();
+        if (body instanceof Reading) {
+            storeEvent(envelope, "reading", null, now);
+        } else if (body instanceof Alert alert) {
+            storeEvent(envelope, "alert", alert, now);
+        } else if (body instanceof GatewayState state) {
+            // a retained copy is news of the gateway's status, not proof that it is alive now
+            boolean live = !retained && state.status() == GatewayState.Status.ONLINE;
+            store.applyState(envelope.gateway(), state, now, live ? now : null);
+            log.info("gateway {} is {}{}", envelope.gateway(), state.status().wireName(),
+                    state.version() == null ? "" : " (version " + state.version() + ")");
+        } else if (body instanceof Heartbeat) {
+            store.touch(envelope.gateway(), now);
+        } else if (body instanceof ConfigDocument) {
+            counters.ignored.incrementAndGet(); // the bridge publishes configuration, it does not ingest it
+        }
+    }
+
+    private void storeEvent(Envelope envelope, String type, Alert alert, long now) {
+        String bodyJson = new String(MessageCodec.encode(envelope.body()), StandardCharsets.UTF_8);
+        PendingNotification notification =
+                alert != null && notifier != null ? notifier.prepare(envelope.gateway(), alert) : null;
+        IngestStore.EventResult result = store.storeEvent(envelope, type, bodyJson, now, alert, notification);
+        if (result.duplicate()) {
+            counters.duplicates.incrementAndGet();
+            log.debug("dropped duplicate {} seq {} from {}", type, envelope.seq(), envelope.gateway());
+            return;
+        }
+        counters.stored.incrementAndGet();
+        long missing = result.missingBefore(envelope.seq());
+        if (missing > 0) {
+            counters.gaps.incrementAndGet();
+            log.warn("gateway {} skipped {} message(s): seq {} after {}", envelope.gateway(), missing,
+                    envelope.seq(), result.previousLastSeq());
+        }
+        if (alert != null) {
+            log.info("alert {} {} from {} ({}, {})", alert.id(), alert.state().wireName(), envelope.gateway(),
+                    alert.type(), alert.severity().wireName());
+        }
+        if (result.notification() != null) {
+            notifier.send(result.notification());
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package org.anxin.bridge;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The queries behind the REST API. */
+final class ReadModel {
+
+    private static final String ALERT_COLUMNS = "gateway, alert_id, type, severity, device, state,"
+            + " raised_at, cleared_at, reason, clear_reason";
+
+    private final Database db;
+
+    ReadModel(Database db) {
+        this.db = db;
+    }
+
+    record GatewayView(String id, String status, String version, Instant startedAt, Instant firstSeen,
+                       Instant lastSeen, Long lastSeq) {
+    }
+
+    record AlertView(String gateway, String id, String type, String severity, String device, String state,
+                     Instant raisedAt, Instant clearedAt, String reason, String clearReason) {
+    }
+
+    record NotificationView(String event, String channel, String target, String state, int attempts,
+                            String lastError, Instant deliveredAt, Instant updatedAt) {
+    }
+
+    /**
+     * Which alerts to list.
+     *
+     * @param state raised or cleared, or {@code null} for both
+     * @param gateway one gateway, or {@code null} for all
+     * @param limit at most this many, newest first
+     */
+    record AlertQuery(String state, String gateway, int limit) {
+    }
+
+    List<GatewayView> gateways() {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, status, version, started_at, first_seen,"
+                    + " last_seen, last_seq FROM gateways ORDER BY id");
+                 ResultSet rs = ps.executeQuery()) {
+                List<GatewayView> views = new ArrayList<>();
+                while (rs.next()) {
+                    views.add(new GatewayView(rs.getString("id"), rs.getString("status"), rs.getString("version"),
+                            instant(rs, "started_at"), instant(rs, "first_seen"), instant(rs, "last_seen"),
+                            Database.nullableLong(rs, "last_seq")));
+                }
+                return views;
+            }
+        });
+    }
+
+    List<AlertView> alerts(AlertQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT " + ALERT_COLUMNS + " FROM alerts WHERE 1 = 1");
+        List<String> args = new ArrayList<>();
+        if (query.state() != null) {
+            sql.append(" AND state = ?");
+            args.add(query.state());
+        }
+        if (query.gateway() != null) {
+            sql.append(" AND gateway = ?");
+            args.add(query.gateway());
+        }
+        // an episode whose raise has not arrived yet sorts by its clear
+        sql.append(" ORDER BY COALESCE(raised_at, cleared_at) DESC, gateway, alert_id LIMIT ?");
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int i = 1;
+                for (String arg : args) {
+                    ps.setString(i++, arg);
+                }
+                ps.setInt(i, query.limit());
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<AlertView> views = new ArrayList<>();
+                    while (rs.next()) {
+                        views.add(alert(rs));
+                    }
+                    return views;
+                }
+            }
+        });
+    }
+
+    Optional<AlertView> alert(String gateway, String alertId) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + ALERT_COLUMNS
+                    + " FROM alerts WHERE gateway = ? AND alert_id = ?")) {
+                ps.setString(1, gateway);
+                ps.setString(2, alertId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(alert(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    List<NotificationView> notifications(String gateway, String alertId) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT event, channel, target, state, attempts,"
+                    + " last_error, delivered_at, updated_at FROM notifications"
+                    + " WHERE gateway = ? AND alert_id = ? ORDER BY created_at, event, channel")) {
+                ps.setString(1, gateway);
+                ps.setString(2, alertId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<NotificationView> views = new ArrayList<>();
+                    while (rs.next()) {
+                        views.add(new NotificationView(rs.getString("event"), rs.getString("channel"),
+                                rs.getString("target"), rs.getString("state"), rs.getInt("attempts"),
+                                rs.getString("last_error"), instant(rs, "delivered_at"), instant(rs, "updated_at")));
+                    }
+                    return views;
+                }
+            }
+        });
+    }
+
+    private static AlertView alert(ResultSet rs) throws SQLException {
+        return new AlertView(rs.getString("gateway"), rs.getString("alert_id"), rs.getString("type"),
+                rs.getString("severity"), rs.getString("device"), rs.getString("state"),
+                instant(rs, "raised_at"), instant(rs, "cleared_at"), rs.getString("reason"),
+                rs.getString("clear_reason"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Long millis = Database.nullableLong(rs, column);
+        return millis == null ? null : Instant.ofEpochMilli(millis);
+    }
+}

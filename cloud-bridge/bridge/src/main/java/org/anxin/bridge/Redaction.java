@@ -1,0 +1,46 @@
+package org.anxin.bridge;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.regex.Pattern;
+
+/** Addresses as they may appear in logs, the database and the API: without credentials. */
+final class Redaction {
+
+    private static final Pattern JDBC_PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
+
+    private Redaction() {
+    }
+
+    /** The URL without user info and query string, which is where tokens usually travel. */
+    static String url(URI uri) {
+        if (uri.getHost() == null) {
+            return uri.getScheme() == null ? "<unparseable>" : uri.getScheme() + ":<redacted>";
+        }
+        StringBuilder s = new StringBuilder();
+        s.append(uri.getScheme()).append("://").append(uri.getHost());
+        if (uri.getPort() >= 0) {
+            s.append(':').append(uri.getPort());
+        }
+        if (uri.getRawPath() != null) {
+            s.append(uri.getRawPath());
+        }
+        if (uri.getRawQuery() != null) {
+            s.append("?…");
+        }
+        return s.toString();
+    }
+
+    static String url(String url) {
+        try {
+            return url(new URI(url));
+        } catch (URISyntaxException e) {
+            return "<unparseable>";
+        }
+    }
+
+    /** The JDBC URL with any password parameter masked. */
+    static String jdbcUrl(String url) {
+        return JDBC_PASSWORD.matcher(url).replaceAll("$1***");
+    }
+}

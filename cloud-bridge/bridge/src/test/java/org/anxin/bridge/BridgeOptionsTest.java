@@ -1,0 +1,73 @@
+package org.anxin.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class BridgeOptionsTest {
+
+    @Test
+    void defaultsSuitALocalInstallation() {
+        BridgeOptions o = BridgeOptions.builder().build();
+        assertThat(o.brokerUrl()).isEqualTo("tcp://127.0.0.1:1883");
+        assertThat(o.mqttClientId()).startsWith("anxin-bridge-").hasSizeLessThanOrEqualTo(23);
+        assertThat(o.jdbcUrl()).isEqualTo("jdbc:sqlite:anxin-bridge.db");
+        assertThat(o.isPostgres()).isFalse();
+        assertThat(o.webhookUrl()).isEmpty();
+        assertThat(o.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(o.httpPort()).isEqualTo(8080);
+        assertThat(o.webhookAttempts()).isEqualTo(5);
+        assertThat(o.webhookRetryBase()).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void eachBridgeGetsItsOwnDefaultClientId() {
+        assertThat(BridgeOptions.builder().build().mqttClientId())
+                .isNotEqualTo(BridgeOptions.builder().build().mqttClientId());
+    }
+
+    @Test
+    void badValuesAreRefusedWithWhatIsWrong() {
+        assertThatThrownBy(() -> BridgeOptions.builder().brokerUrl("http://broker").build())
+                .hasMessageContaining("brokerUrl 'http://broker' is not an MQTT URL");
+        assertThatThrownBy(() -> BridgeOptions.builder().brokerUrl("tcp://bad host").build())
+                .hasMessageContaining("brokerUrl");
+        assertThatThrownBy(() -> BridgeOptions.builder().jdbcUrl("jdbc:mysql://db/x").build())
+                .hasMessageContaining("jdbcUrl 'jdbc:mysql://db/x' is not supported");
+        assertThatThrownBy(() -> BridgeOptions.builder().webhookUrl("ftp://example.org/hook").build())
+                .hasMessageContaining("webhookUrl 'ftp://example.org/hook' is not an http:// or https:// URL");
+        assertThatThrownBy(() -> BridgeOptions.builder().webhookUrl("http://exa mple.org").build())
+                .hasMessageContaining("webhookUrl");
+        assertThatThrownBy(() -> BridgeOptions.builder().httpPort(70000).build())
+                .hasMessageContaining("httpPort must be from 0 to 65535, got 70000");
+        assertThatThrownBy(() -> BridgeOptions.builder().webhookAttempts(0).build())
+                .hasMessageContaining("webhookAttempts");
+        assertThatThrownBy(() -> BridgeOptions.builder().mqttClientId(" ").build())
+                .hasMessageContaining("mqttClientId must not be empty");
+    }
+
+    @Test
+    void postgresIsRecognisedByItsUrl() {
+        assertThat(BridgeOptions.builder().jdbcUrl("jdbc:postgresql://db/anxin").build().isPostgres()).isTrue();
+    }
+
+    @Test
+    void toStringShowsNoSecrets() {
+        String shown = BridgeOptions.builder()
+                .mqttUsername("bridge").mqttPassword("mqtt-secret")
+                .jdbcUrl("jdbc:postgresql://db/anxin?user=a&password=url-secret").jdbcPassword("db-secret")
+                .webhookUrl("https://user:pw-secret@hooks.example.org/notify?token=token-secret")
+                .build().toString();
+        assertThat(shown).contains("bridge", "hooks.example.org/notify")
+                .doesNotContain("mqtt-secret", "url-secret", "db-secret", "pw-secret", "token-secret");
+    }
+
+    @Test
+    void toBuilderKeepsEveryValue() {
+        BridgeOptions o = BridgeOptions.builder().mqttClientId("anxin-bridge-x").webhookUrl("http://h/hook")
+                .httpPort(0).jdbcUser("u").build();
+        assertThat(o.toBuilder().build()).isEqualTo(o);
+    }
+}

@@ -1,0 +1,42 @@
+package org.anxin.bridge;
+
+import java.nio.charset.StandardCharsets;
+import org.anxin.protocol.Envelope;
+import org.anxin.protocol.MessageCodec;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/** Publishes like a gateway does: each envelope on its topic with its channel's QoS and retain flag. */
+final class GatewayPublisher implements AutoCloseable {
+
+    private final MqttClient client;
+
+    GatewayPublisher(String brokerUrl, String clientId) throws MqttException {
+        client = new MqttClient(brokerUrl, clientId, new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(true);
+        client.connect(options);
+    }
+
+    void publish(Envelope envelope) throws MqttException {
+        client.publish(envelope.topic(), MessageCodec.encode(envelope), envelope.body().channel().qos(),
+                envelope.body().channel().retained());
+    }
+
+    void publishRaw(String topic, String payload) throws MqttException {
+        client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
+    }
+
+    /** Removes a retained message so it does not outlive the test on a shared broker. */
+    void clearRetained(String topic) throws MqttException {
+        client.publish(topic, new byte[0], 1, true);
+    }
+
+    @Override
+    public void close() throws MqttException {
+        client.disconnect();
+        client.close();
+    }
+}

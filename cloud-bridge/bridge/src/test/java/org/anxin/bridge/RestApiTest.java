@@ -1,0 +1,82 @@
+package org.anxin.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The API's answers to requests it cannot serve. No broker is running: the API works without it. */
+class RestApiTest {
+
+    @TempDir
+    Path dir;
+    private Bridge bridge;
+    private Api api;
+
+    @BeforeEach
+    void start() {
+        bridge = Bridge.start(BridgeOptions.builder()
+                .brokerUrl("tcp://127.0.0.1:" + TestBroker.freePort())
+                .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db"))
+                .httpPort(0)
+                .build());
+        api = new Api(bridge.httpUri());
+    }
+
+    @AfterEach
+    void stop() {
+        bridge.close();
+    }
+
+    @Test
+    void unknownPathIs404WithJsonError() {
+        Api.Response r = api.call("GET", "api/nothing-here");
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.json().get("error").asText()).contains("/api/nothing-here");
+        assertThat(api.call("GET", "").status()).isEqualTo(404);
+    }
+
+    @Test
+    void unknownAlertIs404() {
+        Api.Response r = api.call("GET", "api/alerts/gw-1/FIRE/x/1");
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.json().get("error").asText()).contains("FIRE/x/1", "gw-1");
+    }
+
+    @Test
+    void badQueryParametersAre400WithTheReason() {
+        assertError(api.call("GET", "api/alerts?state=open"), 400, "state must be 'raised' or 'cleared'");
+        assertError(api.call("GET", "api/alerts?limit=ten"), 400, "limit must be a whole number from 1 to 1000");
+        assertError(api.call("GET", "api/alerts?limit=0"), 400, "limit");
+        assertError(api.call("GET", "api/alerts?gateway=a%20b"), 400, "is not a gateway id");
+        assertError(api.call("GET", "api/alerts?colour=red"), 400, "unknown query parameter 'colour'");
+        assertError(api.call("GET", "api/alerts?state=raised&state=cleared"), 400, "more than once");
+    }
+
+    @Test
+    void wrongMethodIs405() {
+        assertError(api.call("POST", "api/alerts"), 405, "use GET");
+        assertError(api.call("DELETE", "api/gateways"), 405, "use GET");
+    }
+
+    @Test
+    void emptyListsAndDegradedHealthWhileTheBrokerIsDown() {
+        assertThat(api.get("api/gateways")).isEmpty();
+        assertThat(api.get("api/alerts?state=raised&limit=5")).isEmpty();
+        var health = api.get("api/health");
+        assertThat(health.get("status").asText()).isEqualTo("degraded");
+        assertThat(health.get("database").asText()).isEqualTo("ok");
+        assertThat(health.get("mqtt").get("connected").asBoolean()).isFalse();
+        assertThat(health.get("counters").fieldNames()).toIterable()
+                .contains("received", "duplicates", "malformed", "gaps", "notificationsDelivered", "notificationsFailed");
+    }
+
+    private static void assertError(Api.Response r, int status, String message) {
+        assertThat(r.status()).isEqualTo(status);
+        assertThat(r.json().get("status").asInt()).isEqualTo(status);
+        assertThat(r.json().get("error").asText()).contains(message);
+    }
+}

@@ -1,0 +1,24 @@
+package org.anxin.bridge;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteStorageTest extends StorageContract {
+
+    @TempDir
+    Path dir;
+
+    @Override
+    BridgeOptions.Builder freshDatabase() {
+        return BridgeOptions.builder().jdbcUrl(url());
+    }
+
+    @Override
+    BridgeOptions reopenOptions() {
+        return BridgeOptions.builder().jdbcUrl(url()).build();
+    }
+
+    private String url() {
+        return "jdbc:sqlite:" + dir.resolve("bridge.db");
+    }
+}

@@ -1,0 +1,189 @@
+package org.anxin.bridge;
+
+import static org.anxin.bridge.TestMessages.T;
+import static org.anxin.bridge.TestMessages.alert;
+import static org.anxin.bridge.TestMessages.fire;
+import static org.anxin.bridge.TestMessages.reading;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.anxin.protocol.Alert;
+import org.anxin.protocol.AlertType;
+import org.anxin.protocol.Envelope;
+import org.anxin.protocol.GatewayState;
+import org.anxin.protocol.MessageCodec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the storage layer guarantees, whichever database is behind it. */
+abstract class StorageContract {
+
+    private static final String GW = "gw-store";
+
+    private Database db;
+    private IngestStore ingest;
+    private NotificationStore notifications;
+    private ReadModel reads;
+
+    /** Options naming a fresh, empty database. */
+    abstract BridgeOptions.Builder freshDatabase() throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        db = Database.open(freshDatabase().build());
+        ingest = new IngestStore(db);
+        notifications = new NotificationStore(db);
+        reads = new ReadModel(db);
+    }
+
+    @AfterEach
+    void closeDatabase() {
+        db.close();
+    }
+
+    private IngestStore.EventResult store(Envelope e) {
+        return store(e, null);
+    }
+
+    private IngestStore.EventResult store(Envelope e, PendingNotification notification) {
+        Alert alert = e.body() instanceof Alert a ? a : null;
+        String json = new String(MessageCodec.encode(e.body()), StandardCharsets.UTF_8);
+        return ingest.storeEvent(e, alert != null ? "alert" : "reading", json, 1000 + e.seq(), alert, notification);
+    }
+
+    @Test
+    void migrationIsIdempotentOnReopen() throws Exception {
+        db.close();
+        db = Database.open(reopenOptions());
+        assertThat(new ReadModel(db).gateways()).isEmpty();
+    }
+
+    /** Options for the same database again. */
+    abstract BridgeOptions reopenOptions();
+
+    @Test
+    void eventIsStoredOnceAndItsDuplicateReported() {
+        assertThat(store(reading(GW, 1)).duplicate()).isFalse();
+        assertThat(store(reading(GW, 1)).duplicate()).isTrue();
+
+        List<ReadModel.GatewayView> gateways = reads.gateways();
+        assertThat(gateways).singleElement().satisfies(g -> {
+            assertThat(g.lastSeq()).isEqualTo(1);
+            assertThat(g.status()).isEqualTo("unknown");
+            assertThat(g.lastSeen()).isEqualTo(Instant.ofEpochMilli(1001));
+        });
+    }
+
+    @Test
+    void skippedSeqsAreReportedAndALateOneNeitherGapsNorLowersLastSeq() {
+        store(reading(GW, 1));
+        IngestStore.EventResult jump = store(reading(GW, 5));
+        IngestStore.EventResult late = store(reading(GW, 3));
+
+        assertThat(jump.missingBefore(5)).isEqualTo(3);
+        assertThat(late.duplicate()).isFalse();
+        assertThat(late.missingBefore(3)).isZero();
+        assertThat(reads.gateways().get(0).lastSeq()).isEqualTo(5);
+    }
+
+    @Test
+    void raiseOpensAnEpisodeAndClearClosesIt() {
+        Alert fire = fire();
+        store(alert(GW, 1, fire));
+        store(alert(GW, 2, fire.clear(T.plusSeconds(60), "smoke gone")));
+
+        ReadModel.AlertView view = reads.alert(GW, fire.id()).orElseThrow();
+        assertThat(view.state()).isEqualTo("cleared");
+        assertThat(view.raisedAt()).isEqualTo(T);
+        assertThat(view.clearedAt()).isEqualTo(T.plusSeconds(60));
+        assertThat(view.reason()).isEqualTo("smoke detected in the kitchen");
+        assertThat(view.clearReason()).isEqualTo("smoke gone");
+        assertThat(view.type()).isEqualTo("FIRE");
+        assertThat(view.severity()).isEqualTo("critical");
+    }
+
+    @Test
+    void raiseArrivingAfterItsClearKeepsTheEpisodeCleared() {
+        Alert fire = fire();
+        store(alert(GW, 2, fire.clear(T.plusSeconds(60), "smoke gone")));
+        store(alert(GW, 1, fire));
+
+        ReadModel.AlertView view = reads.alert(GW, fire.id()).orElseThrow();
+        assertThat(view.state()).isEqualTo("cleared");
+        assertThat(view.raisedAt()).isEqualTo(T);
+    }
+
+    @Test
+    void alertsAreListedNewestFirstAndFiltered() {
+        Alert older = Alert.raise(AlertType.NO_ACTIVITY, null, T, "no activity since 07:00");
+        Alert newer = Alert.raise(AlertType.WATER_LEAK, "bath-leak", T.plusSeconds(600), "water on the floor");
+        store(alert(GW, 1, older));
+        store(alert(GW, 2, newer));
+        store(alert("gw-other", 1, fire()));
+        store(alert(GW, 3, older.clear(T.plusSeconds(900), "motion seen")));
+
+        assertThat(reads.alerts(new ReadModel.AlertQuery(null, GW, 10)))
+                .extracting(ReadModel.AlertView::id).containsExactly(newer.id(), older.id());
+        assertThat(reads.alerts(new ReadModel.AlertQuery("raised", null, 10)))
+                .extracting(ReadModel.AlertView::id).containsExactly(newer.id(), fire().id());
+        assertThat(reads.alerts(new ReadModel.AlertQuery(null, null, 1))).hasSize(1);
+        assertThat(reads.alert(GW, "no-such-alert")).isEmpty();
+    }
+
+    @Test
+    void stateAndHeartbeatKeepTheGatewayCurrent() {
+        Instant started = Instant.parse("2024-03-01T06:00:00Z");
+        ingest.applyState(GW, new GatewayState(GatewayState.Status.ONLINE, "0.1.0", started), 5000, 5000L);
+        ingest.touch(GW, 6000);
+
+        ReadModel.GatewayView g = reads.gateways().get(0);
+        assertThat(g.status()).isEqualTo("online");
+        assertThat(g.version()).isEqualTo("0.1.0");
+        assertThat(g.startedAt()).isEqualTo(started);
+        assertThat(g.firstSeen()).isEqualTo(Instant.ofEpochMilli(5000));
+        assertThat(g.lastSeen()).isEqualTo(Instant.ofEpochMilli(6000));
+        assertThat(g.lastSeq()).isNull();
+
+        // a retained copy arriving later changes nothing about when the gateway was last heard
+        ingest.applyState(GW, new GatewayState(GatewayState.Status.ONLINE, "0.1.0", started), 9000, null);
+        assertThat(reads.gateways().get(0).lastSeen()).isEqualTo(Instant.ofEpochMilli(6000));
+
+        ingest.applyState(GW, new GatewayState(GatewayState.Status.OFFLINE, null, started), 7000, null);
+        assertThat(reads.gateways().get(0).status()).isEqualTo("offline");
+        assertThat(reads.gateways().get(0).version()).isEqualTo("0.1.0");
+    }
+
+    @Test
+    void lastWillOfAnEarlierRunDoesNotMarkARestartedGatewayOffline() {
+        Instant firstRun = Instant.parse("2024-03-01T06:00:00Z");
+        Instant secondRun = firstRun.plusSeconds(30);
+        ingest.applyState(GW, new GatewayState(GatewayState.Status.ONLINE, "0.1.0", secondRun), 5000, 5000L);
+        ingest.applyState(GW, new GatewayState(GatewayState.Status.OFFLINE, "0.1.0", firstRun), 5100, null);
+
+        assertThat(reads.gateways().get(0).status()).isEqualTo("online");
+    }
+
+    @Test
+    void notificationIsStoredWithItsAlertOnceAndItsOutcomeRecorded() {
+        Alert fire = fire();
+        PendingNotification pending = new PendingNotification(GW, fire.id(), "alert.raised", "webhook",
+                "http://hook", "{}");
+        assertThat(store(alert(GW, 1, fire), pending).notification()).isEqualTo(pending);
+        // the same raise again under another seq: stored as an event, not notified again
+        assertThat(store(alert(GW, 2, fire), pending).notification()).isNull();
+        assertThat(notifications.pending("webhook", "http://hook")).containsExactly(pending);
+
+        notifications.recordOutcome(new NotificationOutcome(GW, fire.id(), "alert.raised", "webhook", "http://hook",
+                true, 2, null, Instant.ofEpochMilli(8000)));
+
+        assertThat(notifications.pending("webhook", "http://hook")).isEmpty();
+        assertThat(reads.notifications(GW, fire.id())).singleElement().satisfies(n -> {
+            assertThat(n.state()).isEqualTo("delivered");
+            assertThat(n.attempts()).isEqualTo(2);
+            assertThat(n.deliveredAt()).isEqualTo(Instant.ofEpochMilli(8000));
+        });
+    }
+}

@@ -1,0 +1,46 @@
+package org.anxin.bridge;
+
+import java.time.Instant;
+import java.util.UUID;
+import org.anxin.protocol.Alert;
+import org.anxin.protocol.AlertType;
+import org.anxin.protocol.Envelope;
+import org.anxin.protocol.GatewayState;
+import org.anxin.protocol.Heartbeat;
+import org.anxin.protocol.Reading;
+import org.anxin.protocol.ReadingKind;
+
+/** Envelopes as a gateway would send them. */
+final class TestMessages {
+
+    static final Instant T = Instant.parse("2024-03-01T07:15:00Z");
+
+    private TestMessages() {
+    }
+
+    /** A gateway id no other test (or parallel run on a shared broker) uses. */
+    static String uniqueGateway(String name) {
+        return "gw-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static Envelope reading(String gateway, long seq) {
+        return Envelope.of(gateway, seq, T.plusSeconds(seq),
+                new Reading("kitchen-water", ReadingKind.WATER, "1.5", T.plusSeconds(seq)));
+    }
+
+    static Alert fire() {
+        return Alert.raise(AlertType.FIRE, "kitchen-smoke", T, "smoke detected in the kitchen");
+    }
+
+    static Envelope alert(String gateway, long seq, Alert alert) {
+        return Envelope.of(gateway, seq, alert.time(), alert);
+    }
+
+    static Envelope state(String gateway, long seq, GatewayState.Status status, Instant startedAt) {
+        return Envelope.of(gateway, seq, T, new GatewayState(status, "0.1.0", startedAt));
+    }
+
+    static Envelope heartbeat(String gateway, long seq) {
+        return Envelope.of(gateway, seq, T, new Heartbeat(60, 0));
+    }
+}

@@ -1,0 +1,132 @@
+package org.anxin.uplink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.moquette.broker.Server;
+import io.moquette.broker.config.MemoryConfig;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.anxin.protocol.Alert;
+import org.anxin.protocol.AlertType;
+import org.anxin.protocol.Envelope;
+import org.anxin.protocol.GatewayState;
+import org.anxin.protocol.MessageCodec;
+import org.anxin.protocol.Reading;
+import org.anxin.protocol.ReadingKind;
+import org.anxin.store.sqlite.SqliteOutbox;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UplinkTest {
+
+    private static final Instant T = Instant.parse("2024-03-01T07:15:00Z");
+
+    @TempDir
+    Path dir;
+    private int port;
+    private Server broker;
+    private MqttClient subscriber;
+    private final List<Envelope> received = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void startBroker() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        startBrokerOnPort();
+        subscribe();
+    }
+
+    private void startBrokerOnPort() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("host", "127.0.0.1");
+        p.setProperty("port", Integer.toString(port));
+        p.setProperty("websocket_port", "disabled");
+        p.setProperty("persistence_enabled", "false");
+        p.setProperty("data_path", java.nio.file.Files.createDirectories(dir.resolve("broker")).toString());
+        p.setProperty("telemetry_enabled", "false"); // Moquette reports usage to its authors unless told not to
+        broker = new Server();
+        broker.startServer(new MemoryConfig(p));
+    }
+
+    private void subscribe() throws Exception {
+        subscriber = new MqttClient("tcp://127.0.0.1:" + port, "test-sub-" + System.nanoTime(), new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(true);
+        subscriber.connect(options);
+        subscriber.subscribe("anxin/v1/gw/+/#", 1, (topic, message) -> received.add(MessageCodec.decode(message.getPayload())));
+    }
+
+    @AfterEach
+    void stopBroker() throws Exception {
+        if (subscriber.isConnected()) {
+            subscriber.disconnect();
+        }
+        subscriber.close();
+        broker.stopServer();
+    }
+
+    private List<Long> storedSeqs() {
+        return received.stream().filter(e -> !(e.body() instanceof GatewayState) && e.body().channel().qos() > 0)
+                .map(Envelope::seq).toList();
+    }
+
+    @Test
+    void announcesItselfThenSendsAlertsBeforeEarlierTelemetryAndEmptiesTheOutbox() {
+        try (SqliteOutbox outbox = SqliteOutbox.open(dir.resolve("o.db"), Clock.systemUTC())) {
+            for (int i = 0; i < 50; i++) {
+                outbox.append(new Reading("meter", ReadingKind.WATER, "1", T.plusSeconds(i)));
+            }
+            outbox.append(Alert.raise(AlertType.EMERGENCY_CALL, "call-1", T, "pressed"));
+            try (Uplink uplink = new Uplink(UplinkOptions.of("gw-a", "tcp://127.0.0.1:" + port), outbox, Clock.systemUTC(), "test")) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> storedSeqs().size() == 51 && outbox.size() == 0);
+                assertThat(received.get(0).body()).isInstanceOf(GatewayState.class);
+                assertThat(((GatewayState) received.get(0).body()).status()).isEqualTo(GatewayState.Status.ONLINE);
+                assertThat(storedSeqs().get(0)).as("the alert goes first").isEqualTo(51L);
+                assertThat(storedSeqs().subList(1, 51)).as("telemetry in order").isSorted();
+                assertThat(received).allSatisfy(e -> assertThat(e.gateway()).isEqualTo("gw-a"));
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> received.stream()
+                    .anyMatch(e -> e.body() instanceof GatewayState s && s.status() == GatewayState.Status.OFFLINE));
+        }
+    }
+
+    @Test
+    void messagesStoredWhileTheBrokerIsDownAreDeliveredWhenItReturns() throws Exception {
+        try (SqliteOutbox outbox = SqliteOutbox.open(dir.resolve("o.db"), Clock.systemUTC());
+             Uplink uplink = new Uplink(UplinkOptions.of("gw-b", "tcp://127.0.0.1:" + port), outbox, Clock.systemUTC(), "test")) {
+            await().atMost(Duration.ofSeconds(10)).until(uplink::isConnected);
+            outbox.append(new Reading("door", ReadingKind.ENTRY_DOOR, "open", T));
+            await().atMost(Duration.ofSeconds(10)).until(() -> storedSeqs().size() == 1);
+
+            subscriber.disconnectForcibly(100, 100);
+            subscriber.close(true);
+            broker.stopServer();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !uplink.isConnected());
+            for (int i = 0; i < 20; i++) {
+                outbox.append(new Reading("meter", ReadingKind.WATER, "2", T.plusSeconds(i)));
+            }
+            outbox.append(Alert.raise(AlertType.FIRE, "smoke", T, "smoke"));
+            assertThat(outbox.size()).isEqualTo(21);
+
+            startBrokerOnPort();
+            subscribe();
+            await().atMost(Duration.ofSeconds(30)).until(() -> outbox.size() == 0 && storedSeqs().size() == 22);
+            assertThat(storedSeqs().subList(1, 22)).as("the fire alarm first, then telemetry in order")
+                    .startsWith(22L).containsExactlyInAnyOrderElementsOf(java.util.stream.LongStream.rangeClosed(2, 22).boxed().toList());
+            assertThat(uplink.connections()).isGreaterThanOrEqualTo(2);
+        }
+    }
+}

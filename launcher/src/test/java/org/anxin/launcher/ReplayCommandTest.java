@@ -1,0 +1,79 @@
+package org.anxin.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.anxin.protocol.MessageCodec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ReplayCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private Result replay(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            List<String> all = new ArrayList<>(List.of("replay"));
+            all.addAll(List.of(args));
+            int exit = new CommandLine(new Anxin()).execute(all.toArray(String[]::new));
+            return new Result(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void writesOneJsonObjectPerAlertAndNothingElseToStdout() throws Exception {
+        Path scenario = Path.of("../scenarios/sample-home.csv");
+        Result result = replay("--scenario", scenario.toString());
+        assertThat(result.exit()).isZero();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : result.out().strip().split("\n")) {
+            lines.add(MessageCodec.mapper().readTree(line));
+        }
+        assertThat(lines).extracting(n -> n.get("type").asText() + " " + n.get("state").asText())
+                .containsExactly("FIRE raised", "FIRE cleared", "EMERGENCY_CALL raised");
+        JsonNode fire = lines.get(0);
+        assertThat(fire.get("time").asText()).isEqualTo("2024-03-04T11:45");
+        assertThat(fire.get("severity").asText()).isEqualTo("critical");
+        assertThat(fire.get("device").asText()).isEqualTo("kitchen-smoke");
+        assertThat(fire.get("reason").asText()).isNotBlank();
+    }
+
+    @Test
+    void aBadLineStopsTheReplayWithItsNumber() throws Exception {
+        Path scenario = Files.writeString(dir.resolve("bad.csv"),
+                "time,device,kind,value\n2024-03-04T06:30:00,call,call,pressed\n2024-03-04T06:31:00,bed,presence,maybe\n");
+        Result result = replay("--scenario", scenario.toString());
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("bad.csv:3:", "'maybe'");
+        assertThat(result.out()).as("alerts before the bad line are still written").contains("EMERGENCY_CALL");
+    }
+
+    @Test
+    void aBadConfigFileIsRefusedWithItsProblem() throws Exception {
+        Path config = Files.writeString(dir.resolve("d.cfg"), "callRearmSeconds=soon\n");
+        Result result = replay("--scenario", "../scenarios/sample-home.csv", "--config", config.toString());
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("d.cfg", "callRearmSeconds", "soon");
+    }
+}
