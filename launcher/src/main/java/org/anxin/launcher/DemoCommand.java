@@ -54,6 +54,7 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
 
     static final String GATEWAY_ID = "demo-home-01";
+    private static final java.time.format.DateTimeFormatter CLOCK = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
 
     @Option(names = "--scenario", paramLabel = "FILE",
             description = "scenario to replay (default: scenarios/sample-home.csv)")
@@ -245,7 +246,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static String clock(java.time.Instant time) {
-        return LocalDateTime.ofInstant(time, ZoneOffset.UTC).toLocalTime().toString();
+        return CLOCK.format(LocalDateTime.ofInstant(time, ZoneOffset.UTC));
     }
 
     private static void closeQuietly(MqttClient client) {

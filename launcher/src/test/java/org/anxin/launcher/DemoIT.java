@@ -30,7 +30,7 @@ class DemoIT {
         original.println(output);
         assertThat(exit).isZero();
         assertThat(output).contains(
-                "06:30  bed",
+                "06:30:00  bed",
                 "ALERT FIRE raised (critical)",
                 "ALERT FIRE cleared",
                 "ALERT EMERGENCY_CALL raised (critical)",
