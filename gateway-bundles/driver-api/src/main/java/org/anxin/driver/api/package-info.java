@@ -1,4 +1,7 @@
-/** What a device driver produces ({@link ReadingSink}) and what the gateway can drive ({@link LocalAlarm}). */
+/**
+ * What a device driver produces ({@link ReadingSink}, {@link DeviceHealthListener}) and what the
+ * gateway can drive ({@link LocalAlarm}).
+ */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.anxin.driver.api;

@@ -1,0 +1,155 @@
+package org.anxin.driver.coap;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.anxin.driver.api.DeviceHealth;
+import org.anxin.driver.api.DeviceHealthListener;
+import org.anxin.driver.api.ReadingSink;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One CoAP server, per configuration. A port that cannot be bound (taken, an address that went
+ * away) is a health fault of the server and retried, doubling from 5 s up to 5 minutes; the
+ * component stays active. The key file is read again when it changes.
+ */
+@Component(configurationPid = CoapDriver.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Designate(ocd = CoapDriverConfig.class, factory = true)
+public class CoapDriver {
+
+    public static final String PID = "org.anxin.driver.coap";
+    private static final Logger LOG = LoggerFactory.getLogger(CoapDriver.class);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+    private static final Duration LONGEST_RETRY = Duration.ofMinutes(5);
+    static final Duration KEY_FILE_CHECK = Duration.ofSeconds(2);
+
+    private final CoapOptions options;
+    private final ReadingSink sink;
+    private final Clock clock;
+    private final HealthReporter health = new HealthReporter();
+    private final ScheduledExecutorService worker;
+    private final String name;
+    private volatile CoapReadingServer server;
+    private Duration nextRetry = FIRST_RETRY;
+    private boolean faulty;
+    private FileTime keysModified;
+
+    @Activate
+    public CoapDriver(@Reference ReadingSink sink, CoapDriverConfig config) {
+        this(sink, CoapOptions.from(config), Clock.systemUTC());
+    }
+
+    CoapDriver(ReadingSink sink, CoapOptions options, Clock clock) {
+        this.options = options;
+        this.sink = sink;
+        this.clock = clock;
+        this.name = "coap-" + options.address().getPort();
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "anxin-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        worker.execute(this::tryStart);
+        options.keyFile().ifPresent(file -> {
+            keysModified = modified(file);
+            worker.scheduleWithFixedDelay(() -> reloadKeysIfChanged(file), KEY_FILE_CHECK.toMillis(), KEY_FILE_CHECK.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /**
+     * An installer adds a device by adding its line to the key file: the file is read again when
+     * it changes. A file that no longer reads keeps the keys in place and says why in the log.
+     */
+    private void reloadKeysIfChanged(Path file) {
+        FileTime now = modified(file);
+        CoapReadingServer running = server;
+        if (running == null || now == null || now.equals(keysModified)) {
+            return;
+        }
+        keysModified = now;
+        try {
+            int devices = running.replaceKeys(CoapOptions.readKeys(file));
+            LOG.info("CoAP key file {} read again: {} devices", file, devices);
+        } catch (IllegalArgumentException e) {
+            LOG.error("CoAP key file changed but cannot be used, the previous keys stay: {}", e.getMessage());
+        }
+    }
+
+    private static FileTime modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void tryStart() {
+        CoapReadingServer candidate = null;
+        try {
+            candidate = new CoapReadingServer(options, sink, clock, health);
+            candidate.start();
+            server = candidate;
+            nextRetry = FIRST_RETRY;
+            if (faulty) {
+                faulty = false;
+                health.report(new DeviceHealth(name, PID, Optional.of(clock.instant()), java.util.OptionalInt.empty(), Optional.empty(), clock.instant()));
+            }
+        } catch (RuntimeException e) {
+            if (candidate != null) {
+                candidate.close();
+            }
+            Duration delay = nextRetry;
+            nextRetry = nextRetry.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : nextRetry.multipliedBy(2);
+            faulty = true;
+            health.report(DeviceHealth.faulty(name, PID, Optional.empty(), "CoAP server cannot listen on " + options.address() + ": "
+                    + e.getMessage() + "; retrying in " + delay.toSeconds() + " s", clock.instant()));
+            worker.schedule(this::tryStart, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The running server, once it listens. */
+    Optional<CoapReadingServer> server() {
+        return Optional.ofNullable(server);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addHealthListener(DeviceHealthListener listener) {
+        health.add(listener);
+    }
+
+    void removeHealthListener(DeviceHealthListener listener) {
+        health.remove(listener);
+    }
+
+    @Deactivate
+    void close() {
+        worker.shutdownNow();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        CoapReadingServer running = server;
+        if (running != null) {
+            running.close();
+            LOG.info("CoAP server on {} stopped", options.address());
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package org.anxin.driver.gpio;
+
+import com.pi4j.io.gpio.digital.DigitalOutput;
+import java.time.Clock;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.anxin.driver.api.DeviceHealthListener;
+import org.anxin.driver.api.LocalAlarm;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The siren and LED on GPIO outputs, as the gateway's {@link LocalAlarm}. What was asked last is
+ * remembered: if the outputs fail and come back (a retry), they come back sounding if they should.
+ */
+@Component(configurationPid = GpioLocalAlarm.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = LocalAlarm.class)
+@Designate(ocd = LocalAlarmConfig.class)
+public class GpioLocalAlarm extends PinDriver implements LocalAlarm {
+
+    public static final String PID = "org.anxin.driver.gpio.alarm";
+    static final String DEVICE = "local-alarm";
+    private static final Logger LOG = LoggerFactory.getLogger(GpioLocalAlarm.class);
+
+    private final int sirenPin;
+    private final int ledPin;
+    private final boolean activeHigh;
+    private final long blinkMillis;
+    private DigitalOutput siren;
+    private DigitalOutput led;
+    private ScheduledFuture<?> blinking;
+    private volatile boolean sounding;
+
+    @Activate
+    public GpioLocalAlarm(LocalAlarmConfig config) {
+        this(config, BoardSource.GPIOD, Clock.systemUTC());
+    }
+
+    GpioLocalAlarm(LocalAlarmConfig config, BoardSource boards, Clock clock) {
+        super(DEVICE, PID, null, boards, clock, java.time.Duration.ZERO);
+        this.sirenPin = PinPull.bcmPin("sirenPin", config.sirenPin());
+        this.ledPin = config.ledPin() == -1 ? -1 : PinPull.bcmPin("ledPin", config.ledPin());
+        if (ledPin == sirenPin) {
+            throw new IllegalArgumentException("'ledPin' and 'sirenPin' are both " + sirenPin);
+        }
+        this.activeHigh = PinPull.activeHigh("activeLevel", config.activeLevel());
+        if (config.ledBlinkMillis() < 0) {
+            throw new IllegalArgumentException("'ledBlinkMillis' must be >= 0");
+        }
+        this.blinkMillis = config.ledBlinkMillis();
+        start();
+    }
+
+    @Override
+    protected void attach(GpioBoard board) {
+        siren = board.openOutput("anxin-siren", sirenPin, activeHigh);
+        if (ledPin >= 0) {
+            led = board.openOutput("anxin-led", ledPin, activeHigh);
+        }
+        apply();
+    }
+
+    @Override
+    protected void detach(GpioBoard board) {
+        stopBlinking();
+        for (String id : new String[] {"anxin-siren", "anxin-led"}) {
+            try {
+                board.close(id);
+            } catch (RuntimeException e) {
+                // already gone with the chip
+            }
+        }
+        siren = null;
+        led = null;
+    }
+
+    @Override
+    public void sound(String reason) {
+        LOG.warn("local alarm sounding: {}", reason);
+        sounding = true;
+        applyAndWait();
+    }
+
+    @Override
+    public void silence() {
+        LOG.info("local alarm silenced");
+        sounding = false;
+        applyAndWait();
+    }
+
+    /** Whether the alarm was asked to sound. */
+    boolean sounding() {
+        return sounding;
+    }
+
+    private void applyAndWait() {
+        try {
+            worker.submit(this::apply).get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.error("local alarm outputs did not switch in time: {}", e.toString());
+        }
+    }
+
+    /** Drives the outputs to what was asked last. Runs on the worker. */
+    private void apply() {
+        if (siren == null) {
+            return; // not open (yet): attach applies it once the pins are back
+        }
+        try {
+            write(siren, sounding);
+            stopBlinking();
+            if (led != null) {
+                write(led, sounding);
+                if (sounding && blinkMillis > 0) {
+                    blinking = worker.scheduleAtFixedRate(this::toggleLed, blinkMillis, blinkMillis, TimeUnit.MILLISECONDS);
+                }
+            }
+        } catch (RuntimeException e) {
+            failed("cannot drive the siren or LED: " + e, e);
+        }
+    }
+
+    private void toggleLed() {
+        try {
+            if (led != null) {
+                led.toggle();
+            }
+        } catch (RuntimeException e) {
+            failed("cannot drive the LED: " + e, e);
+        }
+    }
+
+    private void stopBlinking() {
+        if (blinking != null) {
+            blinking.cancel(false);
+            blinking = null;
+        }
+    }
+
+    private void write(DigitalOutput output, boolean on) {
+        if (on == activeHigh) {
+            output.high();
+        } else {
+            output.low();
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    @Override
+    void addHealthListener(DeviceHealthListener listener) {
+        super.addHealthListener(listener);
+    }
+
+    @Override
+    void removeHealthListener(DeviceHealthListener listener) {
+        super.removeHealthListener(listener);
+    }
+
+    @Deactivate
+    @Override
+    void close() {
+        sounding = false;
+        super.close();
+    }
+}

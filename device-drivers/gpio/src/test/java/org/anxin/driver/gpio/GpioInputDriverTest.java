@@ -1,0 +1,190 @@
+package org.anxin.driver.gpio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.pi4j.io.gpio.digital.DigitalInput;
+import com.pi4j.io.gpio.digital.DigitalOutput;
+import com.pi4j.io.gpio.digital.PullResistance;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.anxin.driver.api.DeviceHealth;
+import org.anxin.protocol.ReadingKind;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class GpioInputDriverTest {
+
+    private final MockBoard mock = new MockBoard();
+    private final MockBoard.Sink sink = new MockBoard.Sink();
+    private GpioInputDriver driver;
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+        mock.board.close();
+    }
+
+    private GpioInputDriver start(String device, ReadingKind kind, boolean activeHigh, int debounceMillis) {
+        driver = new GpioInputDriver(sink, new GpioInputOptions(device, kind, 17, PullResistance.PULL_DOWN, activeHigh,
+                Duration.ofMillis(debounceMillis), Duration.ZERO), BoardSource.of(mock.board), Clock.systemUTC());
+        await().until(driver::attached);
+        return driver;
+    }
+
+    @Test
+    void aDoorContactReportsItsStateAtStartThenEachChangeDatedAtTheEdge() throws Exception {
+        start("front", ReadingKind.ENTRY_DOOR, true, 20);
+        assertThat(sink.values()).containsExactly("closed");
+
+        Instant before = Instant.now();
+        mock.set("anxin-in-front", true);
+        await().until(() -> sink.readings.size() == 2);
+        assertThat(sink.readings.get(1).kind()).isEqualTo(ReadingKind.ENTRY_DOOR);
+        assertThat(sink.readings.get(1).value()).isEqualTo("open");
+        // dated when the door opened, not when the debounce time had passed
+        assertThat(Duration.between(before, sink.readings.get(1).time())).isLessThan(Duration.ofMillis(15));
+
+        mock.set("anxin-in-front", false);
+        await().until(() -> sink.readings.size() == 3);
+        assertThat(sink.values()).containsExactly("closed", "open", "closed");
+    }
+
+    @Test
+    void bouncesShorterThanTheDebounceTimeNeverBecomeReadings() throws Exception {
+        start("bedroom-door", ReadingKind.DOOR, true, 100);
+        for (int i = 0; i < 20; i++) {
+            mock.set("anxin-in-bedroom-door", true);
+            mock.set("anxin-in-bedroom-door", false);
+        }
+        Thread.sleep(250);
+        assertThat(sink.values()).containsExactly("closed");
+
+        // a contact that bounces, then holds
+        for (int i = 0; i < 5; i++) {
+            mock.set("anxin-in-bedroom-door", true);
+            mock.set("anxin-in-bedroom-door", false);
+        }
+        mock.set("anxin-in-bedroom-door", true);
+        await().until(() -> sink.readings.size() == 2);
+        Thread.sleep(150);
+        assertThat(sink.values()).containsExactly("closed", "open");
+    }
+
+    @Test
+    void aSmokeDetectorRelayAlreadyInAlarmWhenThePinOpensIsReported() {
+        // the mock line starts low; the relay pulls it low in alarm
+        start("kitchen-smoke", ReadingKind.SMOKE, false, 0);
+        assertThat(sink.readings).singleElement().satisfies(r -> {
+            assertThat(r.kind()).isEqualTo(ReadingKind.SMOKE);
+            assertThat(r.value()).isEqualTo("alarm");
+        });
+        mock.set("anxin-in-kitchen-smoke", true);
+        await().until(() -> sink.values().equals(List.of("alarm", "clear")));
+    }
+
+    @Test
+    void theCallButtonReportsPressesAndNothingOnRelease() throws Exception {
+        start("call-1", ReadingKind.CALL, true, 10);
+        assertThat(sink.readings).isEmpty();
+        for (int press = 0; press < 3; press++) {
+            mock.set("anxin-in-call-1", true);
+            Thread.sleep(40);
+            mock.set("anxin-in-call-1", false);
+            Thread.sleep(40);
+        }
+        await().until(() -> sink.readings.size() == 3);
+        Thread.sleep(50);
+        assertThat(sink.values()).containsExactly("pressed", "pressed", "pressed");
+    }
+
+    @Test
+    void aPinThatCannotBeOpenedIsAHealthFaultAndIsRetriedUntilItOpens() {
+        AtomicInteger attempts = new AtomicInteger();
+        GpioBoard flaky = new GpioBoard() {
+            @Override
+            public DigitalInput openInput(String id, int bcmPin, PullResistance pull) {
+                if (attempts.incrementAndGet() == 1) {
+                    throw new IllegalStateException("/dev/gpiochip0: no such device");
+                }
+                return mock.board.openInput(id, bcmPin, pull);
+            }
+
+            @Override
+            public DigitalOutput openOutput(String id, int bcmPin, boolean activeHigh) {
+                return mock.board.openOutput(id, bcmPin, activeHigh);
+            }
+
+            @Override
+            public void close(String id) {
+                mock.board.close(id);
+            }
+        };
+        List<DeviceHealth> health = new CopyOnWriteArrayList<>();
+        driver = new GpioInputDriver(sink, new GpioInputOptions("hall-door", ReadingKind.DOOR, 22, PullResistance.PULL_UP, true,
+                Duration.ZERO, Duration.ZERO), BoardSource.of(flaky), Clock.systemUTC());
+        driver.addHealthListener(health::add);
+
+        await().atMost(Duration.ofSeconds(10)).until(driver::attached);
+        assertThat(attempts).hasValue(2);
+        assertThat(health.get(0).fault()).hasValueSatisfying(f -> assertThat(f).contains("no such device", "retrying in 5 s"));
+        assertThat(health).anySatisfy(h -> assertThat(h.healthy()).isTrue());
+        assertThat(sink.values()).containsExactly("closed");
+    }
+
+    @Test
+    void aPinHeldOpenChecksInWithHeartbeatsAndAFailedOneFallsSilent() {
+        AtomicInteger opens = new AtomicInteger();
+        GpioBoard closesAfterAWhile = new GpioBoard() {
+            @Override
+            public DigitalInput openInput(String id, int bcmPin, PullResistance pull) {
+                if (opens.incrementAndGet() > 1) {
+                    throw new IllegalStateException("/dev/gpiochip0 is gone");
+                }
+                return mock.board.openInput(id, bcmPin, pull);
+            }
+
+            @Override
+            public DigitalOutput openOutput(String id, int bcmPin, boolean activeHigh) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void close(String id) {
+                mock.board.close(id);
+            }
+        };
+        driver = new GpioInputDriver(sink, new GpioInputOptions("bed-mat", ReadingKind.PRESENCE, 5, PullResistance.PULL_DOWN, true,
+                Duration.ZERO, Duration.ofMillis(40)), BoardSource.of(closesAfterAWhile), Clock.systemUTC());
+        await().until(() -> sink.readings.stream().filter(r -> r.kind() == ReadingKind.HEARTBEAT).count() >= 3);
+        assertThat(sink.readings.get(0).value()).isEqualTo("off");
+        assertThat(sink.readings).filteredOn(r -> r.kind() == ReadingKind.HEARTBEAT)
+                .allSatisfy(r -> assertThat(r.value()).isEqualTo("ok")).allSatisfy(r -> assertThat(r.device()).isEqualTo("bed-mat"));
+
+        // the chip goes away: the pin is given back, reopening fails, and the heartbeats stop
+        mock.board.close("anxin-in-bed-mat");
+        driver.worker.execute(() -> driver.failed("the GPIO chip went away", null));
+        await().until(() -> !driver.attached());
+        int count = sink.readings.size();
+        await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+        assertThat(sink.readings).hasSize(count);
+    }
+
+    @Test
+    void aBadConfigurationIsRefusedWithWhatIsWrong() {
+        assertThatThrownBy(() -> new GpioInputOptions("front", ReadingKind.WATER, 17, PullResistance.PULL_UP, false, Duration.ZERO, Duration.ZERO))
+                .hasMessageContaining("'kind' water is not a GPIO input");
+        assertThatThrownBy(() -> new GpioInputOptions("front", ReadingKind.DOOR, 40, PullResistance.PULL_UP, false, Duration.ZERO, Duration.ZERO))
+                .hasMessageContaining("'pin' must be a BCM GPIO number 0..27, got 40");
+        assertThatThrownBy(() -> PinPull.parse("pull", "sideways")).hasMessageContaining("'pull' must be up, down or off");
+        assertThatThrownBy(() -> new GpioInputOptions("front door", ReadingKind.DOOR, 17, PullResistance.PULL_UP, false, Duration.ZERO, Duration.ZERO))
+                .hasMessageContaining("does not match");
+    }
+}

@@ -1,0 +1,95 @@
+package org.anxin.driver.gpio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.pi4j.io.gpio.digital.DigitalOutput;
+import com.pi4j.io.gpio.digital.DigitalState;
+import java.lang.annotation.Annotation;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class GpioLocalAlarmTest {
+
+    private final MockBoard mock = new MockBoard();
+    private GpioLocalAlarm alarm;
+
+    @AfterEach
+    void close() {
+        if (alarm != null) {
+            alarm.close();
+        }
+        mock.board.close();
+    }
+
+    private static LocalAlarmConfig config(int siren, int led, String level, int blink) {
+        return new LocalAlarmConfig() {
+            @Override public int sirenPin() { return siren; }
+            @Override public int ledPin() { return led; }
+            @Override public String activeLevel() { return level; }
+            @Override public int ledBlinkMillis() { return blink; }
+            @Override public Class<? extends Annotation> annotationType() { return LocalAlarmConfig.class; }
+        };
+    }
+
+    private GpioLocalAlarm start(LocalAlarmConfig config) {
+        alarm = new GpioLocalAlarm(config, BoardSource.of(mock.board), Clock.systemUTC());
+        await().until(alarm::attached);
+        return alarm;
+    }
+
+    @Test
+    void theSirenSoundsOnCommandAndStopsWhenSilenced() {
+        start(config(18, -1, "high", 0));
+        DigitalOutput siren = mock.output("anxin-siren");
+        assertThat(siren.state()).isEqualTo(DigitalState.LOW);
+
+        alarm.sound("FIRE: smoke detector kitchen-smoke in alarm");
+        assertThat(siren.state()).isEqualTo(DigitalState.HIGH);
+        alarm.sound("GAS_LEAK: a second alarm while sounding");
+        assertThat(siren.state()).isEqualTo(DigitalState.HIGH);
+
+        alarm.silence();
+        assertThat(siren.state()).isEqualTo(DigitalState.LOW);
+    }
+
+    @Test
+    void anActiveLowRelayBoardIsDrivenLowToSound() {
+        start(config(18, 23, "low", 0));
+        assertThat(mock.output("anxin-siren").state()).isEqualTo(DigitalState.HIGH);
+        alarm.sound("EMERGENCY_CALL");
+        assertThat(mock.output("anxin-siren").state()).isEqualTo(DigitalState.LOW);
+        assertThat(mock.output("anxin-led").state()).isEqualTo(DigitalState.LOW);
+        alarm.silence();
+        assertThat(mock.output("anxin-siren").state()).isEqualTo(DigitalState.HIGH);
+        assertThat(mock.output("anxin-led").state()).isEqualTo(DigitalState.HIGH);
+    }
+
+    @Test
+    void theLedBlinksWhileTheAlarmSoundsAndGoesDarkWhenSilenced() throws Exception {
+        start(config(18, 23, "high", 20));
+        alarm.sound("WATER_LEAK");
+        DigitalOutput led = mock.output("anxin-led");
+        Set<DigitalState> seen = new HashSet<>();
+        long until = System.currentTimeMillis() + 300;
+        while (System.currentTimeMillis() < until) {
+            seen.add(led.state());
+            Thread.sleep(3);
+        }
+        assertThat(seen).containsExactlyInAnyOrder(DigitalState.HIGH, DigitalState.LOW);
+        alarm.silence();
+        Thread.sleep(60);
+        assertThat(led.state()).isEqualTo(DigitalState.LOW);
+        assertThat(mock.output("anxin-siren").state()).isEqualTo(DigitalState.LOW);
+    }
+
+    @Test
+    void sirenAndLedOnOnePinIsRefused() {
+        assertThatThrownBy(() -> new GpioLocalAlarm(config(18, 18, "high", 0), BoardSource.of(mock.board), Clock.systemUTC()))
+                .hasMessageContaining("'ledPin' and 'sirenPin' are both 18");
+    }
+}
