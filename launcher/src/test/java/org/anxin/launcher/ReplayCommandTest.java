@@ -76,4 +76,74 @@ class ReplayCommandTest {
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.err()).contains("d.cfg", "callRearmSeconds", "soon");
     }
+
+    private static List<JsonNode> json(String out) throws Exception {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : out.strip().split("\n")) {
+            if (!line.isBlank()) {
+                lines.add(MessageCodec.mapper().readTree(line));
+            }
+        }
+        return lines;
+    }
+
+    @Test
+    void untilKeepsTheVirtualClockRunningSoASilentHomeRaisesAlerts() throws Exception {
+        Result result = replay("--scenario", "../scenarios/sample-home.csv", "--until", "2024-03-05T12:00:00");
+        assertThat(result.exit()).isZero();
+        List<JsonNode> lines = json(result.out());
+        assertThat(lines).extracting(n -> n.get("type").asText() + " " + n.get("state").asText())
+                .startsWith("FIRE raised", "FIRE cleared", "EMERGENCY_CALL raised")
+                .contains("NO_ACTIVITY raised", "NO_WATER_USE raised");
+        JsonNode noActivity = lines.stream().filter(n -> n.get("type").asText().equals("NO_ACTIVITY")).findFirst().orElseThrow();
+        assertThat(noActivity.get("time").asText()).isEqualTo("2024-03-05T07:47");
+        assertThat(noActivity.get("severity").asText()).isEqualTo("warning");
+        assertThat(noActivity.get("reason").asText()).contains("no activity for 12 h");
+        assertThat(noActivity.has("device")).as("a home-wide alert names no device").isFalse();
+        assertThat(lines).allSatisfy(n -> assertThat(n.get("time").asText()).isLessThanOrEqualTo("2024-03-05T12:00"));
+    }
+
+    @Test
+    void untilBeforeTheLastReadingIsAWarningOnStderrOnly() throws Exception {
+        Result result = replay("--scenario", "../scenarios/sample-home.csv", "--until", "2024-03-04T12:00:00");
+        assertThat(result.exit()).isZero();
+        assertThat(result.err()).contains("--until", "before the last reading");
+        assertThat(json(result.out())).hasSize(3);
+    }
+
+    @Test
+    void aBadUntilOrAMissingScenarioIsRefused() {
+        assertThat(replay("--scenario", "../scenarios/sample-home.csv", "--until", "tomorrow").err()).contains("'tomorrow'");
+        Result missing = replay("--scenario", dir.resolve("none.csv").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.out()).isEmpty();
+    }
+
+    @Test
+    void aConfigFileChangesTheRulesWithTheMetaTypeNames() throws Exception {
+        Path config = Files.writeString(dir.resolve("d.cfg"), "noActivityHours=1\nnoWaterUseEnabled=false\n");
+        Result result = replay("--scenario", "../scenarios/sample-home.csv", "--config", config.toString());
+        assertThat(result.exit()).isZero();
+        assertThat(json(result.out())).extracting(n -> n.get("type").asText() + " " + n.get("state").asText())
+                .contains("NO_ACTIVITY raised", "NO_ACTIVITY cleared").doesNotContain("NO_WATER_USE raised");
+    }
+
+    @Test
+    void aTwoWeekScenarioWithASilentEndReplaysThroughTheSameEngine() throws Exception {
+        StringBuilder csv = new StringBuilder("time,device,kind,value\n");
+        java.time.LocalDateTime t = java.time.LocalDateTime.parse("2024-03-04T07:00:00");
+        for (int day = 0; day < 14; day++) {
+            for (int h = 7; h <= 22; h++) {
+                csv.append(t.plusDays(day).withHour(h)).append(",hall,motion,on\n");
+                csv.append(t.plusDays(day).withHour(h).plusMinutes(30)).append(",tap,water,2\n");
+            }
+        }
+        Path scenario = Files.writeString(dir.resolve("two-weeks.csv"), csv);
+        Result result = replay("--scenario", scenario.toString(), "--until", "2024-03-18T12:00:00");
+        assertThat(result.exit()).isZero();
+        JsonNode noActivity = json(result.out()).stream()
+                .filter(n -> n.get("type").asText().equals("NO_ACTIVITY")).reduce((a, b) -> b).orElseThrow();
+        assertThat(noActivity.get("reason").asText()).as("learned, not the fixed rule").contains("usually at most");
+        assertThat(noActivity.get("time").asText()).isLessThan("2024-03-18T10:31");
+    }
 }

@@ -1,30 +1,349 @@
 package org.anxin.detection;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.anxin.protocol.Alert;
+import org.anxin.protocol.AlertType;
 import org.anxin.protocol.Reading;
 
-/** Runs every rule over each reading. Not thread-safe: one caller feeds it. */
-public final class DetectionEngine {
+/**
+ * Runs every rule over each reading, and over time: {@link #advanceTo} moves the engine's clock
+ * minute by minute so that silence raises alerts too. The gateway calls it from a timer with the
+ * wall clock; {@code ./anxin replay} with a virtual clock, as fast as it goes. Not thread-safe:
+ * one caller feeds it.
+ */
+public final class DetectionEngine implements AutoCloseable {
+
+    private static final Duration TICK = Duration.ofMinutes(1);
+    private static final int SLOT_MINUTES = 30;
 
     private final List<Rule> rules;
+    private final HomeState home;
+    private final Routine routine;
+    private final RoutineStore store;
+    private Instant now;
 
+    /** An engine of just these rules, with no routine: for tests of a rule. */
     public DetectionEngine(List<Rule> rules) {
+        this(rules, null, null, RoutineStore.inMemory());
+    }
+
+    private DetectionEngine(List<Rule> rules, HomeState home, Routine routine, RoutineStore store) {
         this.rules = List.copyOf(rules);
+        this.home = home;
+        this.routine = routine;
+        this.store = store;
     }
 
+    /** The full engine with the routine kept in memory, local times read as UTC (as replay does). */
     public static DetectionEngine create(DetectionOptions options) {
-        return new DetectionEngine(List.of(new ImmediateAlarmRule(options.callRearm())));
+        return create(options, ZoneOffset.UTC, RoutineStore.inMemory());
     }
 
-    /** The alerts this reading raises or clears, life-safety ones first. */
+    /**
+     * The full engine: every rule, the home's routine learned in {@code zone}'s days and kept in
+     * {@code store}, resuming what the store already holds.
+     */
+    public static DetectionEngine create(DetectionOptions options, ZoneId zone, RoutineStore routineStore) {
+        GuardedStore store = new GuardedStore(routineStore);
+        HomeState home = new HomeState(zone, options.awaySilence());
+        Routine routine = Routine.open(zone, store);
+        List<Rule> rules = List.of(
+                new ImmediateAlarmRule(options.callRearm()),
+                new InactivityRule(InactivityRule.Signal.WATER, options, home, routine),
+                new InactivityRule(InactivityRule.Signal.ACTIVITY, options, home, routine),
+                new AwayRule(options, home),
+                new WaterFlowRule(options, home),
+                new NightDoorRule(options, home),
+                new DeviceHealthRule(options));
+        DetectionEngine engine = new DetectionEngine(rules, home, routine, store);
+        engine.restore(store.loadState());
+        return engine;
+    }
+
+    /** The alerts this reading raises or clears (and any that time raised up to it), life-safety first. */
     public List<Alert> onReading(Reading reading) {
-        List<Alert> alerts = new ArrayList<>();
+        List<Alert> alerts = new ArrayList<>(advanceTo(reading.time()));
+        if (home != null) {
+            if (home.start == null) {
+                home.start = reading.time();
+            }
+            home.observe(reading);
+        }
         for (Rule rule : rules) {
             alerts.addAll(rule.onReading(reading));
         }
-        alerts.sort((a, b) -> Boolean.compare(b.type().isLifeSafety(), a.type().isLifeSafety()));
+        saveIfEpisodesChanged(alerts);
+        return lifeSafetyFirst(alerts);
+    }
+
+    /**
+     * Moves the engine's clock to {@code time}, minute by minute, and returns what time alone
+     * raised or cleared on the way. A time before the clock changes nothing: the clock never goes
+     * back, so a late reading is judged when it arrives.
+     */
+    public List<Alert> advanceTo(Instant time) {
+        if (now == null) {
+            now = time;
+            return List.of();
+        }
+        if (!time.isAfter(now)) {
+            return List.of();
+        }
+        List<Alert> alerts = new ArrayList<>();
+        Instant minute = now.truncatedTo(ChronoUnit.MINUTES).plus(TICK);
+        while (!minute.isAfter(time)) {
+            tick(minute, alerts);
+            minute = minute.plus(TICK);
+        }
+        now = time;
+        saveIfEpisodesChanged(alerts);
+        return lifeSafetyFirst(alerts);
+    }
+
+    private void tick(Instant minute, List<Alert> alerts) {
+        if (home != null && home.start != null) {
+            home.tick(minute);
+            if (minute.atZone(home.zone).getMinute() % SLOT_MINUTES == 0) {
+                record(minute);
+            }
+        }
+        for (Rule rule : rules) {
+            alerts.addAll(rule.onTick(minute));
+        }
+    }
+
+    private void record(Instant slotEnd) {
+        boolean held = home.held();
+        routine.water().record(slotEnd, held ? -1 : Duration.between(home.gapStart(home.lastWaterUse), slotEnd).toMinutes());
+        long activityGap = held ? -1 : Duration.between(home.gapStart(home.lastActivity), slotEnd).toMinutes();
+        routine.activity().record(slotEnd, activityGap);
+        boolean resting = home.resting();
+        routine.activityUp().record(slotEnd, resting ? -1 : activityGap);
+        routine.activityResting().record(slotEnd, resting ? activityGap : -1);
+        store.saveState(state());
+    }
+
+    /** Writes to the routine store that failed (a full disk, say); the engine kept going on its memory. */
+    public long storeFailures() {
+        return store instanceof GuardedStore g ? g.failures : 0;
+    }
+
+    /**
+     * A routine store whose failed writes are counted rather than thrown: losing a half hour of
+     * learning must never stop the engine from raising an alert.
+     */
+    private static final class GuardedStore implements RoutineStore {
+        private final RoutineStore delegate;
+        long failures;
+        String lastFailure;
+
+        GuardedStore(RoutineStore delegate) {
+            this.delegate = delegate;
+        }
+
+        private void guard(Runnable write) {
+            try {
+                write.run();
+            } catch (RuntimeException e) {
+                failures++;
+                lastFailure = e.getMessage();
+            }
+        }
+
+        @Override
+        public java.util.SortedMap<java.time.LocalDate, short[]> loadDays(String signal) {
+            return delegate.loadDays(signal);
+        }
+
+        @Override
+        public void saveDay(String signal, java.time.LocalDate day, short[] slots) {
+            guard(() -> delegate.saveDay(signal, day, slots));
+        }
+
+        @Override
+        public void deleteDaysBefore(String signal, java.time.LocalDate day) {
+            guard(() -> delegate.deleteDaysBefore(signal, day));
+        }
+
+        @Override
+        public Map<String, String> loadState() {
+            return delegate.loadState();
+        }
+
+        @Override
+        public void saveState(Map<String, String> state) {
+            guard(() -> delegate.saveState(state));
+        }
+
+        @Override
+        public void clear() {
+            guard(delegate::clear);
+        }
+
+        @Override
+        public void close() {
+            guard(delegate::close);
+        }
+    }
+
+    /** Whether the engine has seen a reading, now or before a restart (from its store). */
+    public boolean hasHistory() {
+        return home != null && home.start != null;
+    }
+
+    /** The engine's clock: the latest reading or time it was advanced to; null before either. */
+    public Instant now() {
+        return now;
+    }
+
+    /** Sets a mode until {@code until}; see {@link HomeMode}. */
+    public void setMode(HomeMode mode, Instant until) {
+        requireHome();
+        if (now != null && !until.isAfter(now)) {
+            throw new IllegalArgumentException("the mode's end " + until + " is not after now (" + now + ")");
+        }
+        home.mode = mode;
+        home.modeUntil = until;
+        store.saveState(state());
+    }
+
+    public void clearMode() {
+        requireHome();
+        if (home.mode != null) {
+            home.mode = null;
+            home.resumedAt = now;
+            store.saveState(state());
+        }
+    }
+
+    public HomeMode mode() {
+        return home == null ? null : home.mode;
+    }
+
+    /** Whether the engine thinks the elder is out (the entrance, then silence). */
+    public boolean isAway() {
+        return home != null && home.awaySince != null;
+    }
+
+    /** Forgets the learned routine; the fixed rules apply until it is learned again. */
+    public void resetLearning() {
+        requireHome();
+        routine.clear();
+        store.clear();
+        store.saveState(state());
+    }
+
+    /** Complete days the activity routine was learned from, as of the engine's clock. */
+    public int learnedDays() {
+        return home == null || now == null ? 0 : routine.activity().learnedDays(now);
+    }
+
+    @Override
+    public void close() {
+        if (home != null && home.start != null) {
+            store.saveState(state());
+        }
+        store.close();
+    }
+
+    private void requireHome() {
+        if (home == null) {
+            throw new IllegalStateException("this engine has no routine rules");
+        }
+    }
+
+    private Map<String, String> state() {
+        Map<String, String> s = new HashMap<>();
+        put(s, "start", home.start);
+        put(s, "lastActivity", home.lastActivity);
+        put(s, "lastWaterUse", home.lastWaterUse);
+        put(s, "awaySince", home.awaySince);
+        put(s, "resumedAt", home.resumedAt);
+        put(s, "modeUntil", home.modeUntil);
+        if (home.mode != null) {
+            s.put("mode", home.mode.name());
+        }
+        for (Rule rule : rules) {
+            if (rule instanceof OpenEpisodes episodes) {
+                episodes.saveOpen(s);
+            }
+        }
+        putText(s, "awayDoor", home.awayDoor);
+        putText(s, "lastActivityDevice", home.lastActivityDevice);
+        putText(s, "lastWaterDevice", home.lastWaterDevice);
+        if (home.seesMoreThanWater) {
+            s.put("seesMoreThanWater", "true");
+        }
+        if (!home.occupied.isEmpty()) {
+            s.put("occupied", String.join(",", home.occupied));
+        }
+        return s;
+    }
+
+    private void restore(Map<String, String> s) {
+        home.start = get(s, "start");
+        home.lastActivity = get(s, "lastActivity");
+        home.lastWaterUse = get(s, "lastWaterUse");
+        home.awaySince = get(s, "awaySince");
+        home.resumedAt = get(s, "resumedAt");
+        home.modeUntil = get(s, "modeUntil");
+        home.mode = s.containsKey("mode") && home.modeUntil != null ? HomeMode.valueOf(s.get("mode")) : null;
+        home.awayDoor = s.get("awayDoor");
+        home.lastActivityDevice = s.get("lastActivityDevice");
+        home.lastWaterDevice = s.get("lastWaterDevice");
+        home.seesMoreThanWater = s.containsKey("seesMoreThanWater");
+        for (Rule rule : rules) {
+            if (rule instanceof OpenEpisodes episodes) {
+                episodes.restoreOpen(s);
+            }
+        }
+        if (s.containsKey("occupied")) {
+            home.occupied.addAll(List.of(s.get("occupied").split(",")));
+        }
+    }
+
+    private static void putText(Map<String, String> s, String key, String value) {
+        if (value != null) {
+            s.put(key, value);
+        }
+    }
+
+    private static void put(Map<String, String> s, String key, Instant value) {
+        if (value != null) {
+            s.put(key, value.toString());
+        }
+    }
+
+    private static Instant get(Map<String, String> s, String key) {
+        String v = s.get(key);
+        return v == null ? null : Instant.parse(v);
+    }
+
+    /** An episode raised or cleared is saved at once, so a restart neither repeats nor orphans it. */
+    private void saveIfEpisodesChanged(List<Alert> alerts) {
+        if (home == null) {
+            return;
+        }
+        for (Alert a : alerts) {
+            if (a.type() == AlertType.NO_ACTIVITY || a.type() == AlertType.NO_WATER_USE || a.type() == AlertType.NOT_RETURNED) {
+                store.saveState(state());
+                return;
+            }
+        }
+    }
+
+    private static List<Alert> lifeSafetyFirst(List<Alert> alerts) {
+        if (alerts.size() > 1) {
+            alerts.sort((a, b) -> Boolean.compare(b.type().isLifeSafety(), a.type().isLifeSafety()));
+        }
         return alerts;
     }
 }

@@ -1,46 +1,219 @@
 package org.anxin.detection;
 
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
 
 /**
- * The engine's settings.
- *
- * @param callRearm presses of one call button within this time are one emergency
+ * The engine's settings for one home, validated. {@link Setting} is the one list of property names,
+ * defaults and ranges: {@link #fromProperties} parses a configuration with it, for the OSGi component
+ * and for {@code ./anxin replay --config}, and a test pins the component's MetaType to it.
+ * Life-safety alarms have no setting that turns them off.
  */
-public record DetectionOptions(Duration callRearm) {
+public record DetectionOptions(
+        Duration callRearm,
+        boolean noWaterUseEnabled, double noWaterLitres, Duration noWaterPeriod,
+        boolean noActivityEnabled, Duration noActivityPeriod,
+        boolean learningEnabled, int learningDays, Duration learnedMargin, Duration learnedMinimum, Duration learnedMaximum,
+        Duration awaySilence, Duration notReturnedAfter,
+        boolean continuousFlowEnabled, Duration continuousFlow, Duration flowPause, double dailyWaterLitres,
+        boolean nightDoorEnabled, LocalTime nightStart, LocalTime nightEnd,
+        boolean deviceSilentEnabled, Duration mainsSilent, Duration batterySilent, int lowBatteryPercent) {
 
-    public static final DetectionOptions DEFAULTS = new DetectionOptions(Duration.ofMinutes(5));
+    /** Every setting: its property name (as in MetaType and the .cfg file), default and range. */
+    public enum Setting {
+        CALL_REARM_SECONDS("callRearmSeconds", "300", 0, 3600),
+        NO_WATER_USE_ENABLED("noWaterUseEnabled", "true"),
+        NO_WATER_LITRES("noWaterLitres", "10", 0, 1000),
+        NO_WATER_HOURS("noWaterHours", "12", 1, 72),
+        NO_ACTIVITY_ENABLED("noActivityEnabled", "true"),
+        NO_ACTIVITY_HOURS("noActivityHours", "12", 1, 72),
+        LEARNING_ENABLED("learningEnabled", "true"),
+        LEARNING_DAYS("learningDays", "7", 2, 60),
+        LEARNED_MARGIN_MINUTES("learnedMarginMinutes", "60", 0, 720),
+        LEARNED_MINIMUM_MINUTES("learnedMinimumMinutes", "120", 30, 1440),
+        LEARNED_MAXIMUM_HOURS("learnedMaximumHours", "24", 2, 72),
+        AWAY_SILENCE_MINUTES("awaySilenceMinutes", "15", 1, 240),
+        NOT_RETURNED_HOURS("notReturnedHours", "24", 1, 168),
+        CONTINUOUS_FLOW_ENABLED("continuousFlowEnabled", "true"),
+        CONTINUOUS_FLOW_MINUTES("continuousFlowMinutes", "30", 1, 1440),
+        FLOW_PAUSE_MINUTES("flowPauseMinutes", "5", 1, 60),
+        DAILY_WATER_LITRES("dailyWaterLitres", "2000", 10, 100000),
+        NIGHT_DOOR_ENABLED("nightDoorEnabled", "false"),
+        NIGHT_START("nightStart", "22:00"),
+        NIGHT_END("nightEnd", "06:00"),
+        DEVICE_SILENT_ENABLED("deviceSilentEnabled", "true"),
+        MAINS_SILENT_HOURS("mainsSilentHours", "2", 1, 168),
+        BATTERY_SILENT_HOURS("batterySilentHours", "26", 1, 336),
+        LOW_BATTERY_PERCENT("lowBatteryPercent", "15", 1, 50);
 
-    /** The property names, as in the org.anxin.detection configuration file. */
-    public static final String CALL_REARM_SECONDS = "callRearmSeconds";
+        /** The kind of value; a range applies to numbers only. */
+        public enum Type { INTEGER, BOOLEAN, TIME }
+
+        private final String property;
+        private final String defaultValue;
+        private final Type type;
+        private final long min;
+        private final long max;
+
+        Setting(String property, String defaultValue, long min, long max) {
+            this(property, defaultValue, Type.INTEGER, min, max);
+        }
+
+        Setting(String property, String defaultValue) {
+            this(property, defaultValue, defaultValue.contains(":") ? Type.TIME : Type.BOOLEAN, 0, 0);
+        }
+
+        Setting(String property, String defaultValue, Type type, long min, long max) {
+            this.property = property;
+            this.defaultValue = defaultValue;
+            this.type = type;
+            this.min = min;
+            this.max = max;
+        }
+
+        public String property() {
+            return property;
+        }
+
+        public String defaultValue() {
+            return defaultValue;
+        }
+
+        public Type type() {
+            return type;
+        }
+
+        public long min() {
+            return min;
+        }
+
+        public long max() {
+            return max;
+        }
+
+        static Setting byProperty(String property) {
+            for (Setting s : values()) {
+                if (s.property.equals(property)) {
+                    return s;
+                }
+            }
+            return null;
+        }
+
+        Object parse(String raw) {
+            String v = raw.trim();
+            switch (type) {
+                case BOOLEAN -> {
+                    if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                        return Boolean.parseBoolean(v);
+                    }
+                    throw new IllegalArgumentException("'" + property + "': '" + raw + "' is not true or false");
+                }
+                case TIME -> {
+                    try {
+                        return LocalTime.parse(v);
+                    } catch (DateTimeParseException e) {
+                        throw new IllegalArgumentException("'" + property + "': '" + raw + "' is not a time of day like 22:00");
+                    }
+                }
+                default -> {
+                    long n;
+                    try {
+                        n = Long.parseLong(v);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("'" + property + "': '" + raw + "' is not a whole number");
+                    }
+                    if (n < min || n > max) {
+                        throw new IllegalArgumentException("'" + property + "' must be from " + min + " to " + max + ", got " + n);
+                    }
+                    return n;
+                }
+            }
+        }
+    }
+
+    public static final DetectionOptions DEFAULTS = fromProperties(Map.of());
+
+    /** Reads the settings from a .cfg file's properties; see {@link #fromProperties(Map)}. */
+    public static DetectionOptions fromProperties(Properties properties) {
+        Map<String, Object> map = new HashMap<>();
+        properties.stringPropertyNames().forEach(name -> map.put(name, properties.getProperty(name)));
+        return fromProperties(map);
+    }
 
     /**
-     * Reads the settings from the properties of an org.anxin.detection configuration file; a
-     * property left out keeps its default.
+     * Reads the settings from configuration properties; a property left out keeps its default.
+     * Names with a dot ({@code service.pid}, {@code felix.fileinstall.filename}) belong to the
+     * framework and are skipped.
      *
      * @throws IllegalArgumentException naming the property that is wrong
      */
-    public static DetectionOptions fromProperties(java.util.Properties properties) {
-        java.util.Set<String> unknown = new java.util.TreeSet<>(properties.stringPropertyNames());
-        unknown.remove(CALL_REARM_SECONDS);
+    public static DetectionOptions fromProperties(Map<String, ?> properties) {
+        TreeSet<String> unknown = new TreeSet<>();
+        Map<Setting, Object> values = new EnumMap<>(Setting.class);
+        for (Setting s : Setting.values()) {
+            values.put(s, s.parse(s.defaultValue));
+        }
+        for (Map.Entry<String, ?> e : properties.entrySet()) {
+            if (e.getKey().contains(".")) {
+                continue;
+            }
+            Setting s = Setting.byProperty(e.getKey());
+            if (s == null) {
+                unknown.add(e.getKey());
+            } else if (e.getValue() != null) {
+                values.put(s, s.parse(String.valueOf(e.getValue())));
+            }
+        }
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown properties " + unknown + "; known: [" + CALL_REARM_SECONDS + "]");
+            throw new IllegalArgumentException("unknown properties " + unknown + "; known: "
+                    + Arrays.stream(Setting.values()).map(Setting::property).toList());
         }
-        String rearm = properties.getProperty(CALL_REARM_SECONDS);
-        if (rearm == null) {
-            return DEFAULTS;
-        }
-        try {
-            return new DetectionOptions(Duration.ofSeconds(Long.parseLong(rearm.trim())));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + CALL_REARM_SECONDS + "': '" + rearm + "' is not a whole number of seconds");
-        }
+        return new DetectionOptions(
+                Duration.ofSeconds(num(values, Setting.CALL_REARM_SECONDS)),
+                bool(values, Setting.NO_WATER_USE_ENABLED), num(values, Setting.NO_WATER_LITRES),
+                Duration.ofHours(num(values, Setting.NO_WATER_HOURS)),
+                bool(values, Setting.NO_ACTIVITY_ENABLED), Duration.ofHours(num(values, Setting.NO_ACTIVITY_HOURS)),
+                bool(values, Setting.LEARNING_ENABLED), (int) num(values, Setting.LEARNING_DAYS),
+                Duration.ofMinutes(num(values, Setting.LEARNED_MARGIN_MINUTES)),
+                Duration.ofMinutes(num(values, Setting.LEARNED_MINIMUM_MINUTES)),
+                Duration.ofHours(num(values, Setting.LEARNED_MAXIMUM_HOURS)),
+                Duration.ofMinutes(num(values, Setting.AWAY_SILENCE_MINUTES)),
+                Duration.ofHours(num(values, Setting.NOT_RETURNED_HOURS)),
+                bool(values, Setting.CONTINUOUS_FLOW_ENABLED), Duration.ofMinutes(num(values, Setting.CONTINUOUS_FLOW_MINUTES)),
+                Duration.ofMinutes(num(values, Setting.FLOW_PAUSE_MINUTES)), num(values, Setting.DAILY_WATER_LITRES),
+                bool(values, Setting.NIGHT_DOOR_ENABLED), (LocalTime) values.get(Setting.NIGHT_START),
+                (LocalTime) values.get(Setting.NIGHT_END),
+                bool(values, Setting.DEVICE_SILENT_ENABLED), Duration.ofHours(num(values, Setting.MAINS_SILENT_HOURS)),
+                Duration.ofHours(num(values, Setting.BATTERY_SILENT_HOURS)), (int) num(values, Setting.LOW_BATTERY_PERCENT));
+    }
+
+    private static long num(Map<Setting, Object> values, Setting s) {
+        return (Long) values.get(s);
+    }
+
+    private static boolean bool(Map<Setting, Object> values, Setting s) {
+        return (Boolean) values.get(s);
     }
 
     public DetectionOptions {
         if (callRearm.isNegative() || callRearm.compareTo(Duration.ofHours(1)) > 0) {
             // a long window would hide a second emergency behind the first
             throw new IllegalArgumentException("callRearmSeconds must be from 0 to 3600, got " + callRearm.toSeconds());
+        }
+        if (learnedMinimum.compareTo(learnedMaximum) > 0) {
+            throw new IllegalArgumentException("learnedMinimumMinutes (" + learnedMinimum.toMinutes()
+                    + ") must not be above learnedMaximumHours (" + learnedMaximum.toHours() + " h)");
+        }
+        if (nightStart.equals(nightEnd)) {
+            throw new IllegalArgumentException("nightStart and nightEnd must differ, both are " + nightStart);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.anxin.detection;
 
+import java.time.Instant;
 import java.util.List;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.Reading;
@@ -9,4 +10,12 @@ public interface Rule {
 
     /** The alerts this reading raises or clears; empty when none. */
     List<Alert> onReading(Reading reading);
+
+    /**
+     * The alerts that time alone raises or clears at {@code now}; the engine calls it at every
+     * minute of its clock, live or virtual.
+     */
+    default List<Alert> onTick(Instant now) {
+        return List.of();
+    }
 }

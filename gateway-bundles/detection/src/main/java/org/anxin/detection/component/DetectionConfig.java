@@ -3,6 +3,11 @@ package org.anxin.detection.component;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+/**
+ * The detection settings of one home. Names, defaults and ranges match
+ * {@link org.anxin.detection.DetectionOptions.Setting}, which parses them (a test pins the two
+ * together). Life-safety alarms have no setting that turns them off.
+ */
 @ObjectClassDefinition(
         id = DetectionComponent.PID,
         name = "Anxin detection engine",
@@ -12,4 +17,88 @@ public @interface DetectionConfig {
     @AttributeDefinition(name = "Call re-arm (s)", min = "0", max = "3600",
             description = "Presses of one call button within this many seconds are one emergency; a later press is a new one")
     int callRearmSeconds() default 300;
+
+    @AttributeDefinition(name = "No water use: on", description = "Raise NO_WATER_USE when water is not used for an unusual time")
+    boolean noWaterUseEnabled() default true;
+
+    @AttributeDefinition(name = "No water use: litres", min = "0", max = "1000",
+            description = "Fixed rule: less than this much water over the period raises NO_WATER_USE (until the routine is learned)")
+    int noWaterLitres() default 10;
+
+    @AttributeDefinition(name = "No water use: period (h)", min = "1", max = "72",
+            description = "Fixed rule: the period the litres are counted over")
+    int noWaterHours() default 12;
+
+    @AttributeDefinition(name = "No activity: on", description = "Raise NO_ACTIVITY when no activity sensor reports for an unusual time")
+    boolean noActivityEnabled() default true;
+
+    @AttributeDefinition(name = "No activity: fixed period (h)", min = "1", max = "72",
+            description = "Until the routine is learned, no activity for this long raises NO_ACTIVITY")
+    int noActivityHours() default 12;
+
+    @AttributeDefinition(name = "Learn the routine", description = "Learn the home's routine and judge gaps by it once learned")
+    boolean learningEnabled() default true;
+
+    @AttributeDefinition(name = "Days to learn", min = "2", max = "60",
+            description = "Complete days of history before the learned routine replaces the fixed rules")
+    int learningDays() default 7;
+
+    @AttributeDefinition(name = "Learned margin (min)", min = "0", max = "720",
+            description = "A gap must exceed the usual one by this much (or be twice it, if more) to raise an alert")
+    int learnedMarginMinutes() default 60;
+
+    @AttributeDefinition(name = "Learned minimum (min)", min = "30", max = "1440",
+            description = "No learned threshold is shorter than this")
+    int learnedMinimumMinutes() default 120;
+
+    @AttributeDefinition(name = "Learned maximum (h)", min = "2", max = "72",
+            description = "No learned threshold is longer than this, so no incident waits longer")
+    int learnedMaximumHours() default 24;
+
+    @AttributeDefinition(name = "Away after silence (min)", min = "1", max = "240",
+            description = "The entrance opened, then nothing for this long: the elder went out")
+    int awaySilenceMinutes() default 15;
+
+    @AttributeDefinition(name = "Not returned after (h)", min = "1", max = "168",
+            description = "Out for longer than this raises NOT_RETURNED")
+    int notReturnedHours() default 24;
+
+    @AttributeDefinition(name = "Continuous water flow: on", description = "Raise CONTINUOUS_WATER_FLOW for a tap left running or a day's use far above normal")
+    boolean continuousFlowEnabled() default true;
+
+    @AttributeDefinition(name = "Continuous flow (min)", min = "1", max = "1440",
+            description = "Water running without a pause for longer than this")
+    int continuousFlowMinutes() default 30;
+
+    @AttributeDefinition(name = "Flow pause (min)", min = "1", max = "60",
+            description = "No water reading for this long ends a flow")
+    int flowPauseMinutes() default 5;
+
+    @AttributeDefinition(name = "Daily water (L)", min = "10", max = "100000",
+            description = "A day's total above this raises CONTINUOUS_WATER_FLOW")
+    int dailyWaterLitres() default 2000;
+
+    @AttributeDefinition(name = "Night door: on", description = "Raise NIGHT_DOOR when the entrance opens in the night hours (for elders who may wander)")
+    boolean nightDoorEnabled() default false;
+
+    @AttributeDefinition(name = "Night starts", description = "Local time, HH:mm")
+    String nightStart() default "22:00";
+
+    @AttributeDefinition(name = "Night ends", description = "Local time, HH:mm")
+    String nightEnd() default "06:00";
+
+    @AttributeDefinition(name = "Device silent: on", description = "Raise DEVICE_SILENT when a device that checks in stops reporting")
+    boolean deviceSilentEnabled() default true;
+
+    @AttributeDefinition(name = "Mains device silent after (h)", min = "1", max = "168",
+            description = "No reading from a mains-powered device for this long")
+    int mainsSilentHours() default 2;
+
+    @AttributeDefinition(name = "Battery device silent after (h)", min = "1", max = "336",
+            description = "No reading from a battery device (one that reports battery) for this long")
+    int batterySilentHours() default 26;
+
+    @AttributeDefinition(name = "Low battery (%)", min = "1", max = "50",
+            description = "A battery below this raises LOW_BATTERY")
+    int lowBatteryPercent() default 15;
 }

@@ -1,0 +1,132 @@
+package org.anxin.detection;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import org.anxin.protocol.Reading;
+import org.anxin.protocol.ReadingKind;
+
+/**
+ * What the engine knows about the home as a whole, shared by the routine rules: the last activity
+ * and water use, whether the elder has gone out, and a mode set from outside.
+ */
+final class HomeState {
+
+    /** Less than this in one reading is a drip or a meter's rounding, not someone using water. */
+    static final BigDecimal WATER_USE_MIN_LITRES = new BigDecimal("0.5");
+
+    final ZoneId zone;
+    private final Duration awaySilence;
+
+    Instant start;
+    Instant lastActivity;
+    String lastActivityDevice;
+    Instant lastWaterUse;
+    String lastWaterDevice;
+    /** The entrance's last open or close while the silence after it is watched. */
+    Instant doorWatch;
+    String doorDevice;
+    /** When the elder went out (the entrance, then silence); null when home. */
+    Instant awaySince;
+    String awayDoor;
+    /** When the elder came back or a mode ended: routine gaps count from here. */
+    Instant resumedAt;
+    HomeMode mode;
+    Instant modeUntil;
+    /** Bed and chair mats reporting someone on them now. */
+    final java.util.Set<String> occupied = new java.util.TreeSet<>();
+    /** Whether any activity sensor other than a water meter ever reported. */
+    boolean seesMoreThanWater;
+
+    HomeState(ZoneId zone, Duration awaySilence) {
+        this.zone = zone;
+        this.awaySilence = awaySilence;
+    }
+
+    static boolean isWaterUse(Reading r) {
+        return r.kind() == ReadingKind.WATER && new BigDecimal(r.value()).compareTo(WATER_USE_MIN_LITRES) >= 0;
+    }
+
+    /** Whether a reading shows the elder doing something; a motion sensor going quiet does not. */
+    static boolean isActivity(Reading r) {
+        if (!r.kind().isActivity()) {
+            return false;
+        }
+        return switch (r.kind()) {
+            case WATER -> isWaterUse(r);
+            case MOTION -> r.value().equals("on");
+            default -> true;
+        };
+    }
+
+    /**
+     * Whether the elder is resting: someone is on a bed or chair mat. Gaps while resting are long
+     * and normal (sleep, an afternoon in the armchair); gaps while up and about are short, so the
+     * routine is learned for each apart, and a fall on the way to the bathroom at night is judged
+     * by how long the night's bathroom visits last, not by how long the night is.
+     */
+    boolean resting() {
+        return !occupied.isEmpty();
+    }
+
+    /** Whether the routine rules are held back: the elder is out, or a mode is set. */
+    boolean held() {
+        return awaySince != null || mode != null;
+    }
+
+    void observe(Reading r) {
+        Instant t = r.time();
+        if (isWaterUse(r)) {
+            lastWaterUse = later(lastWaterUse, t);
+            lastWaterDevice = r.device();
+        }
+        if (r.kind() == ReadingKind.PRESENCE) {
+            if (r.value().equals("on")) {
+                occupied.add(r.device());
+            } else {
+                occupied.remove(r.device());
+            }
+        }
+        if (!isActivity(r)) {
+            return;
+        }
+        if (r.kind() != ReadingKind.WATER) {
+            seesMoreThanWater = true;
+        }
+        lastActivity = later(lastActivity, t);
+        lastActivityDevice = r.device();
+        if (awaySince != null) {
+            awaySince = null;
+            resumedAt = t;
+        }
+        if (r.kind() == ReadingKind.ENTRY_DOOR) {
+            doorWatch = t;
+            doorDevice = r.device();
+        } else {
+            doorWatch = null;
+        }
+    }
+
+    void tick(Instant now) {
+        if (mode != null && !now.isBefore(modeUntil)) {
+            mode = null;
+            resumedAt = modeUntil;
+        }
+        if (doorWatch != null && awaySince == null && Duration.between(doorWatch, now).compareTo(awaySilence) >= 0) {
+            awaySince = doorWatch;
+            awayDoor = doorDevice;
+            doorWatch = null;
+        }
+    }
+
+    /** Where the present gap in {@code last} starts: a return home or a mode's end restarts it. */
+    Instant gapStart(Instant last) {
+        Instant from = last == null ? start : last;
+        return resumedAt != null && resumedAt.isAfter(from) ? resumedAt : from;
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a == null || b.isAfter(a) ? b : a;
+    }
+}

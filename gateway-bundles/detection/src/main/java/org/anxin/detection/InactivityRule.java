@@ -1,0 +1,211 @@
+package org.anxin.detection;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.TextStyle;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import org.anxin.protocol.Alert;
+import org.anxin.protocol.AlertType;
+import org.anxin.protocol.Reading;
+import org.anxin.protocol.ReadingKind;
+
+/**
+ * NO_WATER_USE and NO_ACTIVITY: the present gap in water use (or in any activity) is longer than
+ * this home's routine allows at this time of day and day of week. Until the routine is learned
+ * ({@code learningDays} complete days), the fixed rule applies alone: for water the city programs'
+ * rule, less than {@code noWaterLitres} over {@code noWaterHours}; for activity, none for
+ * {@code noActivityHours}. Held back while the elder is out or a mode is set. Raised once per
+ * episode and cleared by the next use or activity.
+ */
+final class InactivityRule implements Rule, OpenEpisodes {
+
+    enum Signal { WATER, ACTIVITY }
+
+    private record Use(Instant time, BigDecimal litres) {
+    }
+
+    private final Signal signal;
+    private final DetectionOptions options;
+    private final HomeState home;
+    private final Routine routine;
+    private final RoutineModel model;
+    private final Deque<Use> waterWindow = new ArrayDeque<>();
+    private Alert open;
+    /** The gap when the open alert was raised, for the clear's reason. */
+    private Duration openGap = Duration.ZERO;
+    private Instant lastClear;
+
+    InactivityRule(Signal signal, DetectionOptions options, HomeState home, Routine routine) {
+        this.signal = signal;
+        this.options = options;
+        this.home = home;
+        this.routine = routine;
+        this.model = signal == Signal.WATER ? routine.water() : routine.activity();
+    }
+
+    @Override
+    public void saveOpen(java.util.Map<String, String> state) {
+        OpenEpisodes.put(state, open);
+        if (open != null) {
+            state.put("openGap." + type().name(), Long.toString(openGap.toSeconds()));
+        }
+    }
+
+    @Override
+    public void restoreOpen(java.util.Map<String, String> state) {
+        open = OpenEpisodes.get(state, type());
+        String gap = state.get("openGap." + type().name());
+        openGap = gap == null ? Duration.ZERO : Duration.ofSeconds(Long.parseLong(gap));
+    }
+
+    private AlertType type() {
+        return signal == Signal.WATER ? AlertType.NO_WATER_USE : AlertType.NO_ACTIVITY;
+    }
+
+    private boolean enabled() {
+        return signal == Signal.WATER ? options.noWaterUseEnabled() : options.noActivityEnabled();
+    }
+
+    private Instant last() {
+        return signal == Signal.WATER ? home.lastWaterUse : home.lastActivity;
+    }
+
+    @Override
+    public List<Alert> onReading(Reading r) {
+        if (signal == Signal.WATER && r.kind() == ReadingKind.WATER) {
+            BigDecimal litres = new BigDecimal(r.value());
+            if (litres.signum() > 0) {
+                waterWindow.addLast(new Use(r.time(), litres));
+            }
+        }
+        boolean event = signal == Signal.WATER ? HomeState.isWaterUse(r) : HomeState.isActivity(r);
+        if (!event || open == null) {
+            return List.of();
+        }
+        Duration gap = Duration.between(open.time(), r.time()).plus(openGap);
+        Alert cleared = open.clear(r.time(), (signal == Signal.WATER ? "water used again at " : "activity again at ")
+                + r.device() + " after " + Durations.human(gap) + " without");
+        open = null;
+        lastClear = r.time();
+        return List.of(cleared);
+    }
+
+
+    @Override
+    public List<Alert> onTick(Instant now) {
+        if (signal == Signal.WATER) {
+            Instant horizon = now.minus(options.noWaterPeriod());
+            while (!waterWindow.isEmpty() && !waterWindow.peekFirst().time().isAfter(horizon)) {
+                waterWindow.removeFirst();
+            }
+        }
+        if (!enabled() || open != null || home.held() || home.start == null) {
+            return List.of();
+        }
+        if (signal == Signal.ACTIVITY && !home.seesMoreThanWater) {
+            // a home with only a water meter: NO_WATER_USE already says it, once
+            return List.of();
+        }
+        Instant since = home.gapStart(last());
+        Duration gap = Duration.between(since, now);
+        String reason = learnedRuleApplies(now) ? learned(now, gap) : fixed(now, gap);
+        if (reason == null) {
+            return List.of();
+        }
+        open = Alert.raise(type(), null, now, reason);
+        openGap = gap;
+        return List.of(open);
+    }
+
+    boolean learnedRuleApplies(Instant now) {
+        return options.learningEnabled() && model.learnedDays(now) >= options.learningDays();
+    }
+
+    private String learned(Instant now, Duration gap) {
+        boolean resting = signal == Signal.ACTIVITY && home.resting();
+        RoutineModel.Usual usual = signal == Signal.WATER ? model.usual(now) : activityUsual(now, resting);
+        if (usual == null) {
+            return null;
+        }
+        Duration threshold = threshold(usual.atMost());
+        if (gap.compareTo(threshold) <= 0) {
+            return null;
+        }
+        if (signal == Signal.WATER && home.seesMoreThanWater && threshold.compareTo(options.learnedMaximum()) < 0) {
+            // water unused for long while she moves about as usual is not an emergency: sooner
+            // than the backstop only when the rest of the home is unusually still too
+            RoutineModel.Usual still = activityUsual(now, home.resting());
+            Duration activityGap = Duration.between(home.gapStart(home.lastActivity), now);
+            if (still != null && activityGap.compareTo(still.atMost()) <= 0) {
+                return null;
+            }
+        }
+        return what() + " for " + Durations.human(gap) + "; usually at most " + Durations.human(usual.atMost())
+                + " at this hour" + (usual.weekdaySpecific()
+                ? " on a " + usual.weekday().getDisplayName(TextStyle.FULL, Locale.ENGLISH) : "")
+                + (resting ? " while resting" : "") + lastSeen();
+    }
+
+    /** The usual activity gap for the present context (resting or up), or the whole when that context is rare at this hour. */
+    private RoutineModel.Usual activityUsual(Instant now, boolean resting) {
+        RoutineModel context = resting ? routine.activityResting() : routine.activityUp();
+        RoutineModel.Usual usual = context.usual(now, 1);
+        if (usual != null && usual.days() >= Routine.MIN_CONTEXT_DAYS) {
+            return usual;
+        }
+        return routine.activity().usual(now);
+    }
+
+    /**
+     * Clearly abnormal: twice the usual, or the usual plus the margin when that is more (a usual
+     * gap of 20 min is not abnormal at 41), within the minimum and maximum.
+     */
+    Duration threshold(Duration usual) {
+        Duration margin = options.learnedMargin();
+        Duration t = usual.plus(usual.compareTo(margin) > 0 ? usual : margin);
+        if (t.compareTo(options.learnedMinimum()) < 0) {
+            return options.learnedMinimum();
+        }
+        return t.compareTo(options.learnedMaximum()) > 0 ? options.learnedMaximum() : t;
+    }
+
+    private String fixed(Instant now, Duration gap) {
+        if (signal == Signal.ACTIVITY) {
+            return gap.compareTo(options.noActivityPeriod()) >= 0
+                    ? what() + " for " + Durations.human(gap) + lastSeen() + "; the fixed rule of "
+                    + Durations.human(options.noActivityPeriod()) + " applies until the routine is learned"
+                    : null;
+        }
+        Instant observedFrom = home.gapStart(lastClear);
+        if (Duration.between(observedFrom, now).compareTo(options.noWaterPeriod()) < 0) {
+            return null;
+        }
+        BigDecimal used = waterWindow.stream().map(Use::litres).reduce(BigDecimal.ZERO, BigDecimal::add);
+        if (used.doubleValue() >= options.noWaterLitres()) {
+            return null;
+        }
+        return "no water for " + Durations.human(gap) + "; " + used.stripTrailingZeros().toPlainString() + " L in the last "
+                + Durations.human(options.noWaterPeriod()) + ", less than " + fmt(options.noWaterLitres()) + " L" + lastSeen();
+    }
+
+    private String what() {
+        return signal == Signal.WATER ? "no water" : "no activity";
+    }
+
+    private String lastSeen() {
+        Instant last = last();
+        String device = signal == Signal.WATER ? home.lastWaterDevice : home.lastActivityDevice;
+        if (last == null || device == null) {
+            return "";
+        }
+        return " (last: " + device + " at " + last.atZone(home.zone).toLocalTime().withNano(0) + ")";
+    }
+
+    private static String fmt(double d) {
+        return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,159 @@
+package org.anxin.detection;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The learned routine in a SQLite file of its own ({@code detection.db} in the gateway's data
+ * directory), so it survives restarts. A write that fails is reported as an
+ * {@link IllegalStateException}; the engine's memory keeps the routine meanwhile.
+ */
+public final class SqliteRoutineStore implements RoutineStore {
+
+    private final Path file;
+    private final Connection connection;
+
+    private SqliteRoutineStore(Path file, Connection connection) throws SQLException {
+        this.file = file;
+        this.connection = connection;
+        try (Statement st = connection.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS routine_day (signal TEXT NOT NULL, day TEXT NOT NULL,"
+                    + " slots TEXT NOT NULL, PRIMARY KEY (signal, day))");
+            st.execute("CREATE TABLE IF NOT EXISTS engine_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        }
+    }
+
+    public static SqliteRoutineStore open(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            SQLiteConfig config = new SQLiteConfig();
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            config.setBusyTimeout(5000);
+            return new SqliteRoutineStore(file, config.createConnection("jdbc:sqlite:" + file.toAbsolutePath()));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot open the routine store " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public synchronized SortedMap<LocalDate, short[]> loadDays(String signal) {
+        SortedMap<LocalDate, short[]> days = new TreeMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT day, slots FROM routine_day WHERE signal = ?")) {
+            ps.setString(1, signal);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String[] parts = rs.getString(2).split(",");
+                    short[] slots = new short[RoutineModel.SLOTS];
+                    for (int i = 0; i < slots.length && i < parts.length; i++) {
+                        slots[i] = Short.parseShort(parts[i]);
+                    }
+                    days.put(LocalDate.parse(rs.getString(1)), slots);
+                }
+            }
+        } catch (SQLException e) {
+            throw failed("read the routine", e);
+        }
+        return days;
+    }
+
+    @Override
+    public synchronized void saveDay(String signal, LocalDate day, short[] slots) {
+        StringBuilder text = new StringBuilder(slots.length * 4);
+        for (int i = 0; i < slots.length; i++) {
+            text.append(i == 0 ? "" : ",").append(slots[i]);
+        }
+        update("INSERT INTO routine_day (signal, day, slots) VALUES (?, ?, ?)"
+                + " ON CONFLICT (signal, day) DO UPDATE SET slots = excluded.slots", signal, day.toString(), text.toString());
+    }
+
+    @Override
+    public synchronized void deleteDaysBefore(String signal, LocalDate day) {
+        update("DELETE FROM routine_day WHERE signal = ? AND day < ?", signal, day.toString());
+    }
+
+    @Override
+    public synchronized Map<String, String> loadState() {
+        Map<String, String> state = new HashMap<>();
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT key, value FROM engine_state")) {
+            while (rs.next()) {
+                state.put(rs.getString(1), rs.getString(2));
+            }
+        } catch (SQLException e) {
+            throw failed("read the engine state", e);
+        }
+        return state;
+    }
+
+    @Override
+    public synchronized void saveState(Map<String, String> state) {
+        try {
+            connection.setAutoCommit(false);
+            try (Statement st = connection.createStatement();
+                 PreparedStatement ps = connection.prepareStatement("INSERT INTO engine_state (key, value) VALUES (?, ?)")) {
+                st.execute("DELETE FROM engine_state");
+                for (Map.Entry<String, String> e : state.entrySet()) {
+                    ps.setString(1, e.getKey());
+                    ps.setString(2, e.getValue());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failed("save the engine state", e);
+        }
+    }
+
+    @Override
+    public synchronized void clear() {
+        update("DELETE FROM routine_day");
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw failed("close", e);
+        }
+    }
+
+    private void update(String sql, String... args) {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failed("write the routine", e);
+        }
+    }
+
+    private IllegalStateException failed(String what, SQLException e) {
+        return new IllegalStateException("routine store " + file + ": cannot " + what + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,159 @@
+package org.anxin.detection;
+
+import static org.anxin.detection.Home.MONDAY;
+import static org.anxin.detection.Home.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Map;
+import org.anxin.protocol.Alert;
+import org.anxin.protocol.AlertState;
+import org.anxin.protocol.AlertType;
+import org.anxin.protocol.ReadingKind;
+import org.anxin.protocol.Severity;
+import org.junit.jupiter.api.Test;
+
+class InactivityRuleTest {
+
+    private final Home home = new Home(DetectionOptions.DEFAULTS);
+
+    @Test
+    void fixedWaterRuleRaisesWhenLessThanTenLitresWereUsedInTwelveHours() {
+        home.read(MONDAY, "06:00", "hall", ReadingKind.MOTION, "on");
+        home.read(MONDAY, "06:30", "tap", ReadingKind.WATER, "3");
+        home.advance(at(MONDAY, "17:59"));
+        assertThat(home.of(AlertType.NO_WATER_USE)).as("not yet 12 h observed").isEmpty();
+        home.advance(at(MONDAY, "18:01"));
+        Alert raised = home.first(AlertType.NO_WATER_USE, AlertState.RAISED);
+        assertThat(raised).isNotNull();
+        assertThat(raised.time()).isEqualTo(at(MONDAY, "18:00"));
+        assertThat(raised.severity()).isEqualTo(Severity.WARNING);
+        assertThat(raised.device()).isNull();
+        assertThat(raised.reason()).contains("no water for 11 h 30 min", "3 L in the last 12 h", "less than 10 L");
+    }
+
+    @Test
+    void tenLitresInTwelveHoursKeepsTheFixedWaterRuleQuiet() {
+        home.read(MONDAY, "06:00", "tap", ReadingKind.WATER, "6");
+        home.read(MONDAY, "12:00", "tap", ReadingKind.WATER, "6");
+        home.advance(at(MONDAY, "17:59"));
+        assertThat(home.of(AlertType.NO_WATER_USE)).isEmpty();
+    }
+
+    @Test
+    void waterUseClearsNoWaterUseWithTheSameIdAndItIsRaisedOncePerEpisode() {
+        home.read(MONDAY, "06:00", "tap", ReadingKind.WATER, "1");
+        home.advance(at(MONDAY, "23:00"));
+        assertThat(home.of(AlertType.NO_WATER_USE)).hasSize(1);
+        home.read(MONDAY, "23:30", "tap", ReadingKind.WATER, "0.2");
+        assertThat(home.of(AlertType.NO_WATER_USE)).as("a drip is not a use").hasSize(1);
+        home.read(MONDAY, "23:40", "tap", ReadingKind.WATER, "4");
+        Alert raised = home.of(AlertType.NO_WATER_USE).get(0);
+        Alert cleared = home.of(AlertType.NO_WATER_USE).get(1);
+        assertThat(cleared.state()).isEqualTo(AlertState.CLEARED);
+        assertThat(cleared.id()).isEqualTo(raised.id());
+        assertThat(cleared.reason()).contains("water used again at tap");
+    }
+
+    @Test
+    void fixedActivityRuleRaisesAfterTwelveHoursAndHeartbeatsAreNotActivity() {
+        home.read(MONDAY, "08:00", "hall", ReadingKind.MOTION, "on");
+        for (int h = 9; h <= 20; h++) {
+            home.read(at(MONDAY, String.format("%02d:00", h)), "hall", ReadingKind.HEARTBEAT, "ok");
+            home.read(at(MONDAY, String.format("%02d:05", h)), "hall", ReadingKind.MOTION, "off");
+            home.read(at(MONDAY, String.format("%02d:06", h)), "hall", ReadingKind.BATTERY, "80");
+        }
+        home.advance(at(MONDAY, "21:00"));
+        Alert raised = home.first(AlertType.NO_ACTIVITY, AlertState.RAISED);
+        assertThat(raised.time()).isEqualTo(at(MONDAY, "20:00"));
+        assertThat(raised.reason()).contains("no activity for 12 h", "last: hall at 08:00");
+        home.read(MONDAY, "21:10", "fridge", ReadingKind.DOOR, "open");
+        assertThat(home.first(AlertType.NO_ACTIVITY, AlertState.CLEARED).reason()).contains("activity again at fridge");
+    }
+
+    @Test
+    void theLearnedRoutineRaisesNoActivityWithinHoursOnADayAndNotAtNight() {
+        for (int d = 0; d < 8; d++) {
+            home.ordinaryDay(MONDAY.plusDays(d));
+        }
+        assertThat(home.engine.learnedDays()).isGreaterThanOrEqualTo(7);
+        home.alerts.clear();
+        home.ordinaryDay(MONDAY.plusDays(8));
+        assertThat(home.events()).as("an ordinary day and night raise nothing once learned").isEmpty();
+        LocalDate day = MONDAY.plusDays(9);
+        home.read(day, "07:10", "hall-pir", ReadingKind.MOTION, "on");
+        home.read(day, "07:20", "kitchen-tap", ReadingKind.WATER, "2");
+        for (int h = 8; h < 24; h++) {
+            home.read(at(day, String.format("%02d:00", h)), "hall-pir", ReadingKind.HEARTBEAT, "ok");
+        }
+        Alert raised = home.first(AlertType.NO_ACTIVITY, AlertState.RAISED);
+        assertThat(raised).isNotNull();
+        Duration toDetect = Duration.between(at(day, "07:10"), raised.time());
+        assertThat(toDetect).as("far sooner than the fixed 12 h").isLessThan(Duration.ofHours(3));
+        assertThat(raised.reason()).contains("no activity for", "usually at most", "at this hour");
+        Alert water = home.first(AlertType.NO_WATER_USE, AlertState.RAISED);
+        assertThat(water).isNotNull();
+        assertThat(Duration.between(at(day, "07:20"), water.time())).isLessThan(Duration.ofHours(5));
+    }
+
+    @Test
+    void aLongGapThatHappensEveryMondayIsNormalOnMondaysOnly() {
+        // Monday mornings she sits at the window from 07:20 to 12:10: no sensor sees her
+        Home mondays = new Home(DetectionOptions.DEFAULTS);
+        for (int d = 0; d < 14; d++) {
+            LocalDate day = MONDAY.plusDays(d);
+            if (day.getDayOfWeek() == java.time.DayOfWeek.MONDAY) {
+                mondays.read(day, "07:10", "hall-pir", ReadingKind.MOTION, "on");
+                mondays.read(day, "07:20", "kitchen-tap", ReadingKind.WATER, "2");
+                for (int h = 0; h < 24; h++) {
+                    mondays.read(day.atTime(h, 0).toInstant(java.time.ZoneOffset.UTC), "hall-pir", ReadingKind.HEARTBEAT, "ok");
+                    if (h >= 12 && h <= 22) {
+                        mondays.read(day.atTime(h, 10).toInstant(java.time.ZoneOffset.UTC), "hall-pir", ReadingKind.MOTION, "on");
+                    }
+                }
+            } else {
+                mondays.ordinaryDay(day);
+            }
+        }
+        mondays.advance(at(MONDAY.plusDays(15), "00:00"));
+        RoutineModel model = modelOf(mondays);
+        RoutineModel.Usual monday = model.usual(at(MONDAY.plusDays(14), "11:00"));
+        RoutineModel.Usual tuesday = model.usual(at(MONDAY.plusDays(15), "11:00"));
+        assertThat(monday.atMost()).isGreaterThan(Duration.ofHours(3));
+        assertThat(monday.weekdaySpecific()).isTrue();
+        assertThat(tuesday.atMost()).isLessThan(Duration.ofHours(1));
+        assertThat(tuesday.weekdaySpecific()).isFalse();
+    }
+
+    private static RoutineModel modelOf(Home h) {
+        try {
+            var field = DetectionEngine.class.getDeclaredField("routine");
+            field.setAccessible(true);
+            return ((Routine) field.get(h.engine)).activity();
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void untilEnoughDaysAreLearnedTheFixedRuleAppliesAlone() {
+        for (int d = 0; d < 3; d++) {
+            home.ordinaryDay(MONDAY.plusDays(d));
+        }
+        LocalDate day = MONDAY.plusDays(3);
+        home.read(day, "07:10", "hall-pir", ReadingKind.MOTION, "on");
+        home.advance(at(day, "19:09"));
+        assertThat(home.of(AlertType.NO_ACTIVITY)).isEmpty();
+        home.advance(at(day, "19:11"));
+        assertThat(home.first(AlertType.NO_ACTIVITY, AlertState.RAISED).reason()).contains("fixed rule");
+    }
+
+    @Test
+    void disabledRoutineRulesRaiseNothing() {
+        Home off = new Home(DetectionOptions.fromProperties(Map.of("noWaterUseEnabled", "false", "noActivityEnabled", "false")));
+        off.read(MONDAY, "06:00", "tap", ReadingKind.WATER, "1");
+        off.advance(at(MONDAY.plusDays(3), "06:00"));
+        assertThat(off.alerts).isEmpty();
+    }
+}

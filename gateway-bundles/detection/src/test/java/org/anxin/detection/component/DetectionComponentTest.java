@@ -1,0 +1,165 @@
+package org.anxin.detection.component;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.anxin.detection.DetectionOptions;
+import org.anxin.detection.HomeMode;
+import org.anxin.protocol.Alert;
+import org.anxin.protocol.AlertType;
+import org.anxin.protocol.Body;
+import org.anxin.protocol.Reading;
+import org.anxin.protocol.ReadingKind;
+import org.anxin.store.Outbox;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DetectionComponentTest {
+
+    @TempDir
+    Path dir;
+
+    /** What the component appended to the outbox, in order. */
+    private final List<Body> appended = new CopyOnWriteArrayList<>();
+    private final Outbox outbox = (Outbox) Proxy.newProxyInstance(Outbox.class.getClassLoader(), new Class<?>[] {Outbox.class},
+            (proxy, method, args) -> {
+                if (method.getName().equals("append")) {
+                    appended.add((Body) args[0]);
+                    return null;
+                }
+                throw new UnsupportedOperationException(method.getName());
+            });
+
+    /** A wall clock the test moves. */
+    private static final class MovableClock extends Clock {
+        volatile Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private List<Alert> alerts() {
+        return appended.stream().filter(Alert.class::isInstance).map(Alert.class::cast).toList();
+    }
+
+    @Test
+    void theTimerRaisesAlertsForSilenceAndStoresThemInTheOutbox() throws Exception {
+        Instant start = Instant.parse("2026-11-23T08:00:00Z");
+        MovableClock clock = new MovableClock(start);
+        DetectionComponent component = new DetectionComponent(outbox, DetectionOptions.DEFAULTS,
+                dir.resolve("detection.db"), clock, ZoneOffset.UTC, Duration.ofMillis(20));
+        try {
+            component.accept(new Reading("hall", ReadingKind.MOTION, "on", start));
+            assertThat(appended).hasSize(1);
+            clock.now = start.plus(Duration.ofHours(12)).plusSeconds(90);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (alerts().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(alerts()).extracting(Alert::type).contains(AlertType.NO_ACTIVITY);
+        } finally {
+            component.close();
+        }
+    }
+
+    @Test
+    void aReplayedPastDayIsJudgedInItsOwnTimeNotAsYearsOfSilence() throws Exception {
+        MovableClock clock = new MovableClock(Instant.parse("2026-11-23T08:00:00Z"));
+        DetectionComponent component = new DetectionComponent(outbox, DetectionOptions.DEFAULTS,
+                dir.resolve("detection.db"), clock, ZoneOffset.UTC, Duration.ZERO);
+        try {
+            Instant past = Instant.parse("2024-03-04T06:30:00Z");
+            component.accept(new Reading("bed", ReadingKind.PRESENCE, "off", past));
+            clock.now = clock.now.plusSeconds(60);
+            component.tick();
+            component.accept(new Reading("tap", ReadingKind.WATER, "2", past.plusSeconds(600)));
+            component.tick();
+            assertThat(alerts()).isEmpty();
+        } finally {
+            component.close();
+        }
+    }
+
+    @Test
+    void modesAndResetAreServedAndTheRoutineIsKeptInTheDataDirectory() throws Exception {
+        MovableClock clock = new MovableClock(Instant.parse("2026-11-23T08:00:00Z"));
+        DetectionComponent component = new DetectionComponent(outbox, DetectionOptions.DEFAULTS,
+                dir.resolve("detection.db"), clock, ZoneOffset.UTC, Duration.ZERO);
+        try {
+            component.accept(new Reading("hall", ReadingKind.MOTION, "on", clock.now));
+            component.setMode(HomeMode.AWAY, clock.now.plus(Duration.ofDays(2)));
+            clock.now = clock.now.plus(Duration.ofDays(1));
+            component.tick();
+            assertThat(alerts()).isEmpty();
+            component.clearMode();
+            component.resetLearning();
+            assertThat(component.learnedDays()).isZero();
+            assertThat(component.tickFailures()).isZero();
+            assertThat(component.storeFailures()).isZero();
+        } finally {
+            component.close();
+        }
+        assertThat(dir.resolve("detection.db")).exists();
+    }
+
+    @Test
+    void afterARestartTheTimerJudgesSilenceFromWhatWasStored() throws Exception {
+        Instant start = Instant.parse("2026-11-23T08:00:00Z");
+        MovableClock clock = new MovableClock(start);
+        Path model = dir.resolve("detection.db");
+        DetectionComponent before = new DetectionComponent(outbox, DetectionOptions.DEFAULTS, model, clock, ZoneOffset.UTC, Duration.ZERO);
+        before.accept(new Reading("hall", ReadingKind.MOTION, "on", start));
+        before.close();
+
+        DetectionComponent after = new DetectionComponent(outbox, DetectionOptions.DEFAULTS, model, clock, ZoneOffset.UTC, Duration.ZERO);
+        try {
+            clock.now = start.plus(Duration.ofHours(11));
+            after.tick();
+            assertThat(alerts()).isEmpty();
+            clock.now = start.plus(Duration.ofHours(13));
+            after.tick();
+            assertThat(alerts()).extracting(Alert::type).containsExactlyInAnyOrder(AlertType.NO_ACTIVITY, AlertType.NO_WATER_USE);
+            assertThat(alerts()).filteredOn(a -> a.type() == AlertType.NO_ACTIVITY).singleElement()
+                    .satisfies(a -> assertThat(a.reason()).contains("last: hall at 08:00"));
+        } finally {
+            after.close();
+        }
+    }
+
+    @Test
+    void anUnusableDataDirectoryCostsTheRoutineNotTheAlarms() throws Exception {
+        Path notADirectory = java.nio.file.Files.writeString(dir.resolve("data"), "a file where the data directory should be");
+        DetectionComponent component = new DetectionComponent(outbox, DetectionOptions.DEFAULTS,
+                notADirectory.resolve("detection.db"), Clock.systemUTC(), ZoneOffset.UTC, Duration.ZERO);
+        try {
+            component.accept(new Reading("call", ReadingKind.CALL, "pressed", Instant.now()));
+            assertThat(alerts()).extracting(Alert::type).containsExactly(AlertType.EMERGENCY_CALL);
+        } finally {
+            component.close();
+        }
+    }
+}
