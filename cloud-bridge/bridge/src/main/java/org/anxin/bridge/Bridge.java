@@ -4,7 +4,13 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,12 +33,13 @@ public final class Bridge implements AutoCloseable {
     private final BridgeCounters counters;
     private final WebhookNotifier notifier;
     private final RestApi api;
-    private final MqttSubscriber mqtt;
+    private final MqttIngress mqtt;
     private final Deque<AutoCloseable> closeInOrder;
+    private Deliveries deliveries;
     private boolean closed;
 
     private Bridge(BridgeOptions options, BridgeCounters counters, WebhookNotifier notifier, RestApi api,
-                   MqttSubscriber mqtt, Deque<AutoCloseable> closeInOrder) {
+                   MqttIngress mqtt, Deque<AutoCloseable> closeInOrder) {
         this.options = options;
         this.counters = counters;
         this.notifier = notifier;
@@ -66,25 +73,104 @@ public final class Bridge implements AutoCloseable {
                 started.push(notifier);
                 log.info("alert notifications go to {}", notifier.target());
             } else {
-                log.info("no webhook configured: alerts are stored, nobody is notified");
+                log.info("no webhook feed configured: alerts reach only the people of their homes' escalations");
             }
-            MessageIngest ingest = new MessageIngest(new IngestStore(db), notifier, counters, clock);
-            MqttSubscriber[] mqtt = new MqttSubscriber[1]; // the API asks it for the connection state
-            RestApi api = RestApi.start(options.httpHost(), options.httpPort(), new ReadModel(db), counters,
-                    () -> mqtt[0] != null && mqtt[0].isConnected(), db::isReachable,
+            Map<String, Channel> channels = new LinkedHashMap<>();
+            channels.put("webhook", new HttpChannels.Webhook());
+            options.smtp().ifPresent(smtp -> channels.put("email", new EmailChannel(smtp)));
+            options.sms().ifPresent(sms -> channels.put("sms", new HttpChannels.Sms(sms)));
+            log.info("channels to people: {}", channels.keySet());
+            Deliveries deliveries = new Deliveries(db, channels, options.deliveryAttempts(), options.deliveryRetryBase(),
+                    counters, clock);
+            options.notificationListeners().forEach(deliveries::addListener);
+            started.push(deliveries);
+            RestApi[] apiHolder = new RestApi[1]; // acknowledgement links point at the API once it listens
+            Supplier<URI> publicBase = () -> options.publicUrl().orElseGet(() -> apiHolder[0].uri());
+            Escalations escalations = new Escalations(db, clock, channels.keySet(), publicBase, counters, options.zone());
+            Operators operators = new Operators(db, clock, options.sessionLength());
+            options.adminUser().ifPresent(user -> {
+                operators.upsert(user, options.adminPassword().orElseThrow());
+                log.info("operator {} may log in", user);
+            });
+            MessageIngest ingest = new MessageIngest(new IngestStore(db), notifier, escalations, deliveries, counters,
+                    clock);
+            MqttIngress[] mqtt = new MqttIngress[1]; // the API asks it for the connection state
+            RestApi api = RestApi.start(options.httpHost(), options.httpPort(),
+                    new RestApi.Parts(new ReadModel(db), new Directory(db, clock), new Policies(db, clock), escalations,
+                            new Incidents(db), deliveries, operators),
+                    counters, () -> mqtt[0] != null && mqtt[0].isConnected(), db::isReachable,
                     Redaction.url(options.brokerUrl()));
+            apiHolder[0] = api;
             started.push(api);
-            mqtt[0] = MqttSubscriber.start(options, ingest, counters);
+            GatewaySupervisor supervisor = new GatewaySupervisor(db, options.supervisionInterval(), escalations,
+                    notifier, counters, clock);
+            started.push(Timers.start(options, escalations, deliveries, supervisor, notifier));
+            mqtt[0] = MqttIngress.start(options, ingest, counters);
             started.push(mqtt[0]);
+            if (!options.mqttShareGroup().isEmpty()) {
+                started.push(SessionTakeover.start(options, db, ingest, counters, clock));
+            }
             if (notifier != null) {
                 notifier.resumePending();
             }
-            return new Bridge(options, counters, notifier, api, mqtt[0], started);
+            Bridge bridge = new Bridge(options, counters, notifier, api, mqtt[0], started);
+            bridge.deliveries = deliveries;
+            return bridge;
         } catch (RuntimeException e) {
             closeAll(started);
             throw e;
         }
     }
+
+    /**
+     * The bridge's clocks: escalation steps and deliveries that fall due, and gateway supervision.
+     * Each runs on a timer of this instance but takes its work from the database, so any instance
+     * carries on what another started.
+     */
+    private static final class Timers implements AutoCloseable {
+        private final ScheduledExecutorService timer =
+                Executors.newSingleThreadScheduledExecutor(new NamedThreads("timers"));
+
+        static Timers start(BridgeOptions options, Escalations escalations, Deliveries deliveries,
+                            GatewaySupervisor supervisor, WebhookNotifier feed) {
+            Timers t = new Timers();
+            long poll = options.escalationPollInterval().toMillis();
+            t.timer.scheduleWithFixedDelay(() -> guarded("escalation timer", () -> {
+                deliveries.sendNow(escalations.runDue(50));
+                deliveries.sendDue();
+            }), poll, poll, TimeUnit.MILLISECONDS);
+            // a quarter of the interval: an offline gateway is noticed within 1.25 intervals
+            long tick = Math.max(200, Math.min(15_000, options.supervisionInterval().toMillis() / 4));
+            t.timer.scheduleWithFixedDelay(() -> guarded("gateway supervision", () -> {
+                GatewaySupervisor.Pass pass = supervisor.check();
+                if (feed != null) {
+                    pass.feed().forEach(feed::send);
+                }
+                deliveries.sendNow(pass.deliveries());
+            }), tick, tick, TimeUnit.MILLISECONDS);
+            return t;
+        }
+
+        private static void guarded(String what, Runnable task) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                // a database outage must not stop the timer for good; the next tick tries again
+                log.warn("{} failed: {}", what, e.getMessage());
+            }
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+            try {
+                timer.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
 
     /** The REST API's base address, e.g. {@code http://127.0.0.1:8080/}. */
     public URI httpUri() {
@@ -106,14 +192,15 @@ public final class Bridge implements AutoCloseable {
     }
 
     /**
-     * Adds a listener told of every notification's outcome. Without a webhook there are no
-     * notifications and the listener is never called.
+     * Adds a listener told of every notification's outcome: the webhook feed's (if a webhook is
+     * configured) and every message to a person.
      */
     public void addNotificationListener(NotificationListener listener) {
         Objects.requireNonNull(listener, "listener");
         if (notifier != null) {
             notifier.addListener(listener);
         }
+        deliveries.addListener(listener);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.anxin.bridge;
 
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -12,8 +13,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "bridge",
         mixinStandardHelpOptions = true,
         description = {"Runs the cloud bridge: receives the gateways' messages over MQTT, stores them in"
-                + " SQLite or PostgreSQL, POSTs alerts to a webhook and serves a REST API (/api/gateways,"
-                + " /api/alerts, /api/health). Stops on Ctrl-C."})
+                + " SQLite or PostgreSQL, escalates alerts to the homes' contacts, visitors and service centre"
+                + " (webhook, e-mail, SMS), POSTs every alert to a webhook feed, watches the gateways, and serves"
+                + " a REST API described at /api/openapi.json. Stops on Ctrl-C."})
 public final class BridgeCommand implements Callable<Integer> {
 
     @Spec
@@ -58,6 +60,76 @@ public final class BridgeCommand implements Callable<Integer> {
             description = "REST API port, 0 for any free one (default: ${DEFAULT-VALUE})")
     int httpPort;
 
+    @Option(names = "--mqtt-share-group", paramLabel = "GROUP", defaultValue = BridgeOptions.DEFAULT_MQTT_SHARE_GROUP,
+            description = "join this MQTT 5 shared-subscription group, so that several bridge instances (one database)"
+                    + " share the load; needs an MQTT 5 broker such as Mosquitto (default: none, one instance, MQTT 3.1.1)")
+    String mqttShareGroup;
+
+    @Option(names = "--admin-user", paramLabel = "USER",
+            description = "create (or reset the password of) this operator on start")
+    String adminUser;
+
+    @Option(names = "--admin-password", paramLabel = "PASSWORD", defaultValue = "${env:ANXIN_ADMIN_PASSWORD}",
+            description = "its password, 10 characters or more (default: environment variable ANXIN_ADMIN_PASSWORD)")
+    String adminPassword;
+
+    @Option(names = "--public-url", paramLabel = "URL",
+            description = "the bridge's address as recipients reach it, for acknowledgement links (default: the REST API's)")
+    String publicUrl;
+
+    @Option(names = "--smtp-host", paramLabel = "HOST", description = "send e-mail through this SMTP server")
+    String smtpHost;
+
+    @Option(names = "--smtp-port", paramLabel = "PORT", defaultValue = "587", description = "SMTP port (default: ${DEFAULT-VALUE})")
+    int smtpPort;
+
+    @Option(names = "--smtp-user", paramLabel = "USER", description = "SMTP user")
+    String smtpUser;
+
+    @Option(names = "--smtp-password", paramLabel = "PASSWORD", defaultValue = "${env:ANXIN_SMTP_PASSWORD}",
+            description = "SMTP password (default: environment variable ANXIN_SMTP_PASSWORD)")
+    String smtpPassword;
+
+    @Option(names = "--smtp-from", paramLabel = "ADDRESS", description = "sender address of the e-mails")
+    String smtpFrom;
+
+    @Option(names = "--smtp-starttls", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "require STARTTLS (default: ${DEFAULT-VALUE})")
+    boolean smtpStartTls;
+
+    @Option(names = "--sms-url", paramLabel = "TEMPLATE",
+            description = "HTTP SMS gateway URL template with {phone} and {text}, e.g. https://sms.example/send?to={phone}")
+    String smsUrl;
+
+    @Option(names = "--sms-body", paramLabel = "TEMPLATE",
+            description = "POST body template with {phone} and {text}; without it the request is a GET")
+    String smsBody;
+
+    @Option(names = "--sms-content-type", paramLabel = "TYPE", defaultValue = "application/json; charset=utf-8",
+            description = "content type of the SMS body (default: ${DEFAULT-VALUE})")
+    String smsContentType;
+
+    @Option(names = "--sms-authorization", paramLabel = "VALUE", defaultValue = "${env:ANXIN_SMS_AUTHORIZATION}",
+            description = "Authorization header for the SMS gateway (default: environment variable ANXIN_SMS_AUTHORIZATION)")
+    String smsAuthorization;
+
+    @Option(names = "--supervision-seconds", paramLabel = "SECONDS", defaultValue = "180",
+            description = "a gateway silent this long raises GATEWAY_OFFLINE (default: ${DEFAULT-VALUE})")
+    long supervisionSeconds;
+
+    @Option(names = "--instance-timeout-seconds", paramLabel = "SECONDS", defaultValue = "60",
+            description = "with a share group: an instance silent this long is dead, and another one drains its"
+                    + " MQTT session (default: ${DEFAULT-VALUE})")
+    long instanceTimeoutSeconds;
+
+    @Option(names = "--zone", paramLabel = "ZONE", defaultValue = "UTC",
+            description = "time zone of the times in messages to people, e.g. Asia/Shanghai (default: ${DEFAULT-VALUE})")
+    String zone;
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
     @Override
     public Integer call() throws Exception {
         BridgeOptions.Builder builder = BridgeOptions.builder()
@@ -69,13 +141,33 @@ public final class BridgeCommand implements Callable<Integer> {
                 .jdbcPassword(dbPassword)
                 .webhookUrl(webhook)
                 .httpHost(httpHost)
-                .httpPort(httpPort);
+                .httpPort(httpPort)
+                .mqttShareGroup(mqttShareGroup)
+                .publicUrl(publicUrl);
+        if (adminUser != null || (adminPassword != null && !adminPassword.isBlank())) {
+            builder.admin(adminUser, adminPassword);
+        }
         if (mqttClientId != null) {
             builder.mqttClientId(mqttClientId);
         }
         PrintWriter out = spec.commandLine().getOut();
         BridgeOptions options;
         try {
+            if (smtpHost != null) {
+                builder.smtp(new BridgeOptions.Smtp(smtpHost, smtpPort, Optional.ofNullable(blank(smtpUser)),
+                        Optional.ofNullable(blank(smtpPassword)), smtpFrom, smtpStartTls));
+            }
+            if (smsUrl != null) {
+                builder.sms(new BridgeOptions.SmsGateway(smsUrl, Optional.ofNullable(blank(smsBody)), smsContentType,
+                        Optional.ofNullable(blank(smsAuthorization))));
+            }
+            builder.supervisionInterval(java.time.Duration.ofSeconds(supervisionSeconds));
+            builder.instanceTimeout(java.time.Duration.ofSeconds(instanceTimeoutSeconds));
+            try {
+                builder.zone(java.time.ZoneId.of(zone));
+            } catch (java.time.DateTimeException e) {
+                throw new IllegalArgumentException("zone '" + zone + "' is not a time zone such as Asia/Shanghai");
+            }
             options = builder.build();
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("anxin bridge: " + e.getMessage());

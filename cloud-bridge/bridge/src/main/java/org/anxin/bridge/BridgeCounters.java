@@ -18,6 +18,13 @@ public final class BridgeCounters {
     final AtomicLong storeFailures = new AtomicLong();
     final AtomicLong notificationsDelivered = new AtomicLong();
     final AtomicLong notificationsFailed = new AtomicLong();
+    final AtomicLong deliveryRetries = new AtomicLong();
+    final AtomicLong escalationSteps = new AtomicLong();
+    final AtomicLong acknowledged = new AtomicLong();
+    final AtomicLong gatewaysOffline = new AtomicLong();
+    final AtomicLong rejectedRequests = new AtomicLong();
+    final AtomicLong sessionsTakenOver = new AtomicLong();
+    final AtomicLong messagesTakenOver = new AtomicLong();
 
     /** Every MQTT message that arrived, whatever became of it. */
     public long received() {
@@ -72,6 +79,41 @@ public final class BridgeCounters {
         return notificationsFailed.get();
     }
 
+    /** Failed delivery attempts that were scheduled to be tried again. */
+    public long deliveryRetries() {
+        return deliveryRetries.get();
+    }
+
+    /** Escalation steps this instance ran. */
+    public long escalationSteps() {
+        return escalationSteps.get();
+    }
+
+    /** Escalations acknowledged through this instance. */
+    public long acknowledged() {
+        return acknowledged.get();
+    }
+
+    /** GATEWAY_OFFLINE alerts this instance raised. */
+    public long gatewaysOffline() {
+        return gatewaysOffline.get();
+    }
+
+    /** API requests refused with a 4xx status. */
+    public long rejectedRequests() {
+        return rejectedRequests.get();
+    }
+
+    /** MQTT sessions of dead instances this instance drained and ended. */
+    public long sessionsTakenOver() {
+        return sessionsTakenOver.get();
+    }
+
+    /** Messages stored from the sessions of dead instances. */
+    public long messagesTakenOver() {
+        return messagesTakenOver.get();
+    }
+
     /** All counters by name, in a stable order. */
     public Map<String, Long> asMap() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -86,6 +128,13 @@ public final class BridgeCounters {
         m.put("storeFailures", storeFailures());
         m.put("notificationsDelivered", notificationsDelivered());
         m.put("notificationsFailed", notificationsFailed());
+        m.put("deliveryRetries", deliveryRetries());
+        m.put("escalationSteps", escalationSteps());
+        m.put("acknowledged", acknowledged());
+        m.put("gatewaysOffline", gatewaysOffline());
+        m.put("rejectedRequests", rejectedRequests());
+        m.put("sessionsTakenOver", sessionsTakenOver());
+        m.put("messagesTakenOver", messagesTakenOver());
         return m;
     }
 

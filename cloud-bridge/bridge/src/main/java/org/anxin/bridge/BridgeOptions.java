@@ -29,6 +29,23 @@ import java.util.UUID;
  * @param httpHost the address the REST API listens on
  * @param httpPort the REST API's port; 0 picks a free one
  * @param notificationListeners told of every notification's outcome, on the notifier's thread
+ * @param mqttShareGroup the MQTT 5 shared-subscription group all instances of one bridge join, so
+ *     the broker gives each message to one of them; empty (the default) for one instance with a
+ *     plain MQTT 3.1.1 subscription
+ * @param adminUser an operator account created (or given this password) on start
+ * @param adminPassword its password, at least 10 characters
+ * @param publicUrl the bridge's address as recipients reach it, for acknowledgement links;
+ *     the REST API's own address when empty
+ * @param smtp the SMTP server e-mail goes through; no e-mail when empty
+ * @param sms the HTTP SMS gateway; no SMS when empty
+ * @param deliveryAttempts how many times a message to a person is tried before it counts as failed
+ * @param deliveryRetryBase the wait before its first retry; it doubles with each further retry
+ * @param supervisionInterval a gateway silent this long raises GATEWAY_OFFLINE
+ * @param escalationPollInterval how often due escalation steps and deliveries are looked for
+ * @param sessionLength how long an operator's login lasts
+ * @param zone the time zone of the times in messages to people, e.g. {@code Asia/Shanghai}
+ * @param instanceTimeout with a share group: an instance not alive in the database for this long
+ *     is dead, and another drains and ends its MQTT session
  */
 public record BridgeOptions(
         String brokerUrl,
@@ -43,7 +60,81 @@ public record BridgeOptions(
         Duration webhookRetryBase,
         String httpHost,
         int httpPort,
-        List<NotificationListener> notificationListeners) {
+        List<NotificationListener> notificationListeners,
+        String mqttShareGroup,
+        Optional<String> adminUser,
+        Optional<String> adminPassword,
+        Optional<URI> publicUrl,
+        Optional<Smtp> smtp,
+        Optional<SmsGateway> sms,
+        int deliveryAttempts,
+        Duration deliveryRetryBase,
+        Duration supervisionInterval,
+        Duration escalationPollInterval,
+        Duration sessionLength,
+        Duration instanceTimeout,
+        java.time.ZoneId zone) {
+
+    /**
+     * An SMTP server.
+     *
+     * @param startTls require STARTTLS before anything is sent
+     */
+    public record Smtp(String host, int port, Optional<String> username, Optional<String> password, String from,
+                       boolean startTls) {
+        public Smtp {
+            host = requireText(host, "smtpHost");
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("smtpPort must be from 1 to 65535, got " + port);
+            }
+            username = orEmpty(username);
+            password = orEmpty(password);
+            from = requireText(from, "smtpFrom");
+            if (!from.contains("@")) {
+                throw new IllegalArgumentException("smtpFrom '" + from + "' is not an e-mail address");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Smtp[" + host + ":" + port + ", user=" + username.orElse("-") + ", password="
+                    + password.map(p -> "***").orElse("-") + ", from=" + from + ", startTls=" + startTls + "]";
+        }
+    }
+
+    /**
+     * An HTTP SMS gateway. {@code {phone}} and {@code {text}} in the URL and body templates are
+     * replaced by the recipient's number and the message.
+     *
+     * @param urlTemplate e.g. {@code https://sms.example/send?to={phone}&msg={text}}
+     * @param bodyTemplate the POST body, e.g. {@code {"to":"{phone}","text":"{text}"}}; a GET when empty
+     * @param contentType the body's content type
+     * @param authorization an {@code Authorization} header value, never logged
+     */
+    public record SmsGateway(String urlTemplate, Optional<String> bodyTemplate, String contentType,
+                             Optional<String> authorization) {
+        public SmsGateway {
+            urlTemplate = requireText(urlTemplate, "smsUrl");
+            URI probe = parse(urlTemplate.replace("{phone}", "0").replace("{text}", "x"), "smsUrl", "an http(s) URL");
+            String scheme = probe.getScheme() == null ? "" : probe.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || probe.getHost() == null) {
+                throw new IllegalArgumentException("smsUrl must be an http:// or https:// URL template with a host");
+            }
+            bodyTemplate = orEmpty(bodyTemplate);
+            if (!urlTemplate.contains("{phone}") && bodyTemplate.map(b -> !b.contains("{phone}")).orElse(true)) {
+                throw new IllegalArgumentException("the SMS templates must place {phone} in the URL or the body");
+            }
+            contentType = contentType == null || contentType.isBlank() ? "application/json; charset=utf-8" : contentType;
+            authorization = orEmpty(authorization);
+        }
+
+        @Override
+        public String toString() {
+            return "SmsGateway[" + Redaction.url(urlTemplate.replace("{phone}", "P").replace("{text}", "T"))
+                    + ", body=" + bodyTemplate.isPresent() + ", authorization=" + authorization.map(a -> "***").orElse("-")
+                    + "]";
+        }
+    }
 
     public static final String DEFAULT_BROKER_URL = "tcp://127.0.0.1:1883";
     public static final String DEFAULT_JDBC_URL = "jdbc:sqlite:anxin-bridge.db";
@@ -51,6 +142,15 @@ public record BridgeOptions(
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_WEBHOOK_ATTEMPTS = 5;
     public static final Duration DEFAULT_WEBHOOK_RETRY_BASE = Duration.ofMillis(500);
+    /** No shared subscription by default: MQTT 3.1.1, which every broker (Moquette too) speaks. */
+    public static final String DEFAULT_MQTT_SHARE_GROUP = "";
+    public static final int DEFAULT_DELIVERY_ATTEMPTS = 6;
+    public static final Duration DEFAULT_DELIVERY_RETRY_BASE = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_SUPERVISION_INTERVAL = Duration.ofMinutes(3);
+    public static final Duration DEFAULT_ESCALATION_POLL_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_SESSION_LENGTH = Duration.ofHours(12);
+    public static final Duration DEFAULT_INSTANCE_TIMEOUT = Duration.ofSeconds(60);
+    private static final java.util.regex.Pattern SHARE_GROUP = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{0,64}");
 
     private static final Set<String> MQTT_SCHEMES = Set.of("tcp", "ssl", "ws", "wss");
 
@@ -76,6 +176,44 @@ public record BridgeOptions(
             throw new IllegalArgumentException("httpPort must be from 0 to 65535, got " + httpPort);
         }
         notificationListeners = List.copyOf(notificationListeners == null ? List.of() : notificationListeners);
+        mqttShareGroup = mqttShareGroup == null ? "" : mqttShareGroup.trim();
+        if (!SHARE_GROUP.matcher(mqttShareGroup).matches()) {
+            throw new IllegalArgumentException("mqttShareGroup '" + mqttShareGroup + "' must match " + SHARE_GROUP.pattern());
+        }
+        adminUser = orEmpty(adminUser);
+        adminPassword = orEmpty(adminPassword);
+        if (adminUser.isPresent() != adminPassword.isPresent()) {
+            throw new IllegalArgumentException("adminUser and adminPassword go together");
+        }
+        if (adminUser.isPresent()) {
+            Operators.requireValid(adminUser.get(), adminPassword.get());
+        }
+        publicUrl = orEmpty(publicUrl);
+        publicUrl.ifPresent(u -> {
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null) {
+                throw new IllegalArgumentException("publicUrl '" + u + "' is not an http:// or https:// URL with a host");
+            }
+        });
+        publicUrl = publicUrl.map(u -> u.toString().endsWith("/") ? u : URI.create(u + "/"));
+        smtp = orEmpty(smtp);
+        sms = orEmpty(sms);
+        if (deliveryAttempts < 1) {
+            throw new IllegalArgumentException("deliveryAttempts must be at least 1, got " + deliveryAttempts);
+        }
+        requirePositive(deliveryRetryBase, "deliveryRetryBase");
+        requirePositive(supervisionInterval, "supervisionInterval");
+        requirePositive(escalationPollInterval, "escalationPollInterval");
+        requirePositive(sessionLength, "sessionLength");
+        requirePositive(instanceTimeout, "instanceTimeout");
+        zone = zone == null ? java.time.ZoneOffset.UTC : zone;
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + d);
+        }
     }
 
     public static Builder builder() {
@@ -98,6 +236,19 @@ public record BridgeOptions(
         b.httpHost = httpHost;
         b.httpPort = httpPort;
         b.notificationListeners.addAll(notificationListeners);
+        b.mqttShareGroup = mqttShareGroup;
+        b.adminUser = adminUser.orElse(null);
+        b.adminPassword = adminPassword.orElse(null);
+        b.publicUrl = publicUrl.map(URI::toString).orElse(null);
+        b.smtp = smtp.orElse(null);
+        b.sms = sms.orElse(null);
+        b.deliveryAttempts = deliveryAttempts;
+        b.deliveryRetryBase = deliveryRetryBase;
+        b.supervisionInterval = supervisionInterval;
+        b.escalationPollInterval = escalationPollInterval;
+        b.sessionLength = sessionLength;
+        b.instanceTimeout = instanceTimeout;
+        b.zone = zone;
         return b;
     }
 
@@ -120,7 +271,20 @@ public record BridgeOptions(
                 + ", webhookRetryBase=" + webhookRetryBase
                 + ", httpHost=" + httpHost
                 + ", httpPort=" + httpPort
-                + ", notificationListeners=" + notificationListeners.size() + "]";
+                + ", notificationListeners=" + notificationListeners.size()
+                + ", mqttShareGroup=" + (mqttShareGroup.isEmpty() ? "-" : mqttShareGroup)
+                + ", adminUser=" + adminUser.orElse("-")
+                + ", adminPassword=" + adminPassword.map(p -> "***").orElse("-")
+                + ", publicUrl=" + publicUrl.map(Redaction::url).orElse("-")
+                + ", smtp=" + smtp.map(Smtp::toString).orElse("-")
+                + ", sms=" + sms.map(SmsGateway::toString).orElse("-")
+                + ", deliveryAttempts=" + deliveryAttempts
+                + ", deliveryRetryBase=" + deliveryRetryBase
+                + ", supervisionInterval=" + supervisionInterval
+                + ", escalationPollInterval=" + escalationPollInterval
+                + ", sessionLength=" + sessionLength
+                + ", instanceTimeout=" + instanceTimeout
+                + ", zone=" + zone + "]";
     }
 
     private static <T> Optional<T> orEmpty(Optional<T> value) {
@@ -186,8 +350,87 @@ public record BridgeOptions(
         private String httpHost = DEFAULT_HTTP_HOST;
         private int httpPort = DEFAULT_HTTP_PORT;
         private final List<NotificationListener> notificationListeners = new ArrayList<>();
+        private String mqttShareGroup = DEFAULT_MQTT_SHARE_GROUP;
+        private String adminUser;
+        private String adminPassword;
+        private String publicUrl;
+        private Smtp smtp;
+        private SmsGateway sms;
+        private int deliveryAttempts = DEFAULT_DELIVERY_ATTEMPTS;
+        private Duration deliveryRetryBase = DEFAULT_DELIVERY_RETRY_BASE;
+        private Duration supervisionInterval = DEFAULT_SUPERVISION_INTERVAL;
+        private Duration escalationPollInterval = DEFAULT_ESCALATION_POLL_INTERVAL;
+        private Duration sessionLength = DEFAULT_SESSION_LENGTH;
+        private Duration instanceTimeout = DEFAULT_INSTANCE_TIMEOUT;
+        private java.time.ZoneId zone = java.time.ZoneOffset.UTC;
 
         private Builder() {
+        }
+
+        /** The shared-subscription group; {@code null} or blank for a plain subscription. */
+        public Builder mqttShareGroup(String mqttShareGroup) {
+            this.mqttShareGroup = mqttShareGroup;
+            return this;
+        }
+
+        /** An operator account to create on start (both or neither). */
+        public Builder admin(String user, String password) {
+            this.adminUser = user;
+            this.adminPassword = password;
+            return this;
+        }
+
+        public Builder publicUrl(String publicUrl) {
+            this.publicUrl = publicUrl;
+            return this;
+        }
+
+        /** E-mail through this SMTP server; {@code null} for none. */
+        public Builder smtp(Smtp smtp) {
+            this.smtp = smtp;
+            return this;
+        }
+
+        /** SMS through this HTTP gateway; {@code null} for none. */
+        public Builder sms(SmsGateway sms) {
+            this.sms = sms;
+            return this;
+        }
+
+        public Builder deliveryAttempts(int deliveryAttempts) {
+            this.deliveryAttempts = deliveryAttempts;
+            return this;
+        }
+
+        public Builder deliveryRetryBase(Duration deliveryRetryBase) {
+            this.deliveryRetryBase = deliveryRetryBase;
+            return this;
+        }
+
+        public Builder supervisionInterval(Duration supervisionInterval) {
+            this.supervisionInterval = supervisionInterval;
+            return this;
+        }
+
+        public Builder escalationPollInterval(Duration escalationPollInterval) {
+            this.escalationPollInterval = escalationPollInterval;
+            return this;
+        }
+
+        /** The time zone of the times in messages to people; UTC by default. */
+        public Builder zone(java.time.ZoneId zone) {
+            this.zone = zone;
+            return this;
+        }
+
+        public Builder instanceTimeout(Duration instanceTimeout) {
+            this.instanceTimeout = instanceTimeout;
+            return this;
+        }
+
+        public Builder sessionLength(Duration sessionLength) {
+            this.sessionLength = sessionLength;
+            return this;
         }
 
         public Builder brokerUrl(String brokerUrl) {
@@ -261,7 +504,11 @@ public record BridgeOptions(
             return new BridgeOptions(brokerUrl, mqttClientId, blankToEmpty(mqttUsername), blankToEmpty(mqttPassword),
                     jdbcUrl, blankToEmpty(jdbcUser), blankToEmpty(jdbcPassword),
                     blankToEmpty(webhookUrl).map(url -> parse(url.trim(), "webhookUrl", "an http(s) URL")),
-                    webhookAttempts, webhookRetryBase, httpHost, httpPort, notificationListeners);
+                    webhookAttempts, webhookRetryBase, httpHost, httpPort, notificationListeners, mqttShareGroup,
+                    blankToEmpty(adminUser), blankToEmpty(adminPassword),
+                    blankToEmpty(publicUrl).map(url -> parse(url.trim(), "publicUrl", "an http(s) URL")),
+                    Optional.ofNullable(smtp), Optional.ofNullable(sms), deliveryAttempts, deliveryRetryBase,
+                    supervisionInterval, escalationPollInterval, sessionLength, instanceTimeout, zone);
         }
 
         private static Optional<String> blankToEmpty(String value) {

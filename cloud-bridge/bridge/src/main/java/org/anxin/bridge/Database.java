@@ -17,9 +17,29 @@ final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
     private final HikariDataSource pool;
+    private final boolean postgres;
 
-    private Database(HikariDataSource pool) {
+    private Database(HikariDataSource pool, boolean postgres) {
         this.pool = pool;
+        this.postgres = postgres;
+    }
+
+    boolean isPostgres() {
+        return postgres;
+    }
+
+    /**
+     * The row-locking suffix of a SELECT that claims work: on PostgreSQL, rows another instance has
+     * claimed are skipped rather than waited for; SQLite has one writer at a time (IMMEDIATE
+     * transactions), so there is nobody to skip.
+     */
+    String forUpdateSkipLocked() {
+        return postgres ? " FOR UPDATE SKIP LOCKED" : "";
+    }
+
+    /** The row-locking suffix of a SELECT whose row is about to be changed. */
+    String forUpdate() {
+        return postgres ? " FOR UPDATE" : "";
     }
 
     /** @throws IllegalStateException naming the (redacted) database when it cannot be opened or migrated */
@@ -60,7 +80,7 @@ final class Database implements AutoCloseable {
             pool.close();
             throw new IllegalStateException("cannot migrate database " + shownUrl + ": " + rootMessage(e), e);
         }
-        return new Database(pool);
+        return new Database(pool, options.isPostgres());
     }
 
     /** Runs {@code work} in one transaction: all of it is committed, or none. */

@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertState;
 import org.anxin.protocol.Envelope;
@@ -11,6 +14,31 @@ import org.anxin.protocol.GatewayState;
 
 /** The writes of ingest: each message's effect on the tables, in one transaction. */
 final class IngestStore {
+
+    /**
+     * How long after a gateway said it had sent everything up to a number the bridge waits for the
+     * stragglers before it calls them missing: a heartbeat (QoS 0) can overtake QoS 1 messages
+     * queued for the bridge at the broker.
+     */
+    static final Duration GAP_GRACE = Duration.ofSeconds(30);
+
+    private static final String SELECT_GAP_STATE = "SELECT checked_seq, horizon_seq, horizon_at FROM gateways WHERE id = ?";
+
+    private static final String SELECT_FIRST_SEQ = "SELECT min(seq) FROM events WHERE gateway = ?";
+
+    // the runs of numbers missing inside (lower, horizon]; the tail after the last stored one is found apart
+    private static final String SELECT_HOLES = "SELECT prev + 1, seq - 1 FROM (SELECT seq,"
+            + " LAG(seq, 1, CAST(? AS BIGINT)) OVER (ORDER BY seq) AS prev FROM events"
+            + " WHERE gateway = ? AND seq > ? AND seq <= ?) t WHERE seq > prev + 1 ORDER BY seq";
+
+    private static final String SELECT_LAST_IN_RANGE = "SELECT max(seq) FROM events WHERE gateway = ? AND seq > ? AND seq <= ?";
+
+    private static final String INSERT_GAP = "INSERT INTO sequence_gaps (gateway, first_seq, last_seq, detected_at)"
+            + " VALUES (?, ?, ?, ?) ON CONFLICT (gateway, first_seq) DO NOTHING";
+
+    private static final String CHECKED_UP_TO = "UPDATE gateways SET checked_seq = ?, horizon_seq = NULL, horizon_at = NULL WHERE id = ?";
+
+    private static final String SET_HORIZON = "UPDATE gateways SET horizon_seq = ?, horizon_at = ? WHERE id = ?";
 
     /** The later of the stored and the new last_seen; a NULL new value leaves it as it is. */
     private static final String LATER_LAST_SEEN = "last_seen = CASE"
@@ -63,6 +91,7 @@ final class IngestStore {
             + " ON CONFLICT (gateway, alert_id, event, channel) DO NOTHING";
 
     private final Database db;
+    private final long gapGraceMillis = GAP_GRACE.toMillis();
 
     IngestStore(Database db) {
         this.db = db;
@@ -76,10 +105,13 @@ final class IngestStore {
      * @param notification the notification stored with it, to send now; {@code null} if none
      */
     record EventResult(boolean duplicate, Long previousLastSeq, PendingNotification notification) {
+    }
 
-        /** How many seqs were skipped between the previous highest and this one; 0 when none. */
-        long missingBefore(long seq) {
-            return previousLastSeq == null || seq <= previousLastSeq + 1 ? 0 : seq - previousLastSeq - 1;
+    /** A run of sequence numbers a gateway sent and the bridge never received, {@code first..last}. */
+    record Gap(long first, long last) {
+
+        long size() {
+            return last - first + 1;
         }
     }
 
@@ -137,6 +169,117 @@ final class IngestStore {
                 return ps.executeUpdate();
             }
         });
+    }
+
+    /**
+     * Records a heartbeat and judges the gateway's sequence. A heartbeat with an empty outbox says
+     * every number up to its {@code seq} has left the gateway; one grace period later, each such
+     * number not stored is missing. Numbers merely out of order (alerts overtaking telemetry, a
+     * backlog still draining) are never reported.
+     *
+     * @return the runs of numbers newly found missing, oldest first; they are recorded in sequence_gaps
+     */
+    List<Gap> heartbeat(String gateway, long seq, long queued, long receivedAt) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(TOUCH_GATEWAY)) {
+                ps.setString(1, gateway);
+                ps.setLong(2, receivedAt);
+                ps.setLong(3, receivedAt);
+                ps.executeUpdate();
+            }
+            Long checked;
+            Long horizon;
+            Long horizonAt;
+            try (PreparedStatement ps = c.prepareStatement(SELECT_GAP_STATE)) {
+                ps.setString(1, gateway);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    checked = Database.nullableLong(rs, "checked_seq");
+                    horizon = Database.nullableLong(rs, "horizon_seq");
+                    horizonAt = Database.nullableLong(rs, "horizon_at");
+                }
+            }
+            List<Gap> found = List.of();
+            if (horizon != null && receivedAt - horizonAt >= gapGraceMillis) {
+                found = judge(c, gateway, checked, horizon, receivedAt);
+                checked = horizon;
+                horizon = null;
+            }
+            // a newer promise is taken only once the pending one is judged, so every number gets its grace
+            if (horizon == null && queued == 0 && (checked == null || seq > checked)) {
+                try (PreparedStatement ps = c.prepareStatement(SET_HORIZON)) {
+                    ps.setLong(1, seq);
+                    ps.setLong(2, receivedAt);
+                    ps.setString(3, gateway);
+                    ps.executeUpdate();
+                }
+            }
+            return found;
+        });
+    }
+
+    /** Finds and records the numbers missing in (checked, horizon], and marks them checked. */
+    private static List<Gap> judge(Connection c, String gateway, Long checked, long horizon, long now) throws SQLException {
+        Long lower = checked;
+        if (lower == null) {
+            // the first judgement: numbers before the first one this bridge ever stored are not its business
+            try (PreparedStatement ps = c.prepareStatement(SELECT_FIRST_SEQ)) {
+                ps.setString(1, gateway);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long first = rs.getLong(1);
+                    lower = rs.wasNull() ? horizon : first - 1;
+                }
+            }
+        }
+        List<Gap> gaps = new ArrayList<>();
+        if (lower < horizon) {
+            try (PreparedStatement ps = c.prepareStatement(SELECT_HOLES)) {
+                ps.setLong(1, lower);
+                ps.setString(2, gateway);
+                ps.setLong(3, lower);
+                ps.setLong(4, horizon);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        gaps.add(new Gap(rs.getLong(1), rs.getLong(2)));
+                    }
+                }
+            }
+            long last;
+            try (PreparedStatement ps = c.prepareStatement(SELECT_LAST_IN_RANGE)) {
+                ps.setString(1, gateway);
+                ps.setLong(2, lower);
+                ps.setLong(3, horizon);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    last = rs.getLong(1);
+                    if (rs.wasNull()) {
+                        last = lower;
+                    }
+                }
+            }
+            if (last < horizon) {
+                gaps.add(new Gap(last + 1, horizon));
+            }
+            try (PreparedStatement ps = c.prepareStatement(INSERT_GAP)) {
+                for (Gap gap : gaps) {
+                    ps.setString(1, gateway);
+                    ps.setLong(2, gap.first());
+                    ps.setLong(3, gap.last());
+                    ps.setLong(4, now);
+                    ps.addBatch();
+                }
+                if (!gaps.isEmpty()) {
+                    ps.executeBatch();
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(CHECKED_UP_TO)) {
+            ps.setLong(1, horizon);
+            ps.setString(2, gateway);
+            ps.executeUpdate();
+        }
+        return gaps;
     }
 
     /** Records that a gateway was heard from. */

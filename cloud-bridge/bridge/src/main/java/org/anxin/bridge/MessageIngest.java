@@ -26,12 +26,17 @@ final class MessageIngest {
 
     private final IngestStore store;
     private final WebhookNotifier notifier; // null when no webhook is configured
+    private final Escalations escalations;
+    private final Deliveries deliveries;
     private final BridgeCounters counters;
     private final Clock clock;
 
-    MessageIngest(IngestStore store, WebhookNotifier notifier, BridgeCounters counters, Clock clock) {
+    MessageIngest(IngestStore store, WebhookNotifier notifier, Escalations escalations, Deliveries deliveries,
+                  BridgeCounters counters, Clock clock) {
         this.store = store;
         this.notifier = notifier;
+        this.escalations = escalations;
+        this.deliveries = deliveries;
         this.counters = counters;
         this.clock = clock;
     }
@@ -83,8 +88,13 @@ final class MessageIngest {
             store.applyState(envelope.gateway(), state, now, live ? now : null);
             log.info("gateway {} is {}{}", envelope.gateway(), state.status().wireName(),
                     state.version() == null ? "" : " (version " + state.version() + ")");
-        } else if (body instanceof Heartbeat) {
-            store.touch(envelope.gateway(), now);
+        } else if (body instanceof Heartbeat heartbeat) {
+            // gaps are judged here, not on arrival: alerts overtake older telemetry (IngestStore.heartbeat)
+            for (IngestStore.Gap gap : store.heartbeat(envelope.gateway(), envelope.seq(), heartbeat.queued(), now)) {
+                counters.gaps.incrementAndGet();
+                log.warn("gateway {} sent seq {}..{} ({} message(s)) and they never arrived", envelope.gateway(),
+                        gap.first(), gap.last(), gap.size());
+            }
         } else if (body instanceof ConfigDocument) {
             counters.ignored.incrementAndGet(); // the bridge publishes configuration, it does not ingest it
         }
@@ -95,18 +105,17 @@ final class MessageIngest {
         PendingNotification notification =
                 alert != null && notifier != null ? notifier.prepare(envelope.gateway(), alert) : null;
         IngestStore.EventResult result = store.storeEvent(envelope, type, bodyJson, now, alert, notification);
+        if (alert != null) {
+            // also for a duplicate: the escalation is opened in its own transaction after the event's,
+            // and a copy redelivered after a crash between the two must still open it (it is idempotent)
+            deliveries.sendNow(escalations.onAlert(envelope.gateway(), alert));
+        }
         if (result.duplicate()) {
             counters.duplicates.incrementAndGet();
             log.debug("dropped duplicate {} seq {} from {}", type, envelope.seq(), envelope.gateway());
             return;
         }
         counters.stored.incrementAndGet();
-        long missing = result.missingBefore(envelope.seq());
-        if (missing > 0) {
-            counters.gaps.incrementAndGet();
-            log.warn("gateway {} skipped {} message(s): seq {} after {}", envelope.gateway(), missing,
-                    envelope.seq(), result.previousLastSeq());
-        }
         if (alert != null) {
             log.info("alert {} {} from {} ({}, {})", alert.id(), alert.state().wireName(), envelope.gateway(),
                     alert.type(), alert.severity().wireName());

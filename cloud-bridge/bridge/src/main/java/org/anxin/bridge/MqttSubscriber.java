@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p>Reconnection is ours, not Paho's automatic reconnect: one scheduled thread connects with
  * exponential backoff, and is the only thread that ever calls connect.
  */
-final class MqttSubscriber implements AutoCloseable {
+final class MqttSubscriber implements MqttIngress {
 
     private static final Logger log = LoggerFactory.getLogger(MqttSubscriber.class);
 
@@ -81,7 +81,8 @@ final class MqttSubscriber implements AutoCloseable {
         return subscriber;
     }
 
-    boolean isConnected() {
+    @Override
+    public boolean isConnected() {
         return client.isConnected();
     }
 

@@ -43,4 +43,22 @@ final class Redaction {
     static String jdbcUrl(String url) {
         return JDBC_PASSWORD.matcher(url).replaceAll("$1***");
     }
+
+    /** A phone number with all but its last four digits masked: {@code *******5678}. */
+    static String phone(String phone) {
+        if (phone == null) {
+            return "-";
+        }
+        int keep = Math.min(4, Math.max(0, phone.length() - 4));
+        return "*".repeat(phone.length() - keep) + phone.substring(phone.length() - keep);
+    }
+
+    /** An e-mail address with the local part masked but its first letter: {@code w***@example.org}. */
+    static String email(String email) {
+        if (email == null) {
+            return "-";
+        }
+        int at = email.indexOf('@');
+        return at <= 0 ? "***" : email.charAt(0) + "***" + email.substring(at);
+    }
 }

@@ -1,14 +1,20 @@
 package org.anxin.bridge;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,14 +29,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The read-only JSON API.
- *
- * <pre>
- * GET /api/health                              status, MQTT connection, counters
- * GET /api/gateways                            every gateway the bridge has heard from
- * GET /api/alerts?state=&amp;gateway=&amp;limit=  alert episodes, newest first
- * GET /api/alerts/{gateway}/{alertId}          one episode with its notifications
- * </pre>
+ * The JSON API. Operators log in ({@code POST /api/login}) and send the token they get as
+ * {@code Authorization: Bearer <token>}. Without a login only the health check, the OpenAPI
+ * document and the one-time acknowledgement links answer; the gateway and alert views (ids and
+ * alert types, no personal data) also answer anonymously when the API listens on loopback only.
+ * The whole API is described in {@code /api/openapi.json}.
  */
 final class RestApi implements AutoCloseable {
 
@@ -38,41 +41,56 @@ final class RestApi implements AutoCloseable {
 
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
+    static final int MAX_BODY_BYTES = 64 * 1024;
+    static final int MAX_EXPORT = 1_000_000;
     private static final String ALERTS_PREFIX = "/api/alerts/";
+    private static final String INCIDENTS_PREFIX = "/api/incidents/";
     private static final Set<String> ALERT_PARAMETERS = Set.of("state", "gateway", "limit");
+    private static final Set<String> INCIDENT_PARAMETERS = Set.of("state", "from", "to", "limit");
 
-    private final ReadModel reads;
+    /** What the API serves; each a part of the bridge. */
+    record Parts(ReadModel reads, Directory directory, Policies policies, Escalations escalations, Incidents incidents,
+                 Deliveries deliveries, Operators operators) {
+    }
+
+    private final Parts parts;
     private final BridgeCounters counters;
     private final BooleanSupplier mqttConnected;
     private final BooleanSupplier databaseReachable;
     private final String broker;
+    private final boolean anonymousReads;
     private final ObjectMapper json = MessageCodec.mapper();
+    private final ObjectMapper strictJson = MessageCodec.mapper().copy()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     private final ExecutorService threads = Executors.newFixedThreadPool(4, new NamedThreads("http"));
     private final HttpServer server;
 
-    private RestApi(HttpServer server, ReadModel reads, BridgeCounters counters, BooleanSupplier mqttConnected,
-                    BooleanSupplier databaseReachable, String broker) {
+    private RestApi(HttpServer server, Parts parts, BridgeCounters counters, BooleanSupplier mqttConnected,
+                    BooleanSupplier databaseReachable, String broker, boolean anonymousReads) {
         this.server = server;
-        this.reads = reads;
+        this.parts = parts;
         this.counters = counters;
         this.mqttConnected = mqttConnected;
         this.databaseReachable = databaseReachable;
         this.broker = broker;
+        this.anonymousReads = anonymousReads;
     }
 
-    static RestApi start(String host, int port, ReadModel reads, BridgeCounters counters,
-                         BooleanSupplier mqttConnected, BooleanSupplier databaseReachable, String broker) {
+    static RestApi start(String host, int port, Parts parts, BridgeCounters counters, BooleanSupplier mqttConnected,
+                         BooleanSupplier databaseReachable, String broker) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
-        RestApi api = new RestApi(server, reads, counters, mqttConnected, databaseReachable, broker);
+        boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
+        RestApi api = new RestApi(server, parts, counters, mqttConnected, databaseReachable, broker, loopback);
         server.createContext("/", api::handle);
         server.setExecutor(api.threads);
         server.start();
-        log.info("REST API on {}", api.uri());
+        log.info("REST API on {}{}", api.uri(), loopback ? " (loopback: gateway and alert views readable without login)" : "");
         return api;
     }
 
@@ -82,15 +100,104 @@ final class RestApi implements AutoCloseable {
         return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort() + "/");
     }
 
+    /** One request being handled. */
+    private final class Call {
+        final HttpExchange exchange;
+        final String method;
+        final String path;
+        final Map<String, String> query;
+
+        Call(HttpExchange exchange) {
+            this.exchange = exchange;
+            this.method = exchange.getRequestMethod();
+            this.path = exchange.getRequestURI().getRawPath();
+            this.query = query(exchange.getRequestURI().getRawQuery());
+        }
+
+        void allow(String... methods) {
+            for (String m : methods) {
+                if (m.equals(method)) {
+                    return;
+                }
+            }
+            exchange.getResponseHeaders().set("Allow", String.join(", ", methods));
+            throw new ApiException(405, "method " + method + " not allowed; use " + String.join(" or ", methods));
+        }
+
+        /** The logged-in operator; 401 without a valid session. */
+        String operator() {
+            String header = exchange.getRequestHeaders().getFirst("Authorization");
+            if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"anxin\"");
+                throw new ApiException(401, "log in first: POST /api/login, then send Authorization: Bearer <token>");
+            }
+            return parts.operators().authenticate(header.substring(7).trim()).orElseThrow(() -> {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"anxin\", error=\"invalid_token\"");
+                return new ApiException(401, "the session token is unknown or has expired; log in again");
+            });
+        }
+
+        void readable() {
+            if (!anonymousReads) {
+                operator();
+            }
+        }
+
+        <T> T body(Class<T> type) {
+            byte[] bytes;
+            try (InputStream in = exchange.getRequestBody()) {
+                bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            } catch (IOException e) {
+                throw ApiException.badRequest("could not read the request body: " + e.getMessage());
+            }
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw new ApiException(413, "request body larger than " + MAX_BODY_BYTES + " bytes");
+            }
+            if (bytes.length == 0) {
+                throw ApiException.badRequest("a JSON request body is expected");
+            }
+            try {
+                T value = strictJson.readValue(bytes, type);
+                if (value == null) {
+                    throw ApiException.badRequest("a JSON object is expected, not null");
+                }
+                return value;
+            } catch (UnrecognizedPropertyException e) {
+                throw ApiException.badRequest("unknown field '" + e.getPropertyName() + "'; expected "
+                        + e.getKnownPropertyIds());
+            } catch (JsonProcessingException e) {
+                throw ApiException.badRequest("request body is not valid JSON for this resource: "
+                        + e.getOriginalMessage());
+            } catch (IOException e) {
+                throw ApiException.badRequest("could not read the request body: " + e.getMessage());
+            }
+        }
+
+        void noParameters() {
+            if (!query.isEmpty()) {
+                throw ApiException.badRequest("unknown query parameter '" + query.keySet().iterator().next()
+                        + "'; this resource takes none");
+            }
+        }
+    }
+
+    /** A response that is not JSON. */
+    private record Raw(int status, String contentType, String body) {
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try {
-            Object body = route(exchange);
-            respond(exchange, 200, body);
-        } catch (ApiError e) {
-            if (e.status == 405) {
-                exchange.getResponseHeaders().set("Allow", "GET");
+            Call call = new Call(exchange);
+            Object body = route(call);
+            if (body instanceof Raw raw) {
+                respondRaw(exchange, raw.status(), raw.contentType(), raw.body());
+            } else {
+                respond(exchange, call.method.equals("POST") && body instanceof Created ? 201 : 200,
+                        body instanceof Created created ? created.value() : body);
             }
-            respond(exchange, e.status, error(e.status, e.getMessage()));
+        } catch (ApiException e) {
+            counters.rejectedRequests.incrementAndGet();
+            respond(exchange, e.status(), error(e.status(), e.getMessage()));
         } catch (RuntimeException e) {
             log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
             respond(exchange, 500, error(500, "internal error; see the bridge's log"));
@@ -99,29 +206,225 @@ final class RestApi implements AutoCloseable {
         }
     }
 
-    private Object route(HttpExchange exchange) {
-        String path = exchange.getRequestURI().getRawPath();
-        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-        if (path.equals("/api/health")) {
-            requireGet(exchange);
-            requireNoParameters(query);
-            return health();
+    /** Answered with 201 Created. */
+    private record Created(Object value) {
+    }
+
+    private Object route(Call call) {
+        String path = call.path;
+        switch (path) {
+            case "/api/health" -> {
+                call.allow("GET");
+                call.noParameters();
+                return health();
+            }
+            case "/api/openapi.json" -> {
+                call.allow("GET");
+                return new Raw(200, "application/json; charset=utf-8", OpenApi.document());
+            }
+            case "/api/login" -> {
+                call.allow("POST");
+                return login(call.body(Login.class));
+            }
+            case "/api/logout" -> {
+                call.allow("POST");
+                call.operator();
+                parts.operators().logout(call.exchange.getRequestHeaders().getFirst("Authorization").substring(7).trim());
+                return Map.of("loggedOut", true);
+            }
+            case "/api/operators" -> {
+                call.allow("POST");
+                call.operator();
+                Login in = call.body(Login.class);
+                try {
+                    if (!parts.operators().create(in.username(), in.password())) {
+                        throw ApiException.conflict("operator '" + in.username() + "' exists");
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest(e.getMessage());
+                }
+                return new Created(Map.of("username", in.username()));
+            }
+            case "/api/gateways" -> {
+                call.allow("GET");
+                call.noParameters();
+                call.readable();
+                return parts.reads().gateways();
+            }
+            case "/api/alerts" -> {
+                call.allow("GET");
+                ReadModel.AlertQuery q = alertQuery(call.query);
+                call.readable();
+                return parts.reads().alerts(q);
+            }
+            case "/api/centres" -> {
+                call.allow("GET");
+                call.operator();
+                return parts.directory().centres();
+            }
+            case "/api/homes" -> {
+                call.allow("GET");
+                call.operator();
+                return parts.directory().homes();
+            }
+            case "/api/policies" -> {
+                call.allow("GET");
+                call.operator();
+                return parts.policies().all();
+            }
+            case "/api/incidents" -> {
+                call.allow("GET");
+                IncidentQuery q = incidentQuery(call.query);
+                call.operator();
+                return parts.incidents().list(q.state(), q.from(), q.to(), q.limit());
+            }
+            case "/api/incidents/export" -> {
+                call.allow("GET");
+                String format = call.query.getOrDefault("format", "csv");
+                Map<String, String> rest = new HashMap<>(call.query);
+                rest.remove("format");
+                IncidentQuery q = incidentQuery(rest);
+                call.operator();
+                // an export holds every record in the period unless a limit is asked for
+                int limit = rest.containsKey("limit") ? q.limit() : MAX_EXPORT;
+                var list = parts.incidents().list(q.state(), q.from(), q.to(), limit);
+                return switch (format) {
+                    case "csv" -> new Raw(200, "text/csv; charset=utf-8", Incidents.csv(list));
+                    case "json" -> list;
+                    default -> throw ApiException.badRequest("format must be csv or json, got '" + format + "'");
+                };
+            }
+            case "/api/deliveries" -> {
+                call.allow("GET");
+                for (String name : call.query.keySet()) {
+                    if (!name.equals("state") && !name.equals("limit")) {
+                        throw ApiException.badRequest("unknown query parameter '" + name + "'; expected state or limit");
+                    }
+                }
+                String state = call.query.getOrDefault("state", "failed");
+                if (!Set.of("pending", "sending", "delivered", "failed", "cancelled").contains(state)) {
+                    throw ApiException.badRequest("state must be pending, sending, delivered, failed or cancelled");
+                }
+                int limit = limit(call.query.get("limit"));
+                call.operator();
+                return parts.incidents().deliveriesIn(state, limit);
+            }
+            default -> {
+                return routeWithIds(call);
+            }
         }
-        if (path.equals("/api/gateways")) {
-            requireGet(exchange);
-            requireNoParameters(query);
-            return reads.gateways();
-        }
-        if (path.equals("/api/alerts")) {
-            requireGet(exchange);
-            return reads.alerts(alertQuery(query));
+    }
+
+    private Object routeWithIds(Call call) {
+        String path = call.path;
+        if (path.startsWith("/ack/")) {
+            call.allow("GET", "POST");
+            String token = path.substring("/ack/".length());
+            if (call.method.equals("GET")) {
+                // a link preview or a mail scanner may GET the link: only a POST (the button) acknowledges
+                return new Raw(200, "text/html; charset=utf-8", "<!doctype html><html><head><meta charset=\"utf-8\">"
+                        + "<meta name=\"viewport\" content=\"width=device-width\"><title>Anxin</title></head><body>"
+                        + "<form method=\"post\"><p>Acknowledge this alert: you are taking care of it.</p>"
+                        + "<button type=\"submit\">I am taking care of it</button></form></body></html>");
+            }
+            return parts.escalations().acknowledgeByToken(token);
         }
         if (path.startsWith(ALERTS_PREFIX)) {
-            requireGet(exchange);
-            requireNoParameters(query);
-            return alert(path.substring(ALERTS_PREFIX.length()));
+            call.allow("GET");
+            call.noParameters();
+            String[] ids = gatewayAndAlert(path.substring(ALERTS_PREFIX.length()), "/api/alerts/{gateway}/{alertId}");
+            call.readable();
+            return alert(ids[0], ids[1]);
         }
-        throw new ApiError(404, "no such resource: " + path);
+        if (path.startsWith(INCIDENTS_PREFIX)) {
+            String rest = path.substring(INCIDENTS_PREFIX.length());
+            if (rest.endsWith("/ack")) {
+                call.allow("POST");
+                String[] ids = gatewayAndAlert(rest.substring(0, rest.length() - 4), "/api/incidents/{gateway}/{alertId}/ack");
+                String by = call.operator();
+                return parts.escalations().acknowledge(ids[0], ids[1], "operator " + by);
+            }
+            if (rest.endsWith("/resolve")) {
+                call.allow("POST");
+                String[] ids = gatewayAndAlert(rest.substring(0, rest.length() - 8),
+                        "/api/incidents/{gateway}/{alertId}/resolve");
+                String by = call.operator();
+                parts.escalations().resolve(ids[0], ids[1], "operator " + by, call.body(Escalations.ResolveInput.class));
+                return incident(ids[0], ids[1]);
+            }
+            call.allow("GET");
+            call.noParameters();
+            String[] ids = gatewayAndAlert(rest, "/api/incidents/{gateway}/{alertId}");
+            call.operator();
+            return incident(ids[0], ids[1]);
+        }
+        if (path.startsWith("/api/centres/")) {
+            String id = decode(path.substring("/api/centres/".length()));
+            call.allow("GET", "PUT", "DELETE");
+            call.operator();
+            return switch (call.method) {
+                case "PUT" -> parts.directory().putCentre(id, call.body(Directory.CentreInput.class));
+                case "DELETE" -> {
+                    parts.directory().deleteCentre(id);
+                    yield Map.of("deleted", id);
+                }
+                default -> parts.directory().centre(id).orElseThrow(() -> ApiException.notFound("no centre '" + id + "'"));
+            };
+        }
+        if (path.startsWith("/api/homes/")) {
+            String[] segments = path.substring("/api/homes/".length()).split("/", -1);
+            String homeId = decode(segments[0]);
+            if (segments.length == 1) {
+                call.allow("GET", "PUT", "DELETE");
+                call.operator();
+                return switch (call.method) {
+                    case "PUT" -> parts.directory().putHome(homeId, call.body(Directory.HomeInput.class));
+                    case "DELETE" -> {
+                        parts.directory().deleteHome(homeId);
+                        yield Map.of("deleted", homeId);
+                    }
+                    default -> parts.directory().home(homeId)
+                            .orElseThrow(() -> ApiException.notFound("no home '" + homeId + "'"));
+                };
+            }
+            if (segments[1].equals("people") && segments.length == 2) {
+                call.allow("POST");
+                call.operator();
+                return new Created(parts.directory().addPerson(homeId, call.body(Directory.PersonInput.class)));
+            }
+            if (segments[1].equals("people") && segments.length == 3) {
+                String personId = decode(segments[2]);
+                call.allow("PUT", "DELETE");
+                call.operator();
+                if (call.method.equals("PUT")) {
+                    return parts.directory().putPerson(homeId, personId, call.body(Directory.PersonInput.class));
+                }
+                parts.directory().deletePerson(homeId, personId);
+                return Map.of("deleted", personId);
+            }
+        }
+        if (path.startsWith("/api/policies/")) {
+            String severity = decode(path.substring("/api/policies/".length()));
+            call.allow("GET", "PUT");
+            call.operator();
+            return call.method.equals("PUT")
+                    ? parts.policies().put(severity, call.body(Policies.PolicyInput.class))
+                    : parts.policies().get(severity);
+        }
+        throw ApiException.notFound("no such resource: " + path);
+    }
+
+    record Login(String username, String password) {
+    }
+
+    private Map<String, Object> login(Login in) {
+        var session = parts.operators().login(in.username(), in.password())
+                .orElseThrow(() -> new ApiException(401, "wrong user name or password"));
+        log.info("operator {} logged in", in.username());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("token", session.token());
+        out.put("expiresAt", Instant.ofEpochMilli(session.expiresAt()));
+        return out;
     }
 
     private Map<String, Object> health() {
@@ -136,61 +439,93 @@ final class RestApi implements AutoCloseable {
     }
 
     /** {@code <gateway>/<alert id>}; an alert id may itself contain slashes. */
-    private Map<String, Object> alert(String rest) {
+    private static String[] gatewayAndAlert(String rest, String shape) {
         int slash = rest.indexOf('/');
         if (slash <= 0 || slash == rest.length() - 1) {
-            throw new ApiError(404, "expected /api/alerts/{gateway}/{alertId}");
+            throw ApiException.notFound("expected " + shape);
         }
-        String gateway = decode(rest.substring(0, slash));
-        String alertId = decode(rest.substring(slash + 1));
-        ReadModel.AlertView alert = reads.alert(gateway, alertId)
-                .orElseThrow(() -> new ApiError(404, "no alert '" + alertId + "' from gateway '" + gateway + "'"));
+        return new String[] {decode(rest.substring(0, slash)), decode(rest.substring(slash + 1))};
+    }
+
+    private Map<String, Object> alert(String gateway, String alertId) {
+        ReadModel.AlertView alert = parts.reads().alert(gateway, alertId)
+                .orElseThrow(() -> ApiException.notFound("no alert '" + alertId + "' from gateway '" + gateway + "'"));
         @SuppressWarnings("unchecked")
         Map<String, Object> view = json.convertValue(alert, LinkedHashMap.class);
-        view.put("notifications", reads.notifications(gateway, alertId));
+        view.put("notifications", parts.reads().notifications(gateway, alertId));
+        return view;
+    }
+
+    private Map<String, Object> incident(String gateway, String alertId) {
+        Incidents.Incident incident = parts.incidents().get(gateway, alertId)
+                .orElseThrow(() -> ApiException.notFound("no incident for alert '" + alertId + "' of gateway '"
+                        + gateway + "'"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> view = json.convertValue(incident, LinkedHashMap.class);
+        view.put("messages", parts.incidents().deliveries(gateway, alertId));
         return view;
     }
 
     private static ReadModel.AlertQuery alertQuery(Map<String, String> query) {
         for (String name : query.keySet()) {
             if (!ALERT_PARAMETERS.contains(name)) {
-                throw new ApiError(400, "unknown query parameter '" + name + "'; expected state, gateway or limit");
+                throw ApiException.badRequest("unknown query parameter '" + name + "'; expected state, gateway or limit");
             }
         }
         String state = query.get("state");
         if (state != null && !state.equals("raised") && !state.equals("cleared")) {
-            throw new ApiError(400, "state must be 'raised' or 'cleared', got '" + state + "'");
+            throw ApiException.badRequest("state must be 'raised' or 'cleared', got '" + state + "'");
         }
         String gateway = query.get("gateway");
         if (gateway != null && !Reading.DEVICE_ID.matcher(gateway).matches()) {
-            throw new ApiError(400, "gateway '" + gateway + "' is not a gateway id (" + Reading.DEVICE_ID.pattern() + ")");
+            throw ApiException.badRequest("gateway '" + gateway + "' is not a gateway id (" + Reading.DEVICE_ID.pattern() + ")");
         }
-        int limit = DEFAULT_LIMIT;
-        String rawLimit = query.get("limit");
-        if (rawLimit != null) {
-            try {
-                limit = Integer.parseInt(rawLimit);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > MAX_LIMIT) {
-                throw new ApiError(400, "limit must be a whole number from 1 to " + MAX_LIMIT + ", got '" + rawLimit + "'");
-            }
-        }
-        return new ReadModel.AlertQuery(state, gateway, limit);
+        return new ReadModel.AlertQuery(state, gateway, limit(query.get("limit")));
     }
 
-    private static void requireGet(HttpExchange exchange) {
-        if (!exchange.getRequestMethod().equals("GET")) {
-            throw new ApiError(405, "method " + exchange.getRequestMethod() + " not allowed; use GET");
+    private record IncidentQuery(String state, Long from, Long to, int limit) {
+    }
+
+    private static IncidentQuery incidentQuery(Map<String, String> query) {
+        for (String name : query.keySet()) {
+            if (!INCIDENT_PARAMETERS.contains(name)) {
+                throw ApiException.badRequest("unknown query parameter '" + name + "'; expected state, from, to or limit");
+            }
+        }
+        String state = query.get("state");
+        if (state != null && !Set.of("open", "acknowledged", "cleared").contains(state)) {
+            throw ApiException.badRequest("state must be open, acknowledged or cleared, got '" + state + "'");
+        }
+        return new IncidentQuery(state, instant(query.get("from"), "from"), instant(query.get("to"), "to"),
+                limit(query.get("limit")));
+    }
+
+    private static Long instant(String value, String name) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest(name + " must be an ISO-8601 instant such as 2024-03-01T00:00:00Z, got '"
+                    + value + "'");
         }
     }
 
-    private static void requireNoParameters(Map<String, String> query) {
-        if (!query.isEmpty()) {
-            throw new ApiError(400, "unknown query parameter '" + query.keySet().iterator().next()
-                    + "'; this resource takes none");
+    private static int limit(String rawLimit) {
+        if (rawLimit == null) {
+            return DEFAULT_LIMIT;
         }
+        int limit;
+        try {
+            limit = Integer.parseInt(rawLimit);
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT + ", got '" + rawLimit + "'");
+        }
+        return limit;
     }
 
     private static Map<String, String> query(String raw) {
@@ -206,7 +541,7 @@ final class RestApi implements AutoCloseable {
             String name = decodeQuery(eq < 0 ? pair : pair.substring(0, eq));
             String value = eq < 0 ? "" : decodeQuery(pair.substring(eq + 1));
             if (parameters.put(name, value) != null) {
-                throw new ApiError(400, "query parameter '" + name + "' given more than once");
+                throw ApiException.badRequest("query parameter '" + name + "' given more than once");
             }
         }
         return parameters;
@@ -216,7 +551,7 @@ final class RestApi implements AutoCloseable {
         try {
             return URLDecoder.decode(s, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new ApiError(400, "bad percent-encoding in the query string");
+            throw ApiException.badRequest("bad percent-encoding in the query string");
         }
     }
 
@@ -233,8 +568,13 @@ final class RestApi implements AutoCloseable {
     }
 
     private void respond(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = json.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        respondRaw(exchange, status, "application/json; charset=utf-8", json.writeValueAsString(body));
+    }
+
+    private static void respondRaw(HttpExchange exchange, int status, String contentType, String body)
+            throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -250,17 +590,6 @@ final class RestApi implements AutoCloseable {
             threads.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A request the API refuses, with the status and a message for the caller. */
-    private static final class ApiError extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final int status;
-
-        ApiError(int status, String message) {
-            super(message, null, false, false);
-            this.status = status;
         }
     }
 }

@@ -248,7 +248,7 @@ class BridgeIngestTest {
     }
 
     @Test
-    void sequenceGapIsCountedAndALateMessageIsStillStored() throws Exception {
+    void seqsOutOfOrderAreNotCountedAsGapsAndALateMessageIsStillStored() throws Exception {
         startBridge(options());
         String gw = uniqueGateway("gap");
 
@@ -258,9 +258,11 @@ class BridgeIngestTest {
         gateway.publish(reading(gw, 3));
 
         await().atMost(WAIT).until(() -> bridge.counters().stored() == 4);
-        assertThat(bridge.counters().gaps()).isEqualTo(1);
+        // 4 may still be on its way (an alert overtaking telemetry does this): a gap is judged only after
+        // the gateway's heartbeat says it was sent and a grace period passed (StorageContract)
+        assertThat(bridge.counters().gaps()).isZero();
         assertThat(gatewayView(gw).get("lastSeq").asLong()).isEqualTo(5);
-        assertThat(api.get("api/health").get("counters").get("gaps").asLong()).isEqualTo(1);
+        assertThat(api.get("api/health").get("counters").get("gaps").asLong()).isZero();
     }
 
     @Test

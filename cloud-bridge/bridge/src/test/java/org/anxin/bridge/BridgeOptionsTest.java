@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class BridgeOptionsTest {
@@ -69,5 +70,51 @@ class BridgeOptionsTest {
         BridgeOptions o = BridgeOptions.builder().mqttClientId("anxin-bridge-x").webhookUrl("http://h/hook")
                 .httpPort(0).jdbcUser("u").build();
         assertThat(o.toBuilder().build()).isEqualTo(o);
+    }
+
+    @Test
+    void escalationDefaultsFollowTheIssue() {
+        BridgeOptions o = BridgeOptions.builder().build();
+        assertThat(o.supervisionInterval()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(o.mqttShareGroup()).isEmpty();
+        assertThat(o.smtp()).isEmpty();
+        assertThat(o.sms()).isEmpty();
+        assertThat(o.adminUser()).isEmpty();
+        assertThat(o.deliveryAttempts()).isEqualTo(6);
+    }
+
+    @Test
+    void badEscalationAndChannelValuesAreRefusedWithWhatIsWrong() {
+        assertThatThrownBy(() -> BridgeOptions.builder().admin("admin", "short").build())
+                .hasMessageContaining("password must have at least 10 characters");
+        assertThatThrownBy(() -> BridgeOptions.builder().admin("admin", null).build())
+                .hasMessageContaining("adminUser and adminPassword go together");
+        assertThatThrownBy(() -> BridgeOptions.builder().mqttShareGroup("a/b").build())
+                .hasMessageContaining("mqttShareGroup 'a/b' must match");
+        assertThatThrownBy(() -> BridgeOptions.builder().supervisionInterval(Duration.ZERO).build())
+                .hasMessageContaining("supervisionInterval must be positive");
+        assertThatThrownBy(() -> BridgeOptions.builder().publicUrl("ftp://x").build())
+                .hasMessageContaining("publicUrl");
+        assertThatThrownBy(() -> new BridgeOptions.Smtp("mail.example", 0, Optional.empty(), Optional.empty(),
+                "a@example.org", true)).hasMessageContaining("smtpPort must be from 1 to 65535");
+        assertThatThrownBy(() -> new BridgeOptions.Smtp("mail.example", 587, Optional.empty(), Optional.empty(),
+                "nobody", true)).hasMessageContaining("smtpFrom 'nobody' is not an e-mail address");
+        assertThatThrownBy(() -> new BridgeOptions.SmsGateway("https://sms.example/send", Optional.empty(), null,
+                Optional.empty())).hasMessageContaining("must place {phone}");
+        assertThatThrownBy(() -> new BridgeOptions.SmsGateway("sms.example/{phone}", Optional.empty(), null,
+                Optional.empty())).hasMessageContaining("smsUrl must be an http:// or https:// URL template");
+    }
+
+    @Test
+    void toStringShowsNoChannelOrOperatorSecrets() {
+        String shown = BridgeOptions.builder()
+                .admin("admin", "admin-secret-1")
+                .smtp(new BridgeOptions.Smtp("mail.example", 587, Optional.of("mailer"), Optional.of("smtp-secret"),
+                        "alerts@example.org", true))
+                .sms(new BridgeOptions.SmsGateway("https://sms.example/send?key=sms-key-secret&to={phone}",
+                        Optional.of("{\"text\":\"{text}\"}"), null, Optional.of("Bearer auth-secret")))
+                .build().toString();
+        assertThat(shown).contains("admin", "mail.example", "mailer", "sms.example")
+                .doesNotContain("admin-secret-1", "smtp-secret", "sms-key-secret", "auth-secret");
     }
 }

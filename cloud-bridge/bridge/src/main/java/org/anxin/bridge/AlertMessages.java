@@ -1,0 +1,64 @@
+package org.anxin.bridge;
+
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import org.anxin.protocol.Alert;
+
+/** What a person is told about an alert: what happened, where, when, and how to acknowledge. */
+final class AlertMessages {
+
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
+
+    private AlertMessages() {
+    }
+
+    static String subject(Alert alert) {
+        return "[Anxin] " + capitalize(alert.severity().wireName()) + ": " + what(alert);
+    }
+
+    static String body(String gateway, Alert alert, Directory.Home home, String ackLink, String apiBase, ZoneId zone) {
+        StringBuilder s = new StringBuilder();
+        s.append(capitalize(alert.severity().wireName())).append(" alert: ").append(what(alert));
+        s.append(" at ").append(where(gateway, alert, home));
+        s.append(", ").append(when(alert, zone)).append('.');
+        if (!alert.reason().isBlank()) {
+            s.append(' ').append(capitalize(alert.reason())).append('.');
+        }
+        s.append(" Acknowledge: ").append(ackLink);
+        s.append(" (or POST ").append(apiBase).append(gateway).append('/').append(alert.id()).append("/ack)");
+        return s.toString();
+    }
+
+    static String clearedSubject(Alert alert) {
+        return "[Anxin] Cleared: " + what(alert);
+    }
+
+    static String clearedBody(String gateway, Alert alert, Directory.Home home, ZoneId zone) {
+        return "Cleared: " + what(alert) + " at " + where(gateway, alert, home) + ", " + when(alert, zone)
+                + (alert.reason().isBlank() ? "" : ". " + capitalize(alert.reason())) + ". The alert is over;"
+                + " no further messages will be sent about it.";
+    }
+
+    /** Local time where the people are, with the zone's name: {@code 2024-03-01 15:15 Asia/Shanghai}. */
+    private static String when(Alert alert, ZoneId zone) {
+        return WHEN.format(alert.time().atZone(zone)) + " " + (zone.equals(ZoneOffset.UTC) ? "UTC" : zone.getId());
+    }
+
+    private static String what(Alert alert) {
+        return alert.type().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+
+    private static String where(String gateway, Alert alert, Directory.Home home) {
+        String device = alert.device() == null ? "" : ", device " + alert.device();
+        if (home == null) {
+            return "gateway " + gateway + device;
+        }
+        return home.place() + " (home " + home.id() + device + ")";
+    }
+
+    private static String capitalize(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

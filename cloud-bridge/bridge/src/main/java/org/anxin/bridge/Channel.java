@@ -1,0 +1,37 @@
+package org.anxin.bridge;
+
+/** A way to reach a person: webhook, e-mail or SMS. Implementations are thread-safe. */
+interface Channel extends AutoCloseable {
+
+    /** {@code webhook}, {@code email} or {@code sms}. */
+    String name();
+
+    /**
+     * Sends one message and returns once the far end has accepted it.
+     *
+     * @throws DeliveryFailure saying why, and whether trying again may help
+     */
+    void send(String address, String subject, String body) throws DeliveryFailure;
+
+    /** The address as it may be logged and shown: phone numbers and tokens masked. */
+    String shown(String address);
+
+    @Override
+    default void close() {
+    }
+
+    /** A message the channel could not deliver. */
+    final class DeliveryFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final boolean retryable;
+
+        DeliveryFailure(String message, boolean retryable) {
+            super(message, null, false, false);
+            this.retryable = retryable;
+        }
+
+        boolean retryable() {
+            return retryable;
+        }
+    }
+}

@@ -1,0 +1,537 @@
+package org.anxin.bridge;
+
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.anxin.protocol.Alert;
+import org.anxin.protocol.AlertState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns alerts into escalations and runs their steps. The timer of each escalation is its
+ * {@code next_step_at} column: whichever bridge instance finds a step due claims the row (FOR
+ * UPDATE SKIP LOCKED on PostgreSQL), writes the step's deliveries and moves the timer on in the
+ * same transaction, so a step happens exactly once however many instances run and whichever dies.
+ */
+final class Escalations {
+
+    private static final Logger log = LoggerFactory.getLogger(Escalations.class);
+    private static final Pattern NTH_CONTACT = Pattern.compile("contact:([0-9]+)");
+
+    private final Database db;
+    private final Clock clock;
+    private final Set<String> enabledChannels;
+    private final Supplier<URI> publicBase;
+    private final BridgeCounters counters;
+    private final ZoneId zone;
+
+    /**
+     * @param enabledChannels the channels configured on this bridge; a step's other channels are skipped
+     * @param publicBase the bridge's address as recipients reach it, for acknowledgement links
+     * @param zone the time zone of the times in messages
+     */
+    Escalations(Database db, Clock clock, Set<String> enabledChannels, Supplier<URI> publicBase,
+                BridgeCounters counters, ZoneId zone) {
+        this.db = db;
+        this.clock = clock;
+        this.enabledChannels = Set.copyOf(enabledChannels);
+        this.publicBase = publicBase;
+        this.counters = counters;
+        this.zone = zone;
+    }
+
+    /**
+     * Opens the escalation of a raised alert and runs its first step at once, or closes the
+     * escalation of a cleared one and notices the people already notified. Idempotent: an alert
+     * delivered twice changes nothing the second time.
+     *
+     * @return the deliveries written, to send now
+     */
+    List<Deliveries.Claimed> onAlert(String gateway, Alert alert) {
+        long now = clock.millis();
+        return db.inTransaction(c -> onAlert(c, gateway, alert, now));
+    }
+
+    /** {@link #onAlert(String, Alert)} inside the caller's transaction. */
+    List<Deliveries.Claimed> onAlert(Connection c, String gateway, Alert alert, long now) throws SQLException {
+        return alert.state() == AlertState.RAISED ? open(c, gateway, alert, now) : close(c, gateway, alert, now);
+    }
+
+    private List<Deliveries.Claimed> open(Connection c, String gateway, Alert alert, long now) throws SQLException {
+        Optional<Directory.Home> home = Directory.homeOfGateway(c, gateway);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO escalations (gateway, alert_id, home_id, type,"
+                + " severity, state, next_step, round, next_step_at, opened_at) VALUES (?, ?, ?, ?, ?, 'open', 0, 0, ?, ?)"
+                + " ON CONFLICT (gateway, alert_id) DO NOTHING")) {
+            ps.setString(1, gateway);
+            ps.setString(2, alert.id());
+            Database.setNullableText(ps, 3, home.map(Directory.Home::id).orElse(null));
+            ps.setString(4, alert.type().name());
+            ps.setString(5, alert.severity().wireName());
+            // a gateway that belongs to no home has nobody to escalate to: the escalation is kept
+            // for the record (and can be acknowledged), but has no timer
+            Database.setNullableLong(ps, 6, home.isPresent() ? now : null);
+            ps.setLong(7, now);
+            if (ps.executeUpdate() == 0) {
+                return List.of(); // a copy, or the clear came first
+            }
+        }
+        if (home.isEmpty()) {
+            log.warn("gateway {} belongs to no home: alert {} is recorded, nobody is notified", gateway, alert.id());
+            return List.of();
+        }
+        return runStep(c, claim(c, gateway, alert.id()).orElseThrow(), now);
+    }
+
+    private List<Deliveries.Claimed> close(Connection c, String gateway, Alert alert, long now) throws SQLException {
+        int closed;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE escalations SET state = 'cleared', cleared_at = ?,"
+                + " next_step_at = NULL WHERE gateway = ? AND alert_id = ? AND state IN ('open', 'acknowledged')")) {
+            ps.setLong(1, now);
+            ps.setString(2, gateway);
+            ps.setString(3, alert.id());
+            closed = ps.executeUpdate();
+        }
+        if (closed == 0) {
+            // no escalation yet (the clear overtook the raise) or already closed: record it cleared,
+            // so a late raise does not start one
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO escalations (gateway, alert_id, home_id, type,"
+                    + " severity, state, next_step, round, next_step_at, opened_at, cleared_at)"
+                    + " VALUES (?, ?, NULL, ?, ?, 'cleared', 0, 0, NULL, ?, ?) ON CONFLICT (gateway, alert_id) DO NOTHING")) {
+                ps.setString(1, gateway);
+                ps.setString(2, alert.id());
+                ps.setString(3, alert.type().name());
+                ps.setString(4, alert.severity().wireName());
+                ps.setLong(5, now);
+                ps.setLong(6, now);
+                ps.executeUpdate();
+            }
+            return List.of();
+        }
+        cancelPending(c, gateway, alert.id());
+        // everyone already reached learns that it is over, once per person and channel
+        List<String[]> reached = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT recipient_key, recipient, channel, address"
+                + " FROM deliveries WHERE gateway = ? AND alert_id = ? AND kind = 'alert'"
+                + " AND state IN ('delivered', 'sending') ORDER BY recipient_key, channel")) {
+            ps.setString(1, gateway);
+            ps.setString(2, alert.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    reached.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+                }
+            }
+        }
+        Optional<Directory.Home> home = homeOf(c, gateway, alert.id());
+        String subject = AlertMessages.clearedSubject(alert);
+        String body = AlertMessages.clearedBody(gateway, alert, home.orElse(null), zone);
+        List<Deliveries.Claimed> ids = new ArrayList<>();
+        for (String[] r : reached) {
+            insertDelivery(c, gateway, alert.id(), "cleared", 0, 0, r[0], r[1], r[2], r[3], subject, body, now)
+                    .ifPresent(ids::add);
+        }
+        log.info("escalation of {}/{} closed by the gateway's clear; {} notice(s) to the people notified",
+                gateway, alert.id(), ids.size());
+        return ids;
+    }
+
+    /** Runs every step that is due, on any escalation; returns the deliveries written. */
+    List<Deliveries.Claimed> runDue(int limit) {
+        long now = clock.millis();
+        return db.inTransaction(c -> {
+            List<Row> due = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT gateway, alert_id, home_id, type, severity,"
+                    + " next_step, round FROM escalations WHERE next_step_at IS NOT NULL AND next_step_at <= ?"
+                    + " AND state = 'open' ORDER BY next_step_at LIMIT ?" + db.forUpdateSkipLocked())) {
+                ps.setLong(1, now);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        due.add(row(rs));
+                    }
+                }
+            }
+            List<Deliveries.Claimed> ids = new ArrayList<>();
+            for (Row r : due) {
+                ids.addAll(runStep(c, r, now));
+            }
+            return ids;
+        });
+    }
+
+    private Optional<Row> claim(Connection c, String gateway, String alertId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT gateway, alert_id, home_id, type, severity, next_step,"
+                + " round FROM escalations WHERE gateway = ? AND alert_id = ?" + db.forUpdateSkipLocked())) {
+            ps.setString(1, gateway);
+            ps.setString(2, alertId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private record Row(String gateway, String alertId, String homeId, String type, String severity, int step,
+                       int round) {
+    }
+
+    private static Row row(ResultSet rs) throws SQLException {
+        return new Row(rs.getString("gateway"), rs.getString("alert_id"), rs.getString("home_id"), rs.getString("type"),
+                rs.getString("severity"), rs.getInt("next_step"), rs.getInt("round"));
+    }
+
+    /** Writes one step's deliveries and sets the timer for the next; inside the claiming transaction. */
+    private List<Deliveries.Claimed> runStep(Connection c, Row r, long now) throws SQLException {
+        Policies.Policy policy = Policies.policy(c, r.severity());
+        Optional<Directory.Home> home = r.homeId() == null ? Optional.empty() : Directory.home(c, r.homeId());
+        List<Deliveries.Claimed> ids = new ArrayList<>();
+        if (policy.steps().isEmpty() || r.step() >= policy.steps().size() || home.isEmpty()) {
+            setTimer(c, r, r.step(), r.round(), null);
+            return ids;
+        }
+        Policies.Step step = policy.steps().get(r.step());
+        Optional<Directory.Centre> centre = home.get().centreId() == null
+                ? Optional.empty() : Directory.centre(c, home.get().centreId());
+        List<Recipient> recipients = recipients(step, home.get(), centre);
+        if (recipients.isEmpty() && centre.isPresent()) {
+            // a step that reaches nobody (no installer entered, say) falls back to the centre
+            recipients = List.of(Recipient.of(centre.get()));
+        }
+        Alert alert = alertOf(c, r);
+        int written = 0;
+        for (Recipient who : recipients) {
+            String token = Operators.randomToken();
+            String link = publicBase.get().resolve("ack/" + token).toString();
+            String subject = AlertMessages.subject(alert);
+            String body = AlertMessages.body(r.gateway(), alert, home.get(), link,
+                    publicBase.get().resolve("api/incidents/").toString(), zone);
+            boolean any = false;
+            for (String channel : step.channels()) {
+                String address = who.address(channel);
+                if (address == null || !enabledChannels.contains(channel)) {
+                    continue;
+                }
+                Optional<Deliveries.Claimed> id = insertDelivery(c, r.gateway(), r.alertId(), "alert", r.round(), r.step(), who.key(),
+                        who.name(), channel, address, subject, body, now);
+                id.ifPresent(ids::add);
+                any |= id.isPresent();
+            }
+            if (any) {
+                written++;
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO ack_tokens (token_hash, gateway, alert_id,"
+                        + " recipient, created_at) VALUES (?, ?, ?, ?, ?)")) {
+                    ps.setString(1, Operators.sha256(token));
+                    ps.setString(2, r.gateway());
+                    ps.setString(3, r.alertId());
+                    ps.setString(4, who.name());
+                    ps.setLong(5, now);
+                    ps.executeUpdate();
+                }
+            }
+        }
+        if (written == 0) {
+            log.warn("escalation {}/{} step {}: nobody reachable through {} (step notifies {})", r.gateway(),
+                    r.alertId(), r.step() + 1, step.channels(), step.who());
+        }
+        counters.escalationSteps.incrementAndGet();
+        int nextStep = r.step() + 1;
+        int round = r.round();
+        Long nextAt = now + step.waitSeconds() * 1000;
+        if (nextStep >= policy.steps().size()) {
+            if (policy.repeat()) {
+                nextStep = 0;
+                round++;
+            } else {
+                nextAt = null;
+            }
+        }
+        setTimer(c, r, nextStep, round, nextAt);
+        log.info("escalation {}/{} step {} (round {}): {} recipient(s), {} message(s)", r.gateway(), r.alertId(),
+                r.step() + 1, r.round() + 1, written, ids.size());
+        return ids;
+    }
+
+    private static void setTimer(Connection c, Row r, int nextStep, int round, Long nextAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE escalations SET next_step = ?, round = ?, next_step_at = ?"
+                + " WHERE gateway = ? AND alert_id = ?")) {
+            ps.setInt(1, nextStep);
+            ps.setInt(2, round);
+            Database.setNullableLong(ps, 3, nextAt);
+            ps.setString(4, r.gateway());
+            ps.setString(5, r.alertId());
+            ps.executeUpdate();
+        }
+    }
+
+    /** The alert as stored, to describe it; falls back to the escalation's own columns. */
+    private static Alert alertOf(Connection c, Row r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT type, severity, device, raised_at, reason FROM alerts"
+                + " WHERE gateway = ? AND alert_id = ?")) {
+            ps.setString(1, r.gateway());
+            ps.setString(2, r.alertId());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    long raisedAt = rs.getLong("raised_at");
+                    return new Alert(r.alertId(), org.anxin.protocol.AlertType.valueOf(rs.getString("type")),
+                            AlertState.RAISED, org.anxin.protocol.Severity.fromWireName(rs.getString("severity")),
+                            rs.getString("device"), Instant.ofEpochMilli(rs.wasNull() ? 0 : raisedAt),
+                            rs.getString("reason") == null ? "" : rs.getString("reason"));
+                }
+            }
+        }
+        return new Alert(r.alertId(), org.anxin.protocol.AlertType.valueOf(r.type()), AlertState.RAISED,
+                org.anxin.protocol.Severity.fromWireName(r.severity()), null, Instant.EPOCH, "");
+    }
+
+    private static Optional<Directory.Home> homeOf(Connection c, String gateway, String alertId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT home_id FROM escalations WHERE gateway = ? AND alert_id = ?")) {
+            ps.setString(1, gateway);
+            ps.setString(2, alertId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getString(1) != null) {
+                    return Directory.home(c, rs.getString(1));
+                }
+            }
+        }
+        return Directory.homeOfGateway(c, gateway);
+    }
+
+    private static List<Recipient> recipients(Policies.Step step, Directory.Home home,
+                                              Optional<Directory.Centre> centre) {
+        Map<String, Recipient> chosen = new LinkedHashMap<>();
+        List<Directory.Person> contacts = home.people().stream().filter(p -> p.role().equals("contact")).toList();
+        for (String who : step.who()) {
+            Matcher nth = NTH_CONTACT.matcher(who);
+            if (nth.matches()) {
+                int n = Integer.parseInt(nth.group(1));
+                if (n <= contacts.size()) {
+                    Recipient r = Recipient.of(contacts.get(n - 1));
+                    chosen.putIfAbsent(r.key(), r);
+                }
+                continue;
+            }
+            switch (who) {
+                case "contacts" -> contacts.forEach(p -> chosen.putIfAbsent("person:" + p.id(), Recipient.of(p)));
+                case "visitors", "installers" -> {
+                    String role = who.substring(0, who.length() - 1);
+                    home.people().stream().filter(p -> p.role().equals(role))
+                            .forEach(p -> chosen.putIfAbsent("person:" + p.id(), Recipient.of(p)));
+                }
+                case "centre" -> centre.ifPresent(ce -> chosen.putIfAbsent("centre:" + ce.id(), Recipient.of(ce)));
+                default -> log.warn("escalation step names unknown recipients '{}'", who);
+            }
+        }
+        return new ArrayList<>(chosen.values());
+    }
+
+    private record Recipient(String key, String name, String phone, String email, String webhook) {
+
+        static Recipient of(Directory.Person p) {
+            return new Recipient("person:" + p.id(), p.name(), p.phone(), p.email(), p.webhook());
+        }
+
+        static Recipient of(Directory.Centre ce) {
+            return new Recipient("centre:" + ce.id(), ce.name(), ce.phone(), ce.email(), ce.webhook());
+        }
+
+        String address(String channel) {
+            return switch (channel) {
+                case "sms" -> phone;
+                case "email" -> email;
+                case "webhook" -> webhook;
+                default -> null;
+            };
+        }
+    }
+
+    /**
+     * Writes a delivery already claimed by this instance (state {@code sending}, first attempt,
+     * with a lease), so that it can be sent as soon as the transaction commits; should this
+     * instance die first, the lease runs out and another instance sends it.
+     */
+    private static Optional<Deliveries.Claimed> insertDelivery(Connection c, String gateway, String alertId, String kind,
+                                                               int round, int step, String key, String name,
+                                                               String channel, String address, String subject,
+                                                               String body, long now) throws SQLException {
+        String id = UUID.randomUUID().toString();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO deliveries (id, gateway, alert_id, kind, round, step,"
+                + " recipient_key, recipient, channel, address, subject, body, state, attempts, next_attempt_at,"
+                + " lease_until, created_at, first_sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sending', 1, ?, ?, ?, ?)"
+                + " ON CONFLICT (gateway, alert_id, kind, round, step, recipient_key, channel) DO NOTHING")) {
+            ps.setString(1, id);
+            ps.setString(2, gateway);
+            ps.setString(3, alertId);
+            ps.setString(4, kind);
+            ps.setInt(5, round);
+            ps.setInt(6, step);
+            ps.setString(7, key);
+            ps.setString(8, name);
+            ps.setString(9, channel);
+            ps.setString(10, address);
+            ps.setString(11, subject);
+            ps.setString(12, body);
+            ps.setLong(13, now);
+            ps.setLong(14, now + Deliveries.LEASE.toMillis());
+            ps.setLong(15, now);
+            ps.setLong(16, now);
+            if (ps.executeUpdate() == 0) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new Deliveries.Claimed(id, gateway, alertId, kind, channel, address, subject, body, 1));
+    }
+
+    private static void cancelPending(Connection c, String gateway, String alertId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET state = 'cancelled', lease_until = NULL"
+                + " WHERE gateway = ? AND alert_id = ? AND kind = 'alert' AND state = 'pending'")) {
+            ps.setString(1, gateway);
+            ps.setString(2, alertId);
+            ps.executeUpdate();
+        }
+    }
+
+    // ---- acknowledge and resolve
+
+    /**
+     * How an acknowledgement went.
+     *
+     * @param acknowledged true when this call acknowledged it
+     * @param by who acknowledged it (this call or earlier)
+     * @param at when
+     */
+    record AckResult(boolean acknowledged, String gateway, String alertId, String by, Instant at) {
+    }
+
+    /** Acknowledges through a one-time link. */
+    AckResult acknowledgeByToken(String token) {
+        long now = clock.millis();
+        return db.inTransaction(c -> {
+            String gateway;
+            String alertId;
+            String recipient;
+            Long usedAt;
+            try (PreparedStatement ps = c.prepareStatement("SELECT gateway, alert_id, recipient, used_at FROM ack_tokens"
+                    + " WHERE token_hash = ?" + db.forUpdate())) {
+                ps.setString(1, Operators.sha256(token));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw ApiException.notFound("this acknowledgement link is not valid");
+                    }
+                    gateway = rs.getString(1);
+                    alertId = rs.getString(2);
+                    recipient = rs.getString(3);
+                    usedAt = Database.nullableLong(rs, "used_at");
+                }
+            }
+            if (usedAt != null) {
+                throw new ApiException(410, "this acknowledgement link was already used at "
+                        + Instant.ofEpochMilli(usedAt));
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE ack_tokens SET used_at = ? WHERE token_hash = ?")) {
+                ps.setLong(1, now);
+                ps.setString(2, Operators.sha256(token));
+                ps.executeUpdate();
+            }
+            return acknowledge(c, gateway, alertId, recipient + " (link)", now);
+        });
+    }
+
+    /** Acknowledges for an operator through the API. */
+    AckResult acknowledge(String gateway, String alertId, String by) {
+        long now = clock.millis();
+        return db.inTransaction(c -> acknowledge(c, gateway, alertId, by, now));
+    }
+
+    private AckResult acknowledge(Connection c, String gateway, String alertId, String by, long now) throws SQLException {
+        int changed;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE escalations SET state = 'acknowledged',"
+                + " acknowledged_at = ?, acknowledged_by = ?, next_step_at = NULL"
+                + " WHERE gateway = ? AND alert_id = ? AND state = 'open'")) {
+            ps.setLong(1, now);
+            ps.setString(2, by);
+            ps.setString(3, gateway);
+            ps.setString(4, alertId);
+            changed = ps.executeUpdate();
+        }
+        if (changed == 1) {
+            cancelPending(c, gateway, alertId);
+            counters.acknowledged.incrementAndGet();
+            log.info("escalation {}/{} acknowledged", gateway, alertId);
+            return new AckResult(true, gateway, alertId, by, Instant.ofEpochMilli(now));
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT state, acknowledged_by, acknowledged_at FROM escalations"
+                + " WHERE gateway = ? AND alert_id = ?")) {
+            ps.setString(1, gateway);
+            ps.setString(2, alertId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw ApiException.notFound("no escalation for alert '" + alertId + "' of gateway '" + gateway + "'");
+                }
+                Long at = Database.nullableLong(rs, "acknowledged_at");
+                if (at == null) {
+                    throw ApiException.conflict("the alert was cleared before anyone acknowledged it");
+                }
+                return new AckResult(false, gateway, alertId, rs.getString("acknowledged_by"), Instant.ofEpochMilli(at));
+            }
+        }
+    }
+
+    record ResolveInput(String action, String outcome) {
+    }
+
+    /** Records what was done and how it ended; acknowledges first if nobody has. */
+    void resolve(String gateway, String alertId, String by, ResolveInput in) {
+        if (in == null || in.action() == null || in.action().isBlank()) {
+            throw ApiException.badRequest("action (what was done) is required");
+        }
+        if (in.outcome() == null || in.outcome().isBlank()) {
+            throw ApiException.badRequest("outcome (how it ended) is required");
+        }
+        if (in.action().length() > 4000 || in.outcome().length() > 4000) {
+            throw ApiException.badRequest("action and outcome must have at most 4000 characters each");
+        }
+        long now = clock.millis();
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT state, resolved_at FROM escalations"
+                    + " WHERE gateway = ? AND alert_id = ?")) {
+                ps.setString(1, gateway);
+                ps.setString(2, alertId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw ApiException.notFound("no escalation for alert '" + alertId + "' of gateway '" + gateway + "'");
+                    }
+                    if (Database.nullableLong(rs, "resolved_at") != null) {
+                        throw ApiException.conflict("already resolved; the handling record is kept as it was");
+                    }
+                    if (rs.getString("state").equals("open")) {
+                        acknowledge(c, gateway, alertId, by, now);
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE escalations SET resolved_at = ?, resolved_by = ?,"
+                    + " action_taken = ?, outcome = ?, next_step_at = NULL WHERE gateway = ? AND alert_id = ?")) {
+                ps.setLong(1, now);
+                ps.setString(2, by);
+                ps.setString(3, in.action().trim());
+                ps.setString(4, in.outcome().trim());
+                ps.setString(5, gateway);
+                ps.setString(6, alertId);
+                return ps.executeUpdate();
+            }
+        });
+    }
+}

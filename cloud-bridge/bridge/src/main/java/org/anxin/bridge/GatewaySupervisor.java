@@ -1,0 +1,174 @@
+package org.anxin.bridge;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.anxin.protocol.Alert;
+import org.anxin.protocol.AlertType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Raises GATEWAY_OFFLINE for a gateway that has been silent (no birth, heartbeat or other live
+ * message) for longer than the supervision interval, and clears it when the gateway is heard
+ * again. Which instance raises or clears is decided by a conditional update of the gateway's
+ * supervision row, in the same transaction as the alert and its escalation, so it happens once.
+ */
+final class GatewaySupervisor {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewaySupervisor.class);
+    private static final DateTimeFormatter WHEN =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private final Database db;
+    private final Duration interval;
+    private final Escalations escalations;
+    private final WebhookNotifier feed; // null without a webhook
+    private final BridgeCounters counters;
+    private final Clock clock;
+
+    GatewaySupervisor(Database db, Duration interval, Escalations escalations, WebhookNotifier feed,
+                      BridgeCounters counters, Clock clock) {
+        this.db = db;
+        this.interval = interval;
+        this.escalations = escalations;
+        this.feed = feed;
+        this.counters = counters;
+        this.clock = clock;
+    }
+
+    /** What one pass raised and cleared: feed notifications and deliveries to send. */
+    record Pass(List<PendingNotification> feed, List<Deliveries.Claimed> deliveries) {
+    }
+
+    Pass check() {
+        long now = clock.millis();
+        List<PendingNotification> notices = new ArrayList<>();
+        List<Deliveries.Claimed> deliveries = new ArrayList<>();
+        record Silent(String gateway, long seen, String status) {
+        }
+        List<Silent> silent = db.withConnection(c -> {
+            List<Silent> list = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT g.id, COALESCE(g.last_seen, g.first_seen) AS seen,"
+                    + " g.status FROM gateways g LEFT JOIN gateway_supervision s ON s.gateway = g.id"
+                    + " WHERE COALESCE(g.last_seen, g.first_seen) < ? AND s.offline_alert_id IS NULL")) {
+                ps.setLong(1, now - interval.toMillis());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        list.add(new Silent(rs.getString(1), rs.getLong(2), rs.getString(3)));
+                    }
+                }
+            }
+            return list;
+        });
+        for (Silent s : silent) {
+            Alert alert = Alert.raise(AlertType.GATEWAY_OFFLINE, null, Instant.ofEpochMilli(now),
+                    "gateway " + s.gateway() + " silent since " + WHEN.format(Instant.ofEpochMilli(s.seen()))
+                            + " (no message for more than " + interval.toSeconds() + " s"
+                            + (s.status().equals("offline") ? "; its last will said offline)" : ")"));
+            db.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO gateway_supervision (gateway,"
+                        + " offline_alert_id, raised_at) VALUES (?, ?, ?) ON CONFLICT (gateway) DO UPDATE SET"
+                        + " offline_alert_id = excluded.offline_alert_id, raised_at = excluded.raised_at"
+                        + " WHERE gateway_supervision.offline_alert_id IS NULL")) {
+                    ps.setString(1, s.gateway());
+                    ps.setString(2, alert.id());
+                    ps.setLong(3, now);
+                    if (ps.executeUpdate() == 0) {
+                        return null; // another instance raised it
+                    }
+                }
+                record(c, s.gateway(), alert, now, notices, deliveries);
+                counters.gatewaysOffline.incrementAndGet();
+                log.warn("gateway {} silent for more than {} s: GATEWAY_OFFLINE raised", s.gateway(),
+                        interval.toSeconds());
+                return null;
+            });
+        }
+        record Back(String gateway, String alertId, long raisedAt) {
+        }
+        List<Back> back = db.withConnection(c -> {
+            List<Back> list = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT s.gateway, s.offline_alert_id, s.raised_at"
+                    + " FROM gateway_supervision s JOIN gateways g ON g.id = s.gateway"
+                    + " WHERE s.offline_alert_id IS NOT NULL AND g.last_seen > s.raised_at")) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        list.add(new Back(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                    }
+                }
+            }
+            return list;
+        });
+        for (Back b : back) {
+            Alert raised = new Alert(b.alertId(), AlertType.GATEWAY_OFFLINE, org.anxin.protocol.AlertState.RAISED,
+                    AlertType.GATEWAY_OFFLINE.defaultSeverity(), null, Instant.ofEpochMilli(b.raisedAt()), "");
+            Alert cleared = raised.clear(Instant.ofEpochMilli(now), "gateway " + b.gateway() + " is reporting again");
+            db.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE gateway_supervision SET offline_alert_id = NULL"
+                        + " WHERE gateway = ? AND offline_alert_id = ?")) {
+                    ps.setString(1, b.gateway());
+                    ps.setString(2, b.alertId());
+                    if (ps.executeUpdate() == 0) {
+                        return null;
+                    }
+                }
+                record(c, b.gateway(), cleared, now, notices, deliveries);
+                log.info("gateway {} reporting again: GATEWAY_OFFLINE cleared", b.gateway());
+                return null;
+            });
+        }
+        return new Pass(notices, deliveries);
+    }
+
+    /** Stores the alert as a gateway's would be, with its feed notification and escalation. */
+    private void record(Connection c, String gateway, Alert alert, long now, List<PendingNotification> notices,
+                        List<Deliveries.Claimed> deliveries) throws SQLException {
+        boolean raised = alert.state() == org.anxin.protocol.AlertState.RAISED;
+        String sql = raised
+                ? "INSERT INTO alerts (gateway, alert_id, type, severity, device, state, raised_at, reason)"
+                    + " VALUES (?, ?, ?, ?, ?, 'raised', ?, ?) ON CONFLICT (gateway, alert_id) DO NOTHING"
+                : "INSERT INTO alerts (gateway, alert_id, type, severity, device, state, cleared_at, clear_reason)"
+                    + " VALUES (?, ?, ?, ?, ?, 'cleared', ?, ?) ON CONFLICT (gateway, alert_id) DO UPDATE SET"
+                    + " state = 'cleared', cleared_at = excluded.cleared_at, clear_reason = excluded.clear_reason";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, gateway);
+            ps.setString(2, alert.id());
+            ps.setString(3, alert.type().name());
+            ps.setString(4, alert.severity().wireName());
+            Database.setNullableText(ps, 5, alert.device());
+            ps.setLong(6, alert.time().toEpochMilli());
+            ps.setString(7, alert.reason());
+            ps.executeUpdate();
+        }
+        if (feed != null) {
+            PendingNotification n = feed.prepare(gateway, alert);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO notifications (gateway, alert_id, event,"
+                    + " channel, target, state, attempts, payload, created_at, updated_at)"
+                    + " VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (gateway, alert_id, event, channel)"
+                    + " DO NOTHING")) {
+                ps.setString(1, n.gateway());
+                ps.setString(2, n.alertId());
+                ps.setString(3, n.event());
+                ps.setString(4, n.channel());
+                ps.setString(5, n.target());
+                ps.setString(6, n.payload());
+                ps.setLong(7, now);
+                ps.setLong(8, now);
+                if (ps.executeUpdate() > 0) {
+                    notices.add(n);
+                }
+            }
+        }
+        deliveries.addAll(escalations.onAlert(c, gateway, alert, now));
+    }
+}

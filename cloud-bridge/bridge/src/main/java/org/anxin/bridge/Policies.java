@@ -1,0 +1,161 @@
+package org.anxin.bridge;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.anxin.protocol.MessageCodec;
+import org.anxin.protocol.Severity;
+
+/** The escalation policy of each severity, stored in the database and changed through the API. */
+final class Policies {
+
+    static final Set<String> CHANNELS = Set.of("webhook", "email", "sms");
+    private static final Set<String> GROUPS = Set.of("contacts", "visitors", "installers", "centre");
+    private static final Pattern NTH_CONTACT = Pattern.compile("contact:([1-9][0-9]?)");
+    static final int MAX_STEPS = 20;
+    static final long MAX_WAIT_SECONDS = 7 * 24 * 3600;
+
+    private final Database db;
+    private final Clock clock;
+
+    Policies(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /**
+     * One step: who is notified, through which channels, and how long to wait for an
+     * acknowledgement before the next step.
+     *
+     * @param who (JSON {@code notify}) {@code contacts}, {@code contact:N} (the Nth contact), {@code visitors},
+     *     {@code installers}, {@code centre}
+     */
+    record Step(@JsonProperty("notify") List<String> who, List<String> channels, long waitSeconds) {
+    }
+
+    /** @param repeat start again from the first step after the last one, until acknowledged */
+    record Policy(String severity, List<Step> steps, boolean repeat) {
+    }
+
+    record PolicyInput(List<Step> steps, Boolean repeat) {
+    }
+
+    List<Policy> all() {
+        return db.withConnection(c -> {
+            List<Policy> list = new ArrayList<>();
+            for (Severity s : Severity.values()) {
+                list.add(policy(c, s.wireName()));
+            }
+            return list;
+        });
+    }
+
+    Policy get(String severity) {
+        return db.withConnection(c -> policy(c, requireSeverity(severity)));
+    }
+
+    static Policy policy(Connection c, String severity) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT steps, repeat_steps FROM escalation_policies WHERE severity = ?")) {
+            ps.setString(1, severity);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return new Policy(severity, List.of(), false);
+                }
+                return new Policy(severity, parseSteps(rs.getString(1)), rs.getBoolean(2));
+            }
+        }
+    }
+
+    Policy put(String severity, PolicyInput in) {
+        String s = requireSeverity(severity);
+        if (in == null || in.steps() == null || in.steps().isEmpty()) {
+            throw ApiException.badRequest("steps must list at least one step");
+        }
+        if (in.steps().size() > MAX_STEPS) {
+            throw ApiException.badRequest("at most " + MAX_STEPS + " steps");
+        }
+        List<Step> steps = new ArrayList<>();
+        long totalWait = 0;
+        for (int i = 0; i < in.steps().size(); i++) {
+            Step step = in.steps().get(i);
+            String at = "step " + (i + 1) + ": ";
+            if (step == null || step.who() == null || step.who().isEmpty()) {
+                throw ApiException.badRequest(at + "notify must name at least one of contacts, contact:N, visitors,"
+                        + " installers, centre");
+            }
+            for (String who : step.who()) {
+                if (who == null || !(GROUPS.contains(who) || NTH_CONTACT.matcher(who).matches())) {
+                    throw ApiException.badRequest(at + "cannot notify '" + who
+                            + "'; expected contacts, contact:N, visitors, installers or centre");
+                }
+            }
+            if (step.channels() == null || step.channels().isEmpty()) {
+                throw ApiException.badRequest(at + "channels must name at least one of webhook, email, sms");
+            }
+            List<String> channels = new ArrayList<>();
+            for (String ch : step.channels()) {
+                String lower = ch == null ? "" : ch.toLowerCase(Locale.ROOT);
+                if (!CHANNELS.contains(lower)) {
+                    throw ApiException.badRequest(at + "unknown channel '" + ch + "'; expected webhook, email or sms");
+                }
+                channels.add(lower);
+            }
+            if (step.waitSeconds() < 0 || step.waitSeconds() > MAX_WAIT_SECONDS) {
+                throw ApiException.badRequest(at + "waitSeconds must be from 0 to " + MAX_WAIT_SECONDS);
+            }
+            totalWait += step.waitSeconds();
+            steps.add(new Step(List.copyOf(step.who()), List.copyOf(channels), step.waitSeconds()));
+        }
+        boolean repeat = in.repeat() != null && in.repeat();
+        if (repeat && totalWait < 1) {
+            throw ApiException.badRequest("a repeating policy must wait at least 1 second in all");
+        }
+        String json;
+        try {
+            json = MessageCodec.mapper().writeValueAsString(steps);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO escalation_policies"
+                    + " (severity, steps, repeat_steps, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (severity)"
+                    + " DO UPDATE SET steps = excluded.steps, repeat_steps = excluded.repeat_steps,"
+                    + " updated_at = excluded.updated_at")) {
+                ps.setString(1, s);
+                ps.setString(2, json);
+                ps.setBoolean(3, repeat);
+                ps.setLong(4, clock.millis());
+                return ps.executeUpdate();
+            }
+        });
+        return new Policy(s, steps, repeat);
+    }
+
+    private static String requireSeverity(String severity) {
+        for (Severity s : Severity.values()) {
+            if (s.wireName().equals(severity)) {
+                return severity;
+            }
+        }
+        throw ApiException.notFound("no severity '" + severity + "'; expected critical, warning or maintenance");
+    }
+
+    private static List<Step> parseSteps(String json) {
+        try {
+            return MessageCodec.mapper().readValue(json, new TypeReference<List<Step>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored escalation policy is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package org.anxin.bridge;
+
+import static org.anxin.bridge.OperatorApi.json;
+import static org.anxin.bridge.TestMessages.alert;
+import static org.anxin.bridge.TestMessages.fire;
+import static org.anxin.bridge.TestMessages.uniqueGateway;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.internet.MimeMessage;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.anxin.protocol.Alert;
+import org.anxin.protocol.AlertType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Escalation end to end on real parts: Moquette, SQLite, GreenMail for e-mail, a local HTTP
+ * receiver for the group robots and the SMS gateway. Policies are set through the API with waits
+ * of a second, so a whole escalation runs in a few seconds through the same code as in production.
+ */
+class EscalationTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Pattern ACK_LINK = Pattern.compile("/ack/([A-Za-z0-9_-]+)");
+
+    @TempDir
+    static Path brokerDir;
+    private static TestBroker broker;
+    private static GreenMail mail;
+
+    @TempDir
+    Path dir;
+    private HttpInbox inbox;
+    private Bridge bridge;
+    private OperatorApi api;
+    private GatewayPublisher gateway;
+    private String gw;
+
+    @BeforeAll
+    static void startBrokerAndMail() {
+        broker = TestBroker.start(brokerDir);
+        mail = new GreenMail(new ServerSetup(TestBroker.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        mail.stop();
+        broker.close();
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        mail.purgeEmailFromAllMailboxes();
+        inbox = new HttpInbox();
+        bridge = Bridge.start(BridgeOptions.builder()
+                .brokerUrl(broker.url())
+                .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db"))
+                .httpPort(0)
+                .admin(OperatorApi.USER, OperatorApi.PASSWORD)
+                .smtp(new BridgeOptions.Smtp("127.0.0.1", mail.getSmtp().getPort(), Optional.empty(), Optional.empty(),
+                        "alerts@anxin.example", false))
+                .sms(new BridgeOptions.SmsGateway(inbox.url("/sms?to={phone}&text={text}"), Optional.empty(), null,
+                        Optional.of("Bearer sms-secret")))
+                .deliveryAttempts(3)
+                .deliveryRetryBase(Duration.ofMillis(100))
+                .escalationPollInterval(Duration.ofMillis(100))
+                .build());
+        api = new OperatorApi(bridge.httpUri()).login();
+        await().atMost(WAIT).until(bridge::mqttConnected);
+        gw = uniqueGateway("esc");
+        gateway = new GatewayPublisher(broker.url(), "test-" + gw);
+        api.ok("PUT", "api/centres/c1", json("{'name':'Donghu community centre','email':'centre@anxin.example',"
+                + "'webhook':'" + inbox.url("/robot/centre") + "'}"));
+        api.ok("PUT", "api/homes/h1", json("{'elderName':'Wang Lan','district':'Wuchang','street':'Zhongnan',"
+                + "'community':'Shuiguohu','address':'Building 3, 2-201','category':'living_alone','centreId':'c1',"
+                + "'gateways':['" + gw + "']}"));
+        api.ok("POST", "api/homes/h1/people", json("{'role':'contact','name':'Li Na','relation':'daughter',"
+                + "'phone':'+8613800001111','email':'li.na@anxin.example'}"));
+        api.ok("POST", "api/homes/h1/people", json("{'role':'contact','name':'Zhao Gang','relation':'neighbour',"
+                + "'webhook':'" + inbox.url("/robot/family") + "'}"));
+        api.ok("POST", "api/homes/h1/people", json("{'role':'visitor','name':'Chen Jing','phone':'13900002222'}"));
+    }
+
+    @AfterEach
+    void stopBridge() throws Exception {
+        gateway.close();
+        bridge.close();
+        inbox.close();
+    }
+
+    private void criticalPolicy(long waitSeconds, boolean repeat) {
+        api.ok("PUT", "api/policies/critical", json("{'steps':["
+                + "{'notify':['contacts','visitors'],'channels':['sms','email','webhook'],'waitSeconds':" + waitSeconds + "},"
+                + "{'notify':['centre'],'channels':['email','webhook'],'waitSeconds':" + waitSeconds + "}],"
+                + "'repeat':" + repeat + "}"));
+    }
+
+    private List<HttpInbox.Request> sms(String phone) {
+        return inbox.accepted("/sms").stream().filter(r -> phone.equals(r.query().get("to"))).toList();
+    }
+
+    private static String path(String alertId) {
+        return URLEncoder.encode(alertId, StandardCharsets.UTF_8).replace("%2F", "/");
+    }
+
+    @Test
+    void criticalAlertReachesContactsAndVisitorAtOnceThenTheCentreAndRepeatsUntilAcknowledged() throws Exception {
+        criticalPolicy(1, true);
+        Alert fire = fire();
+        gateway.publish(alert(gw, 1, fire));
+
+        // step 1 at once: both contacts and the visitor, each on every channel they have
+        await().atMost(WAIT).until(() -> sms("+8613800001111").size() == 1 && sms("13900002222").size() == 1
+                && inbox.accepted("/robot/family").size() == 1 && mail.getReceivedMessages().length == 1);
+        HttpInbox.Request first = sms("+8613800001111").get(0);
+        assertThat(first.query().get("text")).contains("Critical alert: fire at Shuiguohu, Zhongnan, Wuchang")
+                .contains("2024-03-01 07:15 UTC").contains("/ack/");
+        JsonNode robot = OperatorApi.parse(inbox.accepted("/robot/family").get(0).body());
+        assertThat(robot.get("msgtype").asText()).isEqualTo("text");
+        assertThat(robot.get("text").get("content").asText()).contains("fire");
+        MimeMessage email = mail.getReceivedMessages()[0];
+        assertThat(email.getAllRecipients()[0].toString()).isEqualTo("li.na@anxin.example");
+        assertThat(email.getSubject()).isEqualTo("[Anxin] Critical: fire");
+        assertThat(GreenMailUtil.getBody(email)).contains("Acknowledge:");
+        assertThat(inbox.accepted("/robot/centre")).isEmpty();
+
+        // step 2 after the wait: the centre; then the steps repeat
+        await().atMost(WAIT).until(() -> inbox.accepted("/robot/centre").size() == 1);
+        await().atMost(WAIT).until(() -> sms("13900002222").size() == 2);
+
+        // the visitor acknowledges with the link from their SMS
+        Matcher m = ACK_LINK.matcher(sms("13900002222").get(1).query().get("text"));
+        assertThat(m.find()).isTrue();
+        OperatorApi anonymous = new OperatorApi(bridge.httpUri());
+        assertThat(anonymous.send("GET", "ack/" + m.group(1), null).body()).contains("<form method=\"post\"");
+        JsonNode ack = anonymous.ok("POST", "ack/" + m.group(1), null);
+        assertThat(ack.get("acknowledged").asBoolean()).isTrue();
+        assertThat(ack.get("by").asText()).isEqualTo("Chen Jing (link)");
+        assertThat(anonymous.send("POST", "ack/" + m.group(1), null).status()).isEqualTo(410);
+
+        int centreMessages = inbox.accepted("/robot/centre").size();
+        int visitorMessages = sms("13900002222").size();
+        Thread.sleep(2500); // two more step intervals: nothing more is sent
+        assertThat(inbox.accepted("/robot/centre")).hasSize(centreMessages);
+        assertThat(sms("13900002222")).hasSize(visitorMessages);
+
+        JsonNode incident = api.get("api/incidents/" + gw + "/" + path(fire.id()));
+        assertThat(incident.get("state").asText()).isEqualTo("acknowledged");
+        assertThat(incident.get("acknowledgedBy").asText()).isEqualTo("Chen Jing (link)");
+        assertThat(incident.get("round").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(incident.get("messages").toString()).doesNotContain("13900002222").contains("*******2222");
+    }
+
+    @Test
+    void aClearedAlertEndsItsEscalationAndTellsThePeopleAlreadyNotified() throws Exception {
+        criticalPolicy(2, false);
+        Alert fire = fire();
+        gateway.publish(alert(gw, 1, fire));
+        await().atMost(WAIT).until(() -> sms("13900002222").size() == 1 && inbox.accepted("/robot/family").size() == 1
+                && mail.getReceivedMessages().length == 1);
+
+        gateway.publish(alert(gw, 2, fire.clear(fire.time().plusSeconds(60), "smoke cleared")));
+
+        await().atMost(WAIT).until(() -> sms("13900002222").size() == 2 && sms("+8613800001111").size() == 2
+                && inbox.accepted("/robot/family").size() == 2 && mail.getReceivedMessages().length == 2);
+        assertThat(sms("13900002222").get(1).query().get("text")).startsWith("Cleared: fire at Shuiguohu")
+                .contains("Smoke cleared");
+        assertThat(mail.getReceivedMessages()[1].getSubject()).isEqualTo("[Anxin] Cleared: fire");
+        Thread.sleep(2500); // past the centre's step: it never comes
+        assertThat(inbox.accepted("/robot/centre")).isEmpty();
+        JsonNode incident = api.get("api/incidents/" + gw + "/" + path(fire.id()));
+        assertThat(incident.get("state").asText()).isEqualTo("cleared");
+        assertThat(incident.get("clearedAt").isNull()).isFalse();
+    }
+
+    @Test
+    void aFailedDeliveryIsRetriedWithBackoffAndAFinalFailureIsVisible() throws Exception {
+        api.ok("PUT", "api/policies/warning", json("{'steps':[{'notify':['visitors'],'channels':['sms'],'waitSeconds':60}]}"));
+        inbox.alwaysAnswer(503);
+        Alert noActivity = Alert.raise(AlertType.NO_ACTIVITY, null, Instant.parse("2024-03-01T10:00:00Z"),
+                "no activity since 06:00");
+        gateway.publish(alert(gw, 1, noActivity));
+
+        await().atMost(WAIT).until(() -> bridge.counters().notificationsFailed() == 1);
+        assertThat(inbox.refused()).hasSize(3); // deliveryAttempts
+        assertThat(bridge.counters().deliveryRetries()).isEqualTo(2);
+        JsonNode failed = api.get("api/deliveries?state=failed");
+        assertThat(failed).hasSize(1);
+        assertThat(failed.get(0).get("lastError").asText()).isEqualTo("HTTP 503");
+        assertThat(failed.get(0).get("attempts").asInt()).isEqualTo(3);
+        assertThat(failed.get(0).get("address").asText()).isEqualTo("*******2222");
+        assertThat(api.get("api/health").get("counters").get("notificationsFailed").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void aDeliveryRefusedOnceIsDeliveredOnRetry() throws Exception {
+        api.ok("PUT", "api/policies/warning", json("{'steps':[{'notify':['visitors'],'channels':['sms'],'waitSeconds':60}]}"));
+        inbox.thenAnswer(500);
+        Alert noActivity = Alert.raise(AlertType.NO_ACTIVITY, null, Instant.parse("2024-03-01T10:00:00Z"), "quiet");
+        gateway.publish(alert(gw, 1, noActivity));
+        await().atMost(WAIT).until(() -> sms("13900002222").size() == 1);
+        JsonNode messages = api.get("api/incidents/" + gw + "/" + path(noActivity.id())).get("messages");
+        await().atMost(WAIT).until(() -> api.get("api/incidents/" + gw + "/" + path(noActivity.id()))
+                .get("messages").get(0).get("state").asText().equals("delivered"));
+        assertThat(api.get("api/incidents/" + gw + "/" + path(noActivity.id())).get("messages").get(0)
+                .get("attempts").asInt()).isEqualTo(2);
+        assertThat(messages).hasSize(1);
+    }
+
+    @Test
+    void anOperatorAcknowledgesAndResolvesAndTheHandlingRecordIsExported() throws Exception {
+        criticalPolicy(60, false);
+        Alert fire = fire();
+        gateway.publish(alert(gw, 1, fire));
+        await().atMost(WAIT).until(() -> sms("13900002222").size() == 1);
+        String incident = "api/incidents/" + gw + "/" + path(fire.id());
+
+        JsonNode ack = api.ok("POST", incident + "/ack", null);
+        assertThat(ack.get("acknowledged").asBoolean()).isTrue();
+        assertThat(ack.get("by").asText()).isEqualTo("operator admin");
+        assertThat(api.ok("POST", incident + "/ack", null).get("acknowledged").asBoolean()).isFalse();
+
+        assertThat(api.send("POST", incident + "/resolve", json("{'action':'visited'}")).status()).isEqualTo(400);
+        JsonNode resolved = api.ok("POST", incident + "/resolve", json("{'action':'Visitor went to the home,"
+                + " turned off the stove, opened the windows','outcome':'no injury; pot discarded'}"));
+        assertThat(resolved.get("resolvedBy").asText()).isEqualTo("operator admin");
+        assertThat(api.send("POST", incident + "/resolve", json("{'action':'again','outcome':'again'}")).status())
+                .isEqualTo(409);
+
+        OperatorApi.Response csv = api.send("GET", "api/incidents/export?format=csv", null);
+        assertThat(csv.status()).isEqualTo(200);
+        String[] lines = csv.body().split("\r\n");
+        assertThat(lines[0]).startsWith("gateway,alert_id,type,severity,home_id,district,street,community,state,");
+        assertThat(lines).hasSize(2);
+        assertThat(lines[1]).contains(gw, "FIRE", "h1", "Wuchang", "acknowledged", "operator admin",
+                "\"Visitor went to the home, turned off the stove, opened the windows\"", "no injury; pot discarded");
+        assertThat(api.send("GET", "api/incidents/export?format=pdf", null).status()).isEqualTo(400);
+    }
+}
