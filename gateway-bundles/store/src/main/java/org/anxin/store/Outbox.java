@@ -3,6 +3,7 @@ package org.anxin.store;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.anxin.protocol.Body;
 
 /**
@@ -14,11 +15,19 @@ import org.anxin.protocol.Body;
 public interface Outbox {
 
     /**
-     * Stores a message. When this returns, the message is accepted: an alert is on disk, durably.
+     * Stores a message and waits until it is committed. When this returns, the message is accepted:
+     * an alert is on disk durably (synchronous=FULL), telemetry is committed in a batch with others.
      *
      * @throws StoreException when it cannot be stored (e.g. the disk is full)
      */
     StoredMessage append(Body body);
+
+    /**
+     * Queues a message for the next group commit without waiting for it. The message is accepted
+     * when the future completes; it completes exceptionally with a {@link StoreException} when the
+     * message could not be stored. Lets one producer keep many readings in one commit.
+     */
+    CompletableFuture<StoredMessage> submit(Body body);
 
     /**
      * The next messages to send, in priority then sequence order, leaving out those in
@@ -37,4 +46,7 @@ public interface Outbox {
 
     /** The last sequence number assigned, 0 when none ever was. */
     long lastSequence();
+
+    /** What the store holds and what went wrong with it, for diagnostics and heartbeats. */
+    StoreStatus status();
 }

@@ -7,13 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLSocketFactory;
 import org.anxin.protocol.Body;
 import org.anxin.protocol.Envelope;
 import org.anxin.protocol.GatewayState;
@@ -27,6 +27,7 @@ import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.ScheduledExecutorPingSender;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class Uplink implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Uplink.class);
-    private static final Duration MIN_RECONNECT_WAIT = Duration.ofMillis(500);
-    private static final int PAHO_THREADS = 5;
 
     private final UplinkOptions options;
     private final Outbox outbox;
@@ -55,6 +54,8 @@ public final class Uplink implements AutoCloseable {
     private final Thread worker;
     private final Map<Long, Boolean> inflight = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Long> acknowledged = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Long> failed = new LinkedBlockingQueue<>();
+    private final SSLSocketFactory socketFactory;
     private final AtomicLong published = new AtomicLong();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean running = true;
@@ -67,12 +68,8 @@ public final class Uplink implements AutoCloseable {
         this.clock = clock;
         this.version = version;
         this.startedAt = clock.instant();
-        // Paho keeps its receiver, sender and callback running on this pool, one thread each, and pings on it
-        this.pahoExecutor = Executors.newScheduledThreadPool(PAHO_THREADS, r -> {
-            Thread t = new Thread(r, "anxin-uplink-paho");
-            t.setDaemon(true);
-            return t;
-        });
+        this.socketFactory = options.brokerUrl().startsWith("ssl:") ? TlsSockets.socketFactory(options.tls()) : null;
+        this.pahoExecutor = new PahoExecutor("anxin-uplink-paho");
         this.worker = new Thread(this::run, "anxin-uplink");
         worker.setDaemon(true);
         worker.start();
@@ -94,11 +91,11 @@ public final class Uplink implements AutoCloseable {
     }
 
     private void run() {
-        Duration wait = MIN_RECONNECT_WAIT;
+        Duration wait = options.minReconnectWait();
         while (running) {
             try {
                 MqttAsyncClient c = connect();
-                wait = MIN_RECONNECT_WAIT;
+                wait = options.minReconnectWait();
                 try {
                     pump(c);
                 } finally {
@@ -128,11 +125,15 @@ public final class Uplink implements AutoCloseable {
 
     private MqttAsyncClient connect() throws MqttException {
         MqttAsyncClient c = new MqttAsyncClient(options.brokerUrl(), "anxin-gw-" + options.gatewayId(),
-                new MemoryPersistence(), new org.eclipse.paho.client.mqttv3.TimerPingSender(), pahoExecutor);
+                new MemoryPersistence(), new ScheduledExecutorPingSender(pahoExecutor), pahoExecutor);
         MqttConnectOptions connect = new MqttConnectOptions();
         connect.setCleanSession(true); // the outbox is our persistence, not the broker session
         connect.setAutomaticReconnect(false);
-        connect.setMaxInflight(Math.max(options.maxInflight() * 2, 10));
+        connect.setMaxInflight(options.maxInflight() + 10); // the window, plus birth and heartbeat
+        if (socketFactory != null) {
+            connect.setSocketFactory(socketFactory);
+            connect.setHttpsHostnameVerificationEnabled(true);
+        }
         connect.setKeepAliveInterval(30);
         connect.setConnectionTimeout(10);
         if (!options.username().isEmpty()) {
@@ -155,14 +156,22 @@ public final class Uplink implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Keeps up to {@code maxInflight} messages published and unacknowledged. The outbox is read in
+     * batches (a quarter of the window at least, so a full window is not re-read for every single
+     * acknowledgement), and the acknowledged rows are deleted together, in one transaction.
+     */
     private void pump(MqttAsyncClient c) throws InterruptedException, MqttException {
         inflight.clear();
         acknowledged.clear();
+        failed.clear();
+        int minBatch = Math.max(1, options.maxInflight() / 4);
         Instant nextHeartbeat = clock.instant();
         while (running && c.isConnected()) {
             removeAcknowledged();
             int room = options.maxInflight() - inflight.size();
-            List<StoredMessage> batch = room > 0 ? outbox.peek(room, inflight.keySet()) : List.of();
+            List<StoredMessage> batch = room >= minBatch || (room > 0 && inflight.isEmpty())
+                    ? outbox.peek(room, inflight.keySet()) : List.of();
             for (StoredMessage message : batch) {
                 inflight.put(message.seq(), Boolean.TRUE);
                 Envelope envelope = Envelope.of(options.gatewayId(), message.seq(), message.created(), message.body());
@@ -177,18 +186,23 @@ public final class Uplink implements AutoCloseable {
 
                     @Override
                     public void onFailure(IMqttToken token, Throwable e) {
-                        // stays in the outbox; the next connection sends it again
+                        // stays in the outbox and is sent again
+                        failed.add((Long) token.getUserContext());
                         LOG.debug("publish of {} failed: {}", token.getUserContext(), e.toString());
                     }
                 });
             }
             if (!clock.instant().isBefore(nextHeartbeat)) {
-                publish(c, envelope(new Heartbeat(Duration.between(startedAt, clock.instant()).toSeconds(), outbox.size())));
+                // the number first, then the count: "queued 0" then means every message up to that number
+                // has left, which the bridge relies on to tell a gap from a message still on its way
+                long lastSeq = outbox.lastSequence();
+                Heartbeat heartbeat = new Heartbeat(Duration.between(startedAt, clock.instant()).toSeconds(), outbox.size());
+                publish(c, Envelope.of(options.gatewayId(), lastSeq, clock.instant(), heartbeat));
                 nextHeartbeat = clock.instant().plus(options.heartbeat());
             }
             if (batch.isEmpty()) {
                 if (inflight.isEmpty()) {
-                    outbox.awaitMessages(Duration.ofMillis(500));
+                    outbox.awaitMessages(Duration.ofMillis(50)); // short: a lost connection is noticed here
                 } else {
                     Long seq = acknowledged.poll(20, TimeUnit.MILLISECONDS);
                     if (seq != null) {
@@ -211,6 +225,9 @@ public final class Uplink implements AutoCloseable {
             done.forEach(inflight::remove);
             published.addAndGet(done.size());
         }
+        List<Long> retry = new ArrayList<>();
+        failed.drainTo(retry);
+        retry.forEach(inflight::remove);
     }
 
     private Envelope envelope(Body body) {

@@ -27,8 +27,24 @@ public @interface UplinkConfig {
 
     @AttributeDefinition(name = "Messages in flight", min = "1", max = "1000",
             description = "Messages published and not yet acknowledged by the broker, at most")
-    int maxInflight() default 64;
+    int maxInflight() default 256;
 
     @AttributeDefinition(name = "Longest reconnect wait (s)", min = "1", max = "3600")
     int maxReconnectSeconds() default 60;
+
+    @AttributeDefinition(name = "Trusted CA", required = false,
+            description = "For ssl:// brokers: the CA certificate file (PEM) or trust store (.p12, .jks) the broker's"
+                    + " certificate must chain to; empty for the JVM's default CAs")
+    String trustStore() default "";
+
+    @AttributeDefinition(name = "Trust store password", type = AttributeType.PASSWORD, required = false)
+    String trustStorePassword() default "";
+
+    @AttributeDefinition(name = "Client certificate", required = false,
+            description = "For ssl:// brokers that authenticate gateways by certificate: this gateway's key and"
+                    + " certificate as a PKCS#12 (.p12) or JKS store")
+    String keyStore() default "";
+
+    @AttributeDefinition(name = "Client certificate password", type = AttributeType.PASSWORD, required = false)
+    String keyStorePassword() default "";
 }

@@ -1,6 +1,7 @@
 package org.anxin.uplink;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.anxin.protocol.Reading;
 
@@ -8,9 +9,35 @@ import org.anxin.protocol.Reading;
  * The uplink's settings, checked.
  *
  * @param password never logged; {@link #toString()} hides it
+ * @param tls the certificates for an {@code ssl://} broker; {@link TlsOptions#NONE} for the JVM's defaults
+ * @param minReconnectWait the first wait after a lost connection; it doubles up to {@code maxReconnectWait}
  */
 public record UplinkOptions(String gatewayId, String brokerUrl, String username, String password,
-                            Duration heartbeat, int maxInflight, Duration maxReconnectWait) {
+                            Duration heartbeat, int maxInflight, Duration minReconnectWait, Duration maxReconnectWait,
+                            TlsOptions tls) {
+
+    /**
+     * TLS material, all optional.
+     *
+     * @param trustStore the CA certificate(s) the broker's certificate must chain to: a PEM or DER
+     *     certificate file, or a PKCS#12 / JKS store ({@code .p12}, {@code .pfx}, {@code .jks});
+     *     {@code null} for the JVM's default trust
+     * @param keyStore this gateway's client certificate and key, PKCS#12 ({@code .p12}) or JKS;
+     *     {@code null} for none
+     */
+    public record TlsOptions(Path trustStore, String trustStorePassword, Path keyStore, String keyStorePassword) {
+
+        public static final TlsOptions NONE = new TlsOptions(null, "", null, "");
+
+        public boolean isDefault() {
+            return trustStore == null && keyStore == null;
+        }
+
+        @Override
+        public String toString() {
+            return "TlsOptions[trustStore=" + trustStore + ", keyStore=" + keyStore + "]";
+        }
+    }
 
     public UplinkOptions {
         if (gatewayId == null || gatewayId.isBlank()) {
@@ -24,30 +51,69 @@ public record UplinkOptions(String gatewayId, String brokerUrl, String username,
         if (maxInflight < 1) {
             throw new IllegalArgumentException("'maxInflight' must be at least 1");
         }
+        if (minReconnectWait.isNegative() || minReconnectWait.isZero() || minReconnectWait.compareTo(maxReconnectWait) > 0) {
+            throw new IllegalArgumentException("reconnect waits must satisfy 0 < min <= max, got " + minReconnectWait
+                    + " and " + maxReconnectWait);
+        }
+        if (tls == null) {
+            tls = TlsOptions.NONE;
+        }
+        if (!tls.isDefault() && !scheme.equals("ssl")) {
+            throw new IllegalArgumentException("TLS certificates are configured but 'brokerUrl' is " + brokerUrl
+                    + "; use ssl://host:8883");
+        }
     }
 
     public static UplinkOptions of(String gatewayId, String brokerUrl) {
-        return new UplinkOptions(gatewayId, brokerUrl, "", "", Duration.ofSeconds(60), 64, Duration.ofSeconds(60));
+        return new UplinkOptions(gatewayId, brokerUrl, "", "", Duration.ofSeconds(60), 64, Duration.ofMillis(500),
+                Duration.ofSeconds(60), TlsOptions.NONE);
     }
 
     public static UplinkOptions from(UplinkConfig config) {
+        TlsOptions tls = new TlsOptions(pathOrNull(config.trustStore()), config.trustStorePassword(),
+                pathOrNull(config.keyStore()), config.keyStorePassword());
         return new UplinkOptions(trim(config.gatewayId()), trim(config.brokerUrl()), trim(config.username()),
                 config.password(), Duration.ofSeconds(config.heartbeatSeconds()), config.maxInflight(),
-                Duration.ofSeconds(config.maxReconnectSeconds()));
+                Duration.ofMillis(500), Duration.ofSeconds(config.maxReconnectSeconds()), tls);
     }
 
     public UplinkOptions withHeartbeat(Duration heartbeat) {
-        return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, maxReconnectWait);
+        return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, minReconnectWait,
+                maxReconnectWait, tls);
+    }
+
+    public UplinkOptions withCredentials(String username, String password) {
+        return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, minReconnectWait,
+                maxReconnectWait, tls);
+    }
+
+    public UplinkOptions withTls(TlsOptions tls) {
+        return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, minReconnectWait,
+                maxReconnectWait, tls);
+    }
+
+    public UplinkOptions withMaxInflight(int maxInflight) {
+        return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, minReconnectWait,
+                maxReconnectWait, tls);
+    }
+
+    public UplinkOptions withReconnectWaits(Duration min, Duration max) {
+        return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, min, max, tls);
     }
 
     private static String trim(String s) {
         return s == null ? null : s.trim();
     }
 
+    private static Path pathOrNull(String s) {
+        return s == null || s.isBlank() ? null : Path.of(s.trim());
+    }
+
     @Override
     public String toString() {
         return "UplinkOptions[gatewayId=" + gatewayId + ", brokerUrl=" + brokerUrl + ", username=" + username
                 + ", password=" + (password == null || password.isEmpty() ? "" : "***") + ", heartbeat=" + heartbeat
-                + ", maxInflight=" + maxInflight + ", maxReconnectWait=" + maxReconnectWait + "]";
+                + ", maxInflight=" + maxInflight + ", reconnectWait=" + minReconnectWait + ".." + maxReconnectWait
+                + ", tls=" + tls + "]";
     }
 }

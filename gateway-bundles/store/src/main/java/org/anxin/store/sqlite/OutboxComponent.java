@@ -5,8 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.anxin.protocol.Body;
 import org.anxin.store.Outbox;
+import org.anxin.store.StoreStatus;
 import org.anxin.store.StoredMessage;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -32,7 +34,7 @@ public class OutboxComponent implements Outbox {
         if (!path.isAbsolute()) {
             path = Path.of(dataDir == null ? "data" : dataDir).resolve(path);
         }
-        this.outbox = SqliteOutbox.open(path, Clock.systemUTC());
+        this.outbox = SqliteOutbox.open(path, Clock.systemUTC(), config.capacityMegabytes() * 1024L * 1024L);
     }
 
     @Deactivate
@@ -43,6 +45,16 @@ public class OutboxComponent implements Outbox {
     @Override
     public StoredMessage append(Body body) {
         return outbox.append(body);
+    }
+
+    @Override
+    public CompletableFuture<StoredMessage> submit(Body body) {
+        return outbox.submit(body);
+    }
+
+    @Override
+    public StoreStatus status() {
+        return outbox.status();
     }
 
     @Override

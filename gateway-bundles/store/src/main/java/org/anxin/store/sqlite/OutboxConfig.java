@@ -12,4 +12,9 @@ public @interface OutboxConfig {
     @AttributeDefinition(name = "Database file",
             description = "SQLite file; a relative path is under the gateway's data directory (property anxin.data)")
     String path() default "outbox.db";
+
+    @AttributeDefinition(name = "Capacity (MiB)", min = "1", max = "65536",
+            description = "Cap on the outbox's size on disk. Past it the oldest readings are dropped, counted and"
+                    + " logged; alerts are never dropped.")
+    int capacityMegabytes() default 128;
 }

@@ -1,8 +1,13 @@
 package org.anxin.store.sqlite;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,9 +16,18 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.anxin.protocol.Body;
@@ -22,18 +36,42 @@ import org.anxin.protocol.ProtocolException;
 import org.anxin.store.Outbox;
 import org.anxin.store.Priority;
 import org.anxin.store.StoreException;
+import org.anxin.store.StoreStatus;
 import org.anxin.store.StoredMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
- * The outbox in one SQLite file, in WAL mode, with one connection: SQLite has one writer anyway,
- * and one connection keeps the sequence and the ordering simple.
+ * The outbox in one SQLite file, in WAL mode, with one connection and one writer thread.
+ *
+ * <p>Appends go through a queue to the writer, which commits everything waiting in one transaction
+ * (group commit): many readings cost one commit. A batch that holds an alert is committed with
+ * {@code synchronous=FULL}, so an alert is on disk before anyone is told it was accepted;
+ * telemetry-only batches use {@code NORMAL}, which in WAL mode survives a process crash (kill -9)
+ * and loses at most the last batches, never the file, on a power cut.
+ *
+ * <p>The file is kept under a cap on its size: past it, the oldest telemetry is dropped, counted and
+ * logged; alerts are never dropped. A full disk fails the messages of that commit with a
+ * {@link StoreException} and is counted; the writer carries on. A corrupt file found at open is
+ * kept aside for inspection and a fresh store is started.
+ *
+ * <p>Sequence numbers survive a lost file: the writer reserves them in blocks in a small side file
+ * ({@code <file>.seq}) before it uses them, so a fresh store continues after every number that
+ * may have been sent, and the bridge never takes a new message for a duplicate of an old one.
  */
 public final class SqliteOutbox implements Outbox, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteOutbox.class);
+
+    /** Most messages in one group commit. */
+    static final int MAX_BATCH = 2000;
+    /** Messages waiting for the writer, at most; a producer beyond that waits (back-pressure). */
+    private static final int QUEUE_CAPACITY = 20_000;
+    /** Sequence numbers reserved in the side file at a time. */
+    static final long SEQ_BLOCK = 10_000;
 
     /** Each entry moves the schema one version forward; the file records its version in user_version. */
     private static final List<String> MIGRATIONS = List.of(
@@ -52,37 +90,162 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
             """);
 
     private final Path file;
+    private final Path seqFile;
     private final Clock clock;
+    private final long capacityBytes;
     private final Connection connection;
+    private final String recoveredFrom;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition appended = lock.newCondition();
-    private long size;
+    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final Thread writer;
+    private final long[] queuedByPriority = new long[Priority.values().length];
+    private final int pageSize;
+    private volatile boolean running = true;
     private long lastSequence;
+    private long reservedSequence;
+    private long bytesUsed;
+    private long evictedTelemetry;
+    private long diskFullErrors;
+    private long writeFailures;
+    private long quarantined;
+    private boolean atCapacity;
 
-    private SqliteOutbox(Path file, Clock clock, Connection connection) throws SQLException {
+    private record Pending(Priority priority, Instant created, Body body, String json,
+                           CompletableFuture<StoredMessage> done) {
+    }
+
+    private SqliteOutbox(Path file, Clock clock, long capacityBytes, Connection connection, String recoveredFrom)
+            throws SQLException {
         this.file = file;
+        this.seqFile = file.resolveSibling(file.getFileName() + ".seq");
         this.clock = clock;
+        this.capacityBytes = capacityBytes;
         this.connection = connection;
+        this.recoveredFrom = recoveredFrom;
+        boolean fresh = queryLong("PRAGMA user_version") == 0;
         migrate();
-        this.size = queryLong("SELECT count(*) FROM outbox");
+        this.pageSize = (int) queryLong("PRAGMA page_size");
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT priority, count(*) FROM outbox GROUP BY priority")) {
+            while (rs.next()) {
+                queuedByPriority[rs.getInt(1)] = rs.getLong(2);
+            }
+        }
         this.lastSequence = queryLong("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)");
+        this.reservedSequence = readReservedSequence();
+        if (fresh && reservedSequence > lastSequence) {
+            // the file is new but numbers were handed out before: continue after all of them
+            LOG.warn("outbox {} is new; sequence numbers continue after {}, the last reserved by the lost store",
+                    file, reservedSequence);
+            execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', " + reservedSequence + ")");
+            lastSequence = reservedSequence;
+        }
+        this.bytesUsed = usedBytes();
+        this.writer = new Thread(this::writeLoop, "anxin-outbox-writer");
+        writer.setDaemon(true);
+        writer.start();
     }
 
     public static SqliteOutbox open(Path file, Clock clock) {
+        return open(file, clock, 0);
+    }
+
+    /**
+     * Opens (or creates) the outbox. A file that SQLite finds corrupt is moved aside to
+     * {@code <file>.corrupt-<time>} and a fresh store is started; {@link StoreStatus#recoveredFrom()}
+     * says where the old one went.
+     *
+     * @param capacityBytes cap on the database's size, 0 for none
+     * @throws StoreException when the store cannot be opened at all (e.g. the directory is not writable)
+     */
+    public static SqliteOutbox open(Path file, Clock clock, long capacityBytes) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            SQLiteConfig config = new SQLiteConfig();
-            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-            config.setBusyTimeout(5000);
-            Connection connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
-            return new SqliteOutbox(file, clock, connection);
-        } catch (Exception e) {
-            throw new StoreException("cannot open outbox " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new StoreException("cannot create the directory of outbox " + file.toAbsolutePath() + ": " + e, e);
         }
+        Connection connection = null;
+        try {
+            connection = connect(file);
+            checkIntegrity(connection);
+            return new SqliteOutbox(file, clock, capacityBytes, connection, null);
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            if (!isCorruption(e)) {
+                throw new StoreException("cannot open outbox " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+            }
+            Path kept = keepAside(file, clock, e);
+            try {
+                connection = connect(file);
+                return new SqliteOutbox(file, clock, capacityBytes, connection, kept.toString());
+            } catch (SQLException again) {
+                closeQuietly(connection);
+                throw new StoreException("cannot start a fresh outbox " + file.toAbsolutePath() + ": " + again.getMessage(), again);
+            }
+        }
+    }
+
+    private static Connection connect(Path file) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout(5000);
+        config.setJournalSizeLimit(8 * 1024 * 1024); // the WAL shrinks back after a burst
+        return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    }
+
+    /** Throws a corruption error unless SQLite's quick check passes: run once at open, before anything is trusted. */
+    private static void checkIntegrity(Connection connection) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA quick_check(5)")) {
+            while (rs.next()) {
+                problems.add(rs.getString(1));
+            }
+        }
+        if (!(problems.size() == 1 && "ok".equals(problems.get(0)))) {
+            throw new SQLiteException("quick_check: " + String.join("; ", problems), SQLiteErrorCode.SQLITE_CORRUPT);
+        }
+    }
+
+    private static boolean isCorruption(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLiteException s) {
+                SQLiteErrorCode code = s.getResultCode();
+                int primary = code.code & 0xff;
+                if (primary == SQLiteErrorCode.SQLITE_CORRUPT.code || primary == SQLiteErrorCode.SQLITE_NOTADB.code) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Moves a corrupt file, with its WAL and shared-memory files, where a person can inspect it. */
+    private static Path keepAside(Path file, Clock clock, SQLException cause) {
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(clock.instant());
+        Path kept = file.resolveSibling(file.getFileName() + ".corrupt-" + stamp);
+        for (int n = 1; Files.exists(kept); n++) {
+            kept = file.resolveSibling(file.getFileName() + ".corrupt-" + stamp + "-" + n);
+        }
+        try {
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                Path from = file.resolveSibling(file.getFileName() + suffix);
+                if (Files.exists(from)) {
+                    Files.move(from, kept.resolveSibling(kept.getFileName() + suffix));
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("outbox " + file.toAbsolutePath() + " is corrupt (" + cause.getMessage()
+                    + ") and cannot be moved aside: " + e, e);
+        }
+        LOG.error("outbox {} is corrupt ({}); kept it as {} for inspection and started a fresh store. "
+                + "Messages stored in it and not yet sent are lost; the bridge will report the gap.",
+                file.toAbsolutePath(), cause.getMessage(), kept.toAbsolutePath());
+        return kept;
     }
 
     public Path file() {
@@ -113,36 +276,246 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
 
     @Override
     public StoredMessage append(Body body) {
+        CompletableFuture<StoredMessage> done = submit(body);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return done.get();
+                } catch (InterruptedException e) {
+                    // the message is in the writer's hands: wait for its outcome, then restore the flag
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof StoreException se ? se
+                            : new StoreException("cannot store message in " + file + ": " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<StoredMessage> submit(Body body) {
         Priority priority = Priority.of(body);
-        Instant created = clock.instant();
         String json = new String(MessageCodec.encode(body), StandardCharsets.UTF_8);
+        CompletableFuture<StoredMessage> done = new CompletableFuture<>();
+        if (!running) {
+            done.completeExceptionally(new StoreException("outbox " + file + " is closed", null));
+            return done;
+        }
+        Pending pending = new Pending(priority, clock.instant(), body, json, done);
+        try {
+            while (!queue.offer(pending, 100, TimeUnit.MILLISECONDS)) {
+                if (!running) {
+                    done.completeExceptionally(new StoreException("outbox " + file + " is closed", null));
+                    return done;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done.completeExceptionally(new StoreException("interrupted while queueing a message for " + file, e));
+        }
+        return done;
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                if (!running) {
+                    break;
+                }
+            } catch (RuntimeException e) {
+                LOG.error("outbox writer error", e);
+                fail(batch, new StoreException("cannot store message in " + file + ": " + e, e));
+            } finally {
+                batch.clear();
+            }
+        }
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        fail(left, new StoreException("outbox " + file + " is closed", null));
+    }
+
+    /** Stores one batch in one transaction; on a full disk drops old telemetry and tries once more. */
+    private void commit(List<Pending> batch) {
+        boolean durable = batch.stream().anyMatch(p -> p.priority().isAlert());
         lock.lock();
         try {
-            if (priority.isAlert()) {
-                execute("PRAGMA synchronous = FULL");
+            List<StoredMessage> stored;
+            try {
+                stored = insert(batch, durable);
+            } catch (SQLException e) {
+                if (!isFull(e)) {
+                    throw e;
+                }
+                diskFullErrors++;
+                long freed = evictOldestTelemetry(Math.max(batch.size(), 1000));
+                LOG.error("outbox {}: disk full; dropped the {} oldest readings to make room", file, freed);
+                stored = insert(batch, durable);
             }
-            long seq;
-            try (PreparedStatement st = connection.prepareStatement(
-                    "INSERT INTO outbox (priority, created, body) VALUES (?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-                st.setInt(1, priority.ordinal());
-                st.setLong(2, created.toEpochMilli());
-                st.setString(3, json);
+            for (StoredMessage m : stored) {
+                queuedByPriority[m.priority().ordinal()]++;
+            }
+            lastSequence = stored.get(stored.size() - 1).seq();
+            enforceCapacity();
+            appended.signalAll();
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).done().complete(stored.get(i));
+            }
+        } catch (SQLException | IOException e) {
+            boolean full = e instanceof SQLException s && isFull(s);
+            if (full) {
+                diskFullErrors++;
+            }
+            writeFailures += batch.size();
+            LOG.error("outbox {}: {} message(s) not stored{}: {}", file, batch.size(), full ? " (disk full)" : "", e.getMessage());
+            fail(batch, new StoreException((full ? "disk full: " : "") + "cannot store " + batch.size()
+                    + " message(s) in " + file + ": " + e.getMessage(), e));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<StoredMessage> insert(List<Pending> batch, boolean durable) throws SQLException, IOException {
+        reserveSequence(lastSequence + batch.size());
+        if (durable) {
+            execute("PRAGMA synchronous = FULL");
+        }
+        List<StoredMessage> stored = new ArrayList<>(batch.size());
+        connection.setAutoCommit(false);
+        try (PreparedStatement st = connection.prepareStatement(
+                "INSERT INTO outbox (priority, created, body) VALUES (?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            for (Pending p : batch) {
+                st.setInt(1, p.priority().ordinal());
+                st.setLong(2, p.created().toEpochMilli());
+                st.setString(3, p.json());
                 st.executeUpdate();
+                long seq;
                 try (ResultSet keys = st.getGeneratedKeys()) {
                     keys.next();
                     seq = keys.getLong(1);
                 }
-            } finally {
-                if (priority.isAlert()) {
-                    execute("PRAGMA synchronous = NORMAL");
-                }
+                stored.add(new StoredMessage(seq, p.priority(), p.created(), p.body()));
             }
-            size++;
-            lastSequence = seq;
-            appended.signalAll();
-            return new StoredMessage(seq, priority, created, body);
+            connection.commit();
+            return stored;
         } catch (SQLException e) {
-            throw new StoreException("cannot store " + priority + " message in " + file + ": " + e.getMessage(), e);
+            rollbackQuietly();
+            throw e;
+        } finally {
+            restoreAutoCommit();
+            if (durable) {
+                execute("PRAGMA synchronous = NORMAL");
+            }
+        }
+    }
+
+    /** Makes sure numbers up to {@code upTo} are reserved in the side file before any is used. */
+    private void reserveSequence(long upTo) throws IOException {
+        if (upTo <= reservedSequence) {
+            return;
+        }
+        long reserve = upTo + SEQ_BLOCK;
+        Path tmp = seqFile.resolveSibling(seqFile.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(StandardCharsets.US_ASCII.encode(Long.toString(reserve) + "\n"));
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, seqFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, seqFile, StandardCopyOption.REPLACE_EXISTING);
+        }
+        reservedSequence = reserve;
+    }
+
+    private long readReservedSequence() {
+        try {
+            return Files.exists(seqFile) ? Long.parseLong(Files.readString(seqFile, StandardCharsets.US_ASCII).trim()) : 0;
+        } catch (IOException | NumberFormatException e) {
+            LOG.warn("outbox sequence file {} unreadable ({}); numbering continues from the store", seqFile, e.toString());
+            return 0;
+        }
+    }
+
+    /** Drops the oldest telemetry while the file is over its cap. Alerts and health events stay. */
+    private void enforceCapacity() throws SQLException {
+        if (capacityBytes <= 0) {
+            return;
+        }
+        bytesUsed = usedBytes();
+        if (bytesUsed <= capacityBytes) {
+            if (atCapacity) {
+                atCapacity = false;
+                LOG.info("outbox {} is below its cap of {} bytes again; {} readings dropped so far", file, capacityBytes,
+                        evictedTelemetry);
+            }
+            return;
+        }
+        long dropped = 0;
+        while (bytesUsed > capacityBytes && queuedByPriority[Priority.TELEMETRY.ordinal()] > 0) {
+            long step = Math.max(500, queuedByPriority[Priority.TELEMETRY.ordinal()] / 50);
+            dropped += evictOldestTelemetry(step);
+            bytesUsed = usedBytes();
+        }
+        if (!atCapacity) {
+            atCapacity = true;
+            LOG.warn("outbox {} reached its cap of {} bytes: dropping the oldest readings (alerts are kept); dropped {} now",
+                    file, capacityBytes, dropped);
+        }
+        if (bytesUsed > capacityBytes) {
+            LOG.warn("outbox {} holds only alerts and health events and is over its cap ({} of {} bytes); they are kept",
+                    file, bytesUsed, capacityBytes);
+        }
+    }
+
+    private long evictOldestTelemetry(long count) throws SQLException {
+        int removed;
+        try (PreparedStatement st = connection.prepareStatement("DELETE FROM outbox WHERE seq IN"
+                + " (SELECT seq FROM outbox WHERE priority = ? ORDER BY seq LIMIT ?)")) {
+            st.setInt(1, Priority.TELEMETRY.ordinal());
+            st.setLong(2, count);
+            removed = st.executeUpdate();
+        }
+        queuedByPriority[Priority.TELEMETRY.ordinal()] -= removed;
+        evictedTelemetry += removed;
+        return removed;
+    }
+
+    private long usedBytes() throws SQLException {
+        return (queryLong("PRAGMA page_count") - queryLong("PRAGMA freelist_count")) * pageSize;
+    }
+
+    private static boolean isFull(SQLException e) {
+        return e instanceof SQLiteException s && (s.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_FULL.code;
+    }
+
+    private static void fail(List<Pending> batch, StoreException e) {
+        for (Pending p : batch) {
+            p.done().completeExceptionally(e);
+        }
+    }
+
+    /** Caps the file at {@code pages} pages, as a full disk would; for tests of the full-disk path. */
+    void limitPages(long pages) {
+        lock.lock();
+        try {
+            queryLong("PRAGMA max_page_count = " + pages);
+        } catch (SQLException e) {
+            throw new StoreException("cannot limit " + file, e);
         } finally {
             lock.unlock();
         }
@@ -150,23 +523,21 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
 
     @Override
     public List<StoredMessage> peek(int max, Collection<Long> exclude) {
-        StringBuilder sql = new StringBuilder("SELECT seq, priority, created, body FROM outbox");
-        if (!exclude.isEmpty()) {
-            sql.append(" WHERE seq NOT IN (").append("?,".repeat(exclude.size() - 1)).append("?)");
-        }
-        sql.append(" ORDER BY priority, seq LIMIT ?");
+        // the excluded rows are skipped here rather than in SQL: an inflight window of hundreds would
+        // otherwise make one huge NOT IN list per call
+        Set<Long> skip = exclude instanceof Set<Long> s ? s : new HashSet<>(exclude);
         lock.lock();
-        try (PreparedStatement st = connection.prepareStatement(sql.toString())) {
-            int i = 1;
-            for (long seq : exclude) {
-                st.setLong(i++, seq);
-            }
-            st.setInt(i, max);
+        try (PreparedStatement st = connection.prepareStatement(
+                "SELECT seq, priority, created, body FROM outbox ORDER BY priority, seq LIMIT ?")) {
+            st.setInt(1, max + skip.size());
             List<StoredMessage> messages = new ArrayList<>();
             List<Long> unreadable = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
+                while (rs.next() && messages.size() < max) {
                     long seq = rs.getLong(1);
+                    if (skip.contains(seq)) {
+                        continue;
+                    }
                     try {
                         Body body = MessageCodec.decodeBody(rs.getString(4).getBytes(StandardCharsets.UTF_8));
                         messages.add(new StoredMessage(seq, Priority.values()[rs.getInt(2)],
@@ -195,6 +566,7 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
             copy.setLong(2, seq);
             copy.executeUpdate();
         }
+        quarantined++;
         remove(List.of(seq));
     }
 
@@ -204,27 +576,26 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
             return;
         }
         lock.lock();
-        try (PreparedStatement st = connection.prepareStatement("DELETE FROM outbox WHERE seq = ?")) {
+        try (PreparedStatement st = connection.prepareStatement("DELETE FROM outbox WHERE seq = ? RETURNING priority")) {
             connection.setAutoCommit(false);
+            List<Integer> removed = new ArrayList<>();
             for (long seq : seqs) {
                 st.setLong(1, seq);
-                st.addBatch();
-            }
-            int removed = 0;
-            for (int n : st.executeBatch()) {
-                removed += Math.max(n, 0);
+                try (ResultSet rs = st.executeQuery()) {
+                    if (rs.next()) {
+                        removed.add(rs.getInt(1));
+                    }
+                }
             }
             connection.commit();
-            size -= removed;
+            for (int priority : removed) {
+                queuedByPriority[priority]--;
+            }
         } catch (SQLException e) {
             rollbackQuietly();
             throw new StoreException("cannot remove sent messages from " + file + ": " + e.getMessage(), e);
         } finally {
-            try {
-                connection.setAutoCommit(true);
-            } catch (SQLException ignored) {
-                // the connection is broken; the next call reports it
-            }
+            restoreAutoCommit();
             lock.unlock();
         }
     }
@@ -234,20 +605,28 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
         long nanos = timeout.toNanos();
         lock.lock();
         try {
-            while (size == 0 && nanos > 0) {
+            while (queued() == 0 && nanos > 0) {
                 nanos = appended.awaitNanos(nanos);
             }
-            return size > 0;
+            return queued() > 0;
         } finally {
             lock.unlock();
         }
+    }
+
+    private long queued() {
+        long n = 0;
+        for (long q : queuedByPriority) {
+            n += q;
+        }
+        return n;
     }
 
     @Override
     public long size() {
         lock.lock();
         try {
-            return size;
+            return queued();
         } finally {
             lock.unlock();
         }
@@ -264,7 +643,29 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
     }
 
     @Override
+    public StoreStatus status() {
+        lock.lock();
+        try {
+            return new StoreStatus(queued(), queuedByPriority[Priority.LIFE_SAFETY.ordinal()]
+                    + queuedByPriority[Priority.ALERT.ordinal()], usedBytes(), capacityBytes, evictedTelemetry,
+                    diskFullErrors, writeFailures, quarantined, recoveredFrom);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the state of outbox " + file + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Commits what was queued, stops the writer and closes the file. */
+    @Override
     public void close() {
+        // no interrupt: it would close the side file's channel in the middle of a write
+        running = false;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         lock.lock();
         try {
             connection.close();
@@ -272,6 +673,16 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
             LOG.warn("closing outbox {}: {}", file, e.getMessage());
         } finally {
             lock.unlock();
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // it is being thrown away
+            }
         }
     }
 
@@ -284,6 +695,18 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
     private void execute(String sql) throws SQLException {
         try (Statement st = connection.createStatement()) {
             st.execute(sql);
+        }
+    }
+
+    /**
+     * Back to autocommit. SQLite may already have rolled the transaction back by itself (it does on
+     * SQLITE_FULL), and the driver's COMMIT then fails; that failure must not hide the real one.
+     */
+    private void restoreAutoCommit() {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // the transaction is gone either way
         }
     }
 
