@@ -61,7 +61,7 @@ public final class BridgeCounters {
         return ignored.get();
     }
 
-    /** Times a gateway's seq jumped past the next expected number. */
+    /** Ranges of sequence numbers confirmed missing: not received 30 s after a heartbeat with an empty outbox covered them. */
     public long gaps() {
         return gaps.get();
     }
