@@ -1,5 +1,6 @@
 package org.anxin.driver.coap;
 
+import org.anxin.driver.api.DeviceHealthReporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ public class CoapDriver {
     private final CoapOptions options;
     private final ReadingSink sink;
     private final Clock clock;
-    private final HealthReporter health = new HealthReporter();
+    private final DeviceHealthReporter health = new DeviceHealthReporter();
     private final ScheduledExecutorService worker;
     private final String name;
     private volatile CoapReadingServer server;

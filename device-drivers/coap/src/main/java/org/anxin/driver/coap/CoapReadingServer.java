@@ -1,5 +1,6 @@
 package org.anxin.driver.coap;
 
+import org.anxin.driver.api.DeviceHealthReporter;
 import java.net.InetSocketAddress;
 import java.security.Principal;
 import java.time.Clock;
@@ -46,7 +47,7 @@ final class CoapReadingServer implements AutoCloseable {
     private final CoapOptions options;
     private final ReadingSink sink;
     private final Clock clock;
-    private final HealthReporter health;
+    private final DeviceHealthReporter health;
     private final CoapCounters counters = new CoapCounters();
     private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
     private final CoapServer server;
@@ -55,7 +56,7 @@ final class CoapReadingServer implements AutoCloseable {
     private final AdvancedMultiPskStore keys = new AdvancedMultiPskStore();
     private final java.util.Set<String> identities = ConcurrentHashMap.newKeySet();
 
-    CoapReadingServer(CoapOptions options, ReadingSink sink, Clock clock, HealthReporter health) {
+    CoapReadingServer(CoapOptions options, ReadingSink sink, Clock clock, DeviceHealthReporter health) {
         this.options = options;
         this.sink = sink;
         this.clock = clock;

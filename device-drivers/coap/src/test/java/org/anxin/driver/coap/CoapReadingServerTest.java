@@ -1,5 +1,6 @@
 package org.anxin.driver.coap;
 
+import org.anxin.driver.api.DeviceHealthReporter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -66,7 +67,7 @@ class CoapReadingServerTest {
     }
 
     private CoapReadingServer start(boolean dtls) {
-        HealthReporter reporter = new HealthReporter();
+        DeviceHealthReporter reporter = new DeviceHealthReporter();
         reporter.add(health::add);
         CoapOptions options = new CoapOptions(dtls, new InetSocketAddress("127.0.0.1", 0),
                 dtls ? Map.of("kitchen-meter", METER_KEY, "pendant-1", PENDANT_KEY) : Map.of(), Optional.empty(), 16, 2048);

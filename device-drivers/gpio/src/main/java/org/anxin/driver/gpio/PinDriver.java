@@ -1,5 +1,6 @@
 package org.anxin.driver.gpio;
 
+import org.anxin.driver.api.DeviceHealthReporter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +33,7 @@ abstract class PinDriver {
     protected final ScheduledExecutorService worker;
     private final BoardSource boards;
     private final ReadingSink sink;
-    private final HealthReporter health = new HealthReporter();
+    private final DeviceHealthReporter health = new DeviceHealthReporter();
     private final Retry retry = new Retry();
     private final AtomicLong refused = new AtomicLong();
     private GpioBoard board;

@@ -1,27 +1,28 @@
-package org.anxin.driver.gpio;
+package org.anxin.driver.api;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.anxin.driver.api.DeviceHealth;
-import org.anxin.driver.api.DeviceHealthListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Hands device health to every listener; a failing listener is logged and never stops a driver. */
-final class HealthReporter {
+/**
+ * What a driver uses to hand device health to every {@link DeviceHealthListener}: a fault is logged,
+ * and a failing listener is logged and never stops the driver.
+ */
+public final class DeviceHealthReporter {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HealthReporter.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceHealthReporter.class);
     private final List<DeviceHealthListener> listeners = new CopyOnWriteArrayList<>();
 
-    void add(DeviceHealthListener listener) {
+    public void add(DeviceHealthListener listener) {
         listeners.add(listener);
     }
 
-    void remove(DeviceHealthListener listener) {
+    public void remove(DeviceHealthListener listener) {
         listeners.remove(listener);
     }
 
-    void report(DeviceHealth health) {
+    public void report(DeviceHealth health) {
         if (health.fault().isPresent()) {
             LOG.warn("device {} ({}): {}", health.device(), health.driver(), health.fault().get());
         }
