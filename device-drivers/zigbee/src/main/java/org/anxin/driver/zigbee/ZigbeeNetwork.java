@@ -1,0 +1,540 @@
+package org.anxin.driver.zigbee;
+
+import org.anxin.driver.api.DeviceHealthReporter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.anxin.driver.api.DeviceHealth;
+import org.anxin.driver.api.ReadingSink;
+import org.anxin.driver.zigbee.api.ZigbeeDevice;
+import org.anxin.driver.zigbee.api.ZigbeePairing;
+import org.anxin.driver.zigbee.converter.IasZoneConverter;
+import org.anxin.driver.zigbee.converter.ZclConverter;
+import org.anxin.driver.zigbee.converter.ZclConverters;
+import org.anxin.protocol.Reading;
+import org.anxin.protocol.ReadingKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import com.zsmartsystems.zigbee.IeeeAddress;
+import com.zsmartsystems.zigbee.ZigBeeCommand;
+import com.zsmartsystems.zigbee.ZigBeeCommandListener;
+import com.zsmartsystems.zigbee.ZigBeeEndpoint;
+import com.zsmartsystems.zigbee.ZigBeeNetworkManager;
+import com.zsmartsystems.zigbee.ZigBeeNetworkNodeListener;
+import com.zsmartsystems.zigbee.ZigBeeNetworkState;
+import com.zsmartsystems.zigbee.ZigBeeNode;
+import com.zsmartsystems.zigbee.ZigBeeStatus;
+import com.zsmartsystems.zigbee.app.discovery.ZigBeeDiscoveryExtension;
+import com.zsmartsystems.zigbee.app.iasclient.ZclIasZoneClient;
+import com.zsmartsystems.zigbee.database.ZigBeeNetworkDataStore;
+import com.zsmartsystems.zigbee.serialization.DefaultDeserializer;
+import com.zsmartsystems.zigbee.serialization.DefaultSerializer;
+import com.zsmartsystems.zigbee.transport.ZigBeeTransportTransmit;
+import com.zsmartsystems.zigbee.zcl.ZclAttribute;
+import com.zsmartsystems.zigbee.zcl.ZclAttributeListener;
+import com.zsmartsystems.zigbee.zcl.ZclCluster;
+import com.zsmartsystems.zigbee.zcl.ZclCommandListener;
+import com.zsmartsystems.zigbee.zcl.clusters.ZclBasicCluster;
+import com.zsmartsystems.zigbee.zcl.clusters.ZclIasZoneCluster;
+import com.zsmartsystems.zigbee.zcl.clusters.ZclMeteringCluster;
+import com.zsmartsystems.zigbee.zcl.clusters.ZclPowerConfigurationCluster;
+
+/**
+ * One Zigbee network on one coordinator: the library's network manager on a dongle (or, in tests,
+ * a fake transport), with the gateway's side of it. Each device found gets one converter per
+ * cluster it has that the gateway reads; IAS zone devices are enrolled (the coordinator's address
+ * written as their CIE, enrol requests answered); other clusters are bound and asked to report.
+ * Each frame heard from a device is its check-in (last seen). A device that joins while the gateway
+ * runs is announced, in the log and as device health, with its model and the kinds of reading it
+ * provides. Plain Java: {@link ZigbeeDriver} runs it in OSGi.
+ */
+public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
+
+    public static final String DEVICE_PREFIX = "zb-";
+    private static final Logger LOG = LoggerFactory.getLogger(ZigbeeNetwork.class);
+    private static final int LOCAL_ENDPOINT = 1;
+    private static final long MODEL_READ_MAX_AGE = Long.MAX_VALUE;
+    private static final long SCALE_READ_SECONDS = 30;
+
+    private final GuardedTransport transport;
+    private final ZigBeeNetworkDataStore store;
+    private final Function<String, Optional<ReadingKind>> roles;
+    private final ReadingSink sink;
+    private final DeviceHealthReporter health;
+    private final Clock clock;
+    private final String driverPid;
+    private final Consumer<String> onOffline;
+    private final ZigbeeCounters counters;
+    private final ExecutorService worker;
+    private final ExecutorService setup;
+    private final Map<IeeeAddress, DeviceState> devices = new ConcurrentHashMap<>();
+    private final Set<IeeeAddress> knownAtStart = new HashSet<>();
+    private final Set<Integer> zoneIds = ConcurrentHashMap.newKeySet();
+    private volatile ZigBeeNetworkManager manager;
+    private volatile boolean closed;
+    /** Counted down once the library has started its extensions and told its listeners the network is up. */
+    private final java.util.concurrent.CountDownLatch online = new java.util.concurrent.CountDownLatch(1);
+    private static final long ONLINE_WAIT_SECONDS = 30;
+
+    /** What the gateway keeps of one device; guarded by itself. */
+    private final class DeviceState {
+        final IeeeAddress ieee;
+        final String device;
+        final Map<Long, Attached> converters = new ConcurrentHashMap<>();
+        volatile String manufacturer = "";
+        volatile String model = "";
+        volatile Instant lastSeen;
+        volatile Integer batteryPercent;
+        boolean announced;
+        boolean enrolling;
+
+        DeviceState(IeeeAddress ieee) {
+            this.ieee = ieee;
+            this.device = deviceId(ieee);
+        }
+
+        Set<ReadingKind> kinds() {
+            Set<ReadingKind> kinds = new LinkedHashSet<>();
+            converters.values().stream().sorted(Comparator.comparingLong(a -> a.key)).forEach(a -> kinds.addAll(a.converter.kinds()));
+            return kinds;
+        }
+    }
+
+    private record Attached(long key, ZclConverter converter, ZclAttributeListener attributes, ZclCommandListener commands) {
+    }
+
+    /**
+     * @param transport the dongle (or a fake one)
+     * @param roles the configured role of a device, by its IEEE address
+     * @param onOffline told, with the reason, when the dongle goes away after the network was up
+     */
+    public ZigbeeNetwork(ZigBeeTransportTransmit transport, ZigBeeNetworkDataStore store, Function<String, Optional<ReadingKind>> roles,
+                         ReadingSink sink, Clock clock, String driverPid, Consumer<String> onOffline) {
+        this(transport, store, roles, sink, new DeviceHealthReporter(), clock, driverPid, onOffline, new ZigbeeCounters());
+    }
+
+    ZigbeeNetwork(ZigBeeTransportTransmit transport, ZigBeeNetworkDataStore store, Function<String, Optional<ReadingKind>> roles,
+                  ReadingSink sink, DeviceHealthReporter health, Clock clock, String driverPid, Consumer<String> onOffline,
+                  ZigbeeCounters counters) {
+        this.counters = counters;
+        this.transport = new GuardedTransport(transport, counters);
+        this.store = store;
+        this.roles = roles;
+        this.sink = sink;
+        this.health = health;
+        this.clock = clock;
+        this.driverPid = driverPid;
+        this.onOffline = onOffline;
+        this.worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "anxin-zigbee-devices");
+            t.setDaemon(true);
+            return t;
+        });
+        this.setup = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "anxin-zigbee-setup");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The id a device has in readings. */
+    public static String deviceId(IeeeAddress ieee) {
+        return DEVICE_PREFIX + ieee.toString().toLowerCase(Locale.ROOT);
+    }
+
+    public ZigbeeCounters counters() {
+        return counters;
+    }
+
+    /**
+     * Brings the network up: the devices kept in the store come back without pairing again.
+     *
+     * @param form network parameters for a dongle that has no network yet; empty to use the
+     *     network the dongle has
+     * @throws IllegalStateException if the dongle does not start
+     */
+    public void start(Optional<NetworkParameters> form) {
+        knownAtStart.addAll(store.readNetworkNodes());
+        ZigBeeNetworkManager m = new ZigBeeNetworkManager(transport);
+        manager = m;
+        m.setNetworkDataStore(store);
+        m.setSerializer(DefaultSerializer.class, DefaultDeserializer.class);
+        m.addNetworkNodeListener(nodeListener);
+        m.addCommandListener(checkIns);
+        m.addNetworkStateListener(this::networkStateUpdated);
+        ZigBeeStatus status = m.initialize();
+        if (status != ZigBeeStatus.SUCCESS) {
+            throw new IllegalStateException("the Zigbee dongle did not initialise (" + status + ")");
+        }
+        // the library takes extensions and clusters only once initialised, before startup
+        m.addExtension(new ZigBeeDiscoveryExtension());
+        m.addSupportedClientCluster(ZclBasicCluster.CLUSTER_ID);
+        ZclConverters.CLIENT_CLUSTERS.forEach(m::addSupportedClientCluster);
+        form.ifPresent(p -> {
+            m.setZigBeeChannel(p.channel());
+            m.setZigBeePanId(p.panId());
+            m.setZigBeeExtendedPanId(p.extendedPanId());
+            m.setZigBeeNetworkKey(p.networkKey());
+            m.setZigBeeLinkKey(NetworkParameters.ZIGBEE_ALLIANCE_09);
+            LOG.info("forming a new Zigbee network: channel {}, PAN {}, extended PAN {}", p.channel(), String.format("%04X", p.panId()),
+                    p.extendedPanId());
+        });
+        status = m.startup(form.isPresent());
+        if (status != ZigBeeStatus.SUCCESS) {
+            throw new IllegalStateException("the Zigbee network did not start (" + status + ")");
+        }
+        try {
+            if (!online.await(ONLINE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the Zigbee network did not come online within " + ONLINE_WAIT_SECONDS + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the Zigbee network started");
+        }
+        LOG.info("Zigbee network up on {}: channel {}, PAN {}, {} devices kept", m.getTransportVersionString(), m.getZigBeeChannel(),
+                String.format("%04X", m.getZigBeePanId()), knownAtStart.size());
+    }
+
+    public boolean online() {
+        ZigBeeNetworkManager m = manager;
+        return m != null && m.getNetworkState() == ZigBeeNetworkState.ONLINE;
+    }
+
+    @Override
+    public void permitJoin(int seconds) {
+        if (seconds < 0 || seconds > MAX_PERMIT_JOIN_SECONDS) {
+            throw new IllegalArgumentException("permit join takes 0 to " + MAX_PERMIT_JOIN_SECONDS + " seconds, got " + seconds);
+        }
+        ZigBeeNetworkManager m = requireOnline();
+        ZigBeeStatus status = m.permitJoin(seconds);
+        if (status != ZigBeeStatus.SUCCESS) {
+            throw new IllegalStateException("the coordinator refused to permit joining (" + status + ")");
+        }
+        LOG.info(seconds == 0 ? "Zigbee network closed for joining" : "Zigbee network open for joining for {} s", seconds);
+    }
+
+    @Override
+    public boolean remove(String device) {
+        ZigBeeNetworkManager m = requireOnline();
+        Optional<DeviceState> state = devices.values().stream().filter(d -> d.device.equals(device)).findFirst();
+        if (state.isEmpty()) {
+            return false;
+        }
+        IeeeAddress ieee = state.get().ieee;
+        ZigBeeNode node = m.getNode(ieee);
+        if (node == null) {
+            detach(ieee);
+            return false;
+        }
+        LOG.info("removing Zigbee device {} from the network", device);
+        m.leave(node.getNetworkAddress(), ieee, true);
+        m.removeNode(node);
+        detach(ieee);
+        return true;
+    }
+
+    @Override
+    public List<ZigbeeDevice> devices() {
+        List<ZigbeeDevice> list = new ArrayList<>();
+        for (DeviceState d : devices.values()) {
+            list.add(new ZigbeeDevice(d.device, d.ieee.toString(), d.manufacturer, d.model, d.kinds(), Optional.ofNullable(d.lastSeen)));
+        }
+        list.sort(Comparator.comparing(ZigbeeDevice::device));
+        return list;
+    }
+
+    private ZigBeeNetworkManager requireOnline() {
+        ZigBeeNetworkManager m = manager;
+        if (closed || m == null || m.getNetworkState() != ZigBeeNetworkState.ONLINE) {
+            throw new IllegalStateException("the Zigbee network is not up");
+        }
+        return m;
+    }
+
+    private final ZigBeeNetworkNodeListener nodeListener = new ZigBeeNetworkNodeListener() {
+        @Override
+        public void nodeAdded(ZigBeeNode node) {
+            attachLater(node);
+        }
+
+        @Override
+        public void nodeUpdated(ZigBeeNode node) {
+            attachLater(node);
+        }
+
+        @Override
+        public void nodeRemoved(ZigBeeNode node) {
+            detach(node.getIeeeAddress());
+        }
+    };
+
+    private final ZigBeeCommandListener checkIns = this::checkIn;
+
+    private void networkStateUpdated(ZigBeeNetworkState state) {
+        if (state == ZigBeeNetworkState.ONLINE) {
+            online.countDown();
+        } else if (state == ZigBeeNetworkState.OFFLINE && online.getCount() == 0 && !closed) {
+            // only a network that was up can go away; a failed start is the caller's to handle
+            onOffline.accept("the Zigbee dongle went offline");
+        }
+    }
+
+    private void attachLater(ZigBeeNode node) {
+        if (closed) {
+            return;
+        }
+        try {
+            worker.execute(() -> attach(node));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private void attach(ZigBeeNode node) {
+        ZigBeeNetworkManager m = manager;
+        // a node removed while this waited its turn is not attached again
+        if (m == null || closed || node.getIeeeAddress().equals(m.getLocalIeeeAddress()) || m.getNode(node.getIeeeAddress()) == null) {
+            return;
+        }
+        if (node.getEndpoints().isEmpty()) {
+            // announced, not yet discovered: it becomes a device once its endpoints are known
+            return;
+        }
+        DeviceState state = devices.computeIfAbsent(node.getIeeeAddress(), DeviceState::new);
+        List<ZclConverter> added = new ArrayList<>();
+        Optional<ReadingKind> role = roles.apply(node.getIeeeAddress().toString());
+        synchronized (state) {
+            for (ZigBeeEndpoint endpoint : node.getEndpoints()) {
+                for (ZclConverter converter : ZclConverters.forEndpoint(endpoint, state.device, role)) {
+                    long key = ((long) endpoint.getEndpointId() << 16) | converter.cluster().getClusterId();
+                    if (!state.converters.containsKey(key)) {
+                        state.converters.put(key, listen(state, key, converter));
+                        added.add(converter);
+                    }
+                }
+            }
+        }
+        // Listening (above) is immediate, so no report is missed; setting a device up talks to it and
+        // may wait on a sleepy one for seconds, so it runs apart and never holds up another device.
+        try {
+            setup.execute(() -> setUp(m, node, state, added));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private void setUp(ZigBeeNetworkManager m, ZigBeeNode node, DeviceState state, List<ZclConverter> added) {
+        for (ZclConverter converter : added) {
+            configure(m, node, state, converter);
+        }
+        boolean announce;
+        synchronized (state) {
+            announce = !state.announced && !node.getEndpoints().isEmpty();
+            state.announced |= announce;
+        }
+        if (m.getNode(node.getIeeeAddress()) == null) {
+            detach(node.getIeeeAddress());
+            return;
+        }
+        if (announce) {
+            readModel(node, state);
+            if (knownAtStart.contains(node.getIeeeAddress())) {
+                LOG.info("Zigbee device {} ({} {}) back: reads {}", state.device, state.manufacturer, state.model, wireNames(state.kinds()));
+            } else {
+                LOG.info("Zigbee device {} joined: {} {}, reads {}", state.device, state.manufacturer.isEmpty() ? "unknown maker" : state.manufacturer,
+                        state.model.isEmpty() ? "unknown model" : state.model, wireNames(state.kinds()));
+                Instant now = clock.instant();
+                health.report(new DeviceHealth(state.device, driverPid, Optional.ofNullable(state.lastSeen).or(() -> Optional.of(now)),
+                        battery(state), Optional.empty(), now));
+            }
+        }
+    }
+
+    private static List<String> wireNames(Set<ReadingKind> kinds) {
+        return kinds.stream().map(ReadingKind::wireName).toList();
+    }
+
+    private Attached listen(DeviceState state, long key, ZclConverter converter) {
+        ZclAttributeListener attributes = (attribute, value) -> deliver(state, converter, c -> c.attributeUpdated(attribute, value, clock.instant()));
+        ZclCommandListener commands = command -> {
+            deliver(state, converter, c -> c.commandReceived(command, clock.instant()));
+            return false;
+        };
+        converter.cluster().addAttributeListener(attributes);
+        converter.cluster().addCommandListener(commands);
+        return new Attached(key, converter, attributes, commands);
+    }
+
+    /**
+     * IAS zones are enrolled: the library's zone client writes our address as the CIE and answers
+     * the enrol request. Other clusters are bound to the coordinator and asked to report, and
+     * their current values read, which gives the first readings (and a meter's baseline).
+     */
+    private void configure(ZigBeeNetworkManager m, ZigBeeNode node, DeviceState state, ZclConverter converter) {
+        ZclCluster cluster = converter.cluster();
+        try {
+            if (converter instanceof IasZoneConverter) {
+                ZigBeeEndpoint endpoint = node.getEndpoint(cluster.getZigBeeAddress().getEndpoint());
+                if (endpoint != null && endpoint.getApplication(ZclIasZoneCluster.CLUSTER_ID) == null) {
+                    int zoneId = nextZoneId();
+                    LOG.info("enrolling Zigbee zone {} as zone {}", state.device, zoneId);
+                    endpoint.addApplication(new ZclIasZoneClient(m, m.getLocalIeeeAddress(), zoneId));
+                }
+                cluster.readAttributes(converter.reportedAttributes());
+                return;
+            }
+            if (!converter.scaleAttributes().isEmpty()) {
+                try {
+                    cluster.readAttributes(converter.scaleAttributes()).get(SCALE_READ_SECONDS, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    LOG.warn("Zigbee device {}: cluster {} did not say its scale; its values are read unscaled until it does",
+                            state.device, String.format("%04X", cluster.getClusterId()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            cluster.bind(m.getLocalIeeeAddress(), LOCAL_ENDPOINT);
+            for (int id : converter.reportedAttributes()) {
+                ZclAttribute attribute = cluster.getAttribute(id);
+                if (attribute == null) {
+                    continue;
+                }
+                switch (cluster.getClusterId()) {
+                    case ZclPowerConfigurationCluster.CLUSTER_ID -> attribute.setReporting(3600, 21600, 2);
+                    case ZclMeteringCluster.CLUSTER_ID -> attribute.setReporting(60, 3600, 1L);
+                    case 0x0B04 -> attribute.setReporting(5, 600, 5);
+                    default -> attribute.setReporting(1, 900);
+                }
+            }
+            cluster.readAttributes(converter.reportedAttributes());
+        } catch (RuntimeException e) {
+            LOG.warn("Zigbee device {}: cannot set up cluster {}: {}", state.device, String.format("%04X", cluster.getClusterId()), e.toString());
+        }
+    }
+
+    private int nextZoneId() {
+        for (int id = 0; id < 0xFF; id++) {
+            if (zoneIds.add(id)) {
+                return id;
+            }
+        }
+        return 0;
+    }
+
+    private void readModel(ZigBeeNode node, DeviceState state) {
+        for (ZigBeeEndpoint endpoint : node.getEndpoints()) {
+            ZclCluster basic = endpoint.getInputCluster(ZclBasicCluster.CLUSTER_ID);
+            if (basic == null) {
+                continue;
+            }
+            try {
+                Object manufacturer = basic.getAttribute(ZclBasicCluster.ATTR_MANUFACTURERNAME).readValue(MODEL_READ_MAX_AGE);
+                Object model = basic.getAttribute(ZclBasicCluster.ATTR_MODELIDENTIFIER).readValue(MODEL_READ_MAX_AGE);
+                state.manufacturer = manufacturer instanceof String s ? s.trim() : "";
+                state.model = model instanceof String s ? s.trim() : "";
+            } catch (RuntimeException e) {
+                LOG.debug("Zigbee device {}: no model: {}", state.device, e.toString());
+            }
+            return;
+        }
+    }
+
+    private void deliver(DeviceState state, ZclConverter converter, Function<ZclConverter, List<Reading>> convert) {
+        List<Reading> readings;
+        try {
+            synchronized (converter) {
+                readings = convert.apply(converter);
+            }
+        } catch (RuntimeException e) {
+            counters.malformed.incrementAndGet();
+            LOG.warn("Zigbee device {}: a report could not be read: {}", state.device, e.toString());
+            return;
+        }
+        for (Reading reading : readings) {
+            if (reading.kind() == ReadingKind.BATTERY) {
+                state.batteryPercent = new java.math.BigDecimal(reading.value()).intValue();
+            }
+            try {
+                sink.accept(reading);
+                counters.readings.incrementAndGet();
+            } catch (RuntimeException e) {
+                counters.unstored.incrementAndGet();
+                LOG.error("reading {} {} {} could not be stored: {}", reading.device(), reading.kind().wireName(), reading.value(), e.toString());
+            }
+        }
+    }
+
+    /** Every frame from a device is a check-in: the device is alive. */
+    private void checkIn(ZigBeeCommand command) {
+        ZigBeeNetworkManager m = manager;
+        if (m == null || command.getSourceAddress() == null) {
+            return;
+        }
+        ZigBeeNode node = m.getNode(command.getSourceAddress().getAddress());
+        if (node == null || node.getIeeeAddress().equals(m.getLocalIeeeAddress())) {
+            return;
+        }
+        // a device is tracked once discovered (attach); frames during discovery or after removal are not check-ins
+        DeviceState state = devices.get(node.getIeeeAddress());
+        if (state == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        state.lastSeen = now;
+        health.report(new DeviceHealth(state.device, driverPid, Optional.of(now), battery(state), Optional.empty(), now));
+    }
+
+    private static OptionalInt battery(DeviceState state) {
+        Integer percent = state.batteryPercent;
+        return percent == null ? OptionalInt.empty() : OptionalInt.of(percent);
+    }
+
+    private void detach(IeeeAddress ieee) {
+        DeviceState state = devices.remove(ieee);
+        if (state == null) {
+            return;
+        }
+        for (Attached a : state.converters.values()) {
+            a.converter.cluster().removeAttributeListener(a.attributes);
+            a.converter.cluster().removeCommandListener(a.commands);
+        }
+        LOG.info("Zigbee device {} left the network", state.device);
+    }
+
+    /** Stops the network; the devices stay in the store. */
+    @Override
+    public void close() {
+        closed = true;
+        worker.shutdownNow();
+        setup.shutdownNow();
+        ZigBeeNetworkManager m = manager;
+        if (m != null) {
+            try {
+                m.shutdown();
+            } catch (RuntimeException e) {
+                LOG.warn("Zigbee network did not shut down cleanly: {}", e.toString());
+            }
+        }
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

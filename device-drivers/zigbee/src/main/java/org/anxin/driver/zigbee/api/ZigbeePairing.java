@@ -1,0 +1,37 @@
+package org.anxin.driver.zigbee.api;
+
+import java.util.List;
+
+/**
+ * Pairing for installers, one service per Zigbee network (dongle): open the network for joining,
+ * list the devices, remove one. The command line and, later, the bridge's command channel use it.
+ */
+@org.osgi.annotation.versioning.ProviderType
+public interface ZigbeePairing {
+
+    /** Longest join window ZigBee allows in one permit-join (254 s; 255 would mean "forever"). */
+    int MAX_PERMIT_JOIN_SECONDS = 254;
+
+    /**
+     * Lets new devices join for {@code seconds} (1 to {@link #MAX_PERMIT_JOIN_SECONDS}); 0 closes
+     * the network at once. Each device that joins is announced in the log with its model and the
+     * kinds of reading it provides, and appears in {@link #devices()}.
+     *
+     * @throws IllegalArgumentException for seconds out of range
+     * @throws IllegalStateException while the network is not up (no dongle)
+     */
+    void permitJoin(int seconds);
+
+    /**
+     * Asks a device to leave the network and forgets it, whether or not it answers (a device with
+     * a flat battery never will).
+     *
+     * @param device the device id, as in its readings ({@code zb-} and its IEEE address)
+     * @return false if no such device is in the network
+     * @throws IllegalStateException while the network is not up
+     */
+    boolean remove(String device);
+
+    /** The devices in the network, the coordinator excepted. */
+    List<ZigbeeDevice> devices();
+}
