@@ -39,8 +39,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AlarmEndToEndIT {
 
+    private static final String OPERATOR = "operator";
+    private static final String OPERATOR_PASSWORD = "end-to-end secret";
+
     @TempDir
     Path dir;
+
+    private static String login(HttpClient http, URI bridge) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(bridge.resolve("api/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"username\":\"" + OPERATOR + "\",\"password\":\"" + OPERATOR_PASSWORD + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return MessageCodec.mapper().readTree(response.body()).get("token").asText();
+    }
 
     static Stream<Arguments> brokers() {
         return Stream.of(Arguments.of("embedded"), Arguments.of("mosquitto"));
@@ -56,7 +69,8 @@ class AlarmEndToEndIT {
         List<Envelope> onTheWire = new CopyOnWriteArrayList<>();
         try (WebhookReceiver webhook = WebhookReceiver.start(hooks::add);
              Bridge bridge = Bridge.start(BridgeOptions.builder().brokerUrl(brokerUrl)
-                     .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db")).webhookUrl(webhook.url()).httpPort(0).build())) {
+                     .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db")).webhookUrl(webhook.url()).httpPort(0)
+                     .admin(OPERATOR, OPERATOR_PASSWORD).build())) {
             MqttClient watcher = new MqttClient(brokerUrl, "e2e-watch-" + gatewayId, new MemoryPersistence());
             MqttConnectOptions options = new MqttConnectOptions();
             options.setCleanSession(true);
@@ -89,11 +103,13 @@ class AlarmEndToEndIT {
                     assertThat(a.device()).isEqualTo("call-button");
                 });
 
-                // 3. the bridge stored it and lists it
+                // 3. the bridge stored it and lists it to a logged-in operator
                 HttpClient http = HttpClient.newHttpClient();
+                String token = login(http, bridge.httpUri());
                 URI alertsUri = bridge.httpUri().resolve("api/alerts?gateway=" + gatewayId);
                 JsonNode listed = await().atMost(Duration.ofSeconds(30)).until(
-                        () -> MessageCodec.mapper().readTree(http.send(HttpRequest.newBuilder(alertsUri).build(),
+                        () -> MessageCodec.mapper().readTree(http.send(HttpRequest.newBuilder(alertsUri)
+                                .header("Authorization", "Bearer " + token).build(),
                                 HttpResponse.BodyHandlers.ofString()).body()),
                         json -> json.toString().contains("EMERGENCY_CALL"));
                 assertThat(listed.toString()).contains(((Alert) envelope.body()).id());

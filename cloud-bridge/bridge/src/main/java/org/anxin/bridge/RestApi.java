@@ -31,8 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The JSON API. Operators log in ({@code POST /api/login}) and send the token they get as
  * {@code Authorization: Bearer <token>}. Without a login only the health check, the OpenAPI
- * document and the one-time acknowledgement links answer; the gateway and alert views (ids and
- * alert types, no personal data) also answer anonymously when the API listens on loopback only.
+ * document and the one-time acknowledgement links answer.
  * The whole API is described in {@code /api/openapi.json}.
  */
 final class RestApi implements AutoCloseable {
@@ -58,7 +57,6 @@ final class RestApi implements AutoCloseable {
     private final BooleanSupplier mqttConnected;
     private final BooleanSupplier databaseReachable;
     private final String broker;
-    private final boolean anonymousReads;
     private final ObjectMapper json = MessageCodec.mapper();
     private final ObjectMapper strictJson = MessageCodec.mapper().copy()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -67,14 +65,13 @@ final class RestApi implements AutoCloseable {
     private final HttpServer server;
 
     private RestApi(HttpServer server, Parts parts, BridgeCounters counters, BooleanSupplier mqttConnected,
-                    BooleanSupplier databaseReachable, String broker, boolean anonymousReads) {
+                    BooleanSupplier databaseReachable, String broker) {
         this.server = server;
         this.parts = parts;
         this.counters = counters;
         this.mqttConnected = mqttConnected;
         this.databaseReachable = databaseReachable;
         this.broker = broker;
-        this.anonymousReads = anonymousReads;
     }
 
     static RestApi start(String host, int port, Parts parts, BridgeCounters counters, BooleanSupplier mqttConnected,
@@ -85,12 +82,11 @@ final class RestApi implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
-        boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
-        RestApi api = new RestApi(server, parts, counters, mqttConnected, databaseReachable, broker, loopback);
+        RestApi api = new RestApi(server, parts, counters, mqttConnected, databaseReachable, broker);
         server.createContext("/", api::handle);
         server.setExecutor(api.threads);
         server.start();
-        log.info("REST API on {}{}", api.uri(), loopback ? " (loopback: gateway and alert views readable without login)" : "");
+        log.info("REST API on {}", api.uri());
         return api;
     }
 
@@ -138,9 +134,7 @@ final class RestApi implements AutoCloseable {
         }
 
         void readable() {
-            if (!anonymousReads) {
-                operator();
-            }
+            operator();
         }
 
         <T> T body(Class<T> type) {

@@ -9,7 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.anxin.protocol.MessageCodec;
 
-/** A caller of the bridge's REST API. */
+/** A caller of the bridge's REST API, logged in as the test operator ({@link OperatorApi}). */
 final class Api {
 
     record Response(int status, JsonNode json) {
@@ -18,9 +18,11 @@ final class Api {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final URI base;
+    private final String token;
 
     Api(URI base) {
         this.base = base;
+        this.token = new OperatorApi(base).login().token();
     }
 
     JsonNode get(String path) {
@@ -34,6 +36,7 @@ final class Api {
     Response call(String method, String path) {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
                 .method(method, HttpRequest.BodyPublishers.noBody())
+                .header("Authorization", "Bearer " + token)
                 .build();
         try {
             HttpResponse<byte[]> response = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());

@@ -73,7 +73,8 @@ class BridgeIngestTest {
                 .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db"))
                 .httpPort(0)
                 .webhookUrl(webhook.url())
-                .webhookRetryBase(Duration.ofMillis(100));
+                .webhookRetryBase(Duration.ofMillis(100))
+                .admin(OperatorApi.USER, OperatorApi.PASSWORD);
     }
 
     @AfterEach

@@ -25,7 +25,8 @@ class BridgeLifecycleTest {
         return BridgeOptions.builder()
                 .brokerUrl(brokerUrl)
                 .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db"))
-                .httpPort(0);
+                .httpPort(0)
+                .admin(OperatorApi.USER, OperatorApi.PASSWORD);
     }
 
     @Test

@@ -41,7 +41,7 @@ class MosquittoIngestTest {
                      .mqttClientId(clientId)
                      .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db"))
                      .webhookUrl(webhook.url())
-                     .httpPort(0)
+                     .httpPort(0).admin(OperatorApi.USER, OperatorApi.PASSWORD)
                      .build())) {
             await().atMost(WAIT).until(bridge::mqttConnected);
             try (GatewayPublisher gateway = new GatewayPublisher(MOSQUITTO, "test-" + gw)) {

@@ -36,6 +36,10 @@ final class OperatorApi {
         this.base = base;
     }
 
+    String token() {
+        return token;
+    }
+
     /** Logs in as the test operator. */
     OperatorApi login() {
         Response r = send("POST", "api/login", "{\"username\":\"" + USER + "\",\"password\":\"" + PASSWORD + "\"}");

@@ -21,7 +21,7 @@ class RestApiTest {
         bridge = Bridge.start(BridgeOptions.builder()
                 .brokerUrl("tcp://127.0.0.1:" + TestBroker.freePort())
                 .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db"))
-                .httpPort(0)
+                .httpPort(0).admin(OperatorApi.USER, OperatorApi.PASSWORD)
                 .build());
         api = new Api(bridge.httpUri());
     }
@@ -29,6 +29,25 @@ class RestApiTest {
     @AfterEach
     void stop() {
         bridge.close();
+    }
+
+    @Test
+    void theViewsOfGatewaysAndAlertsNeedALogin() {
+        Api.Response r = anonymous("api/alerts");
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(anonymous("api/gateways").status()).isEqualTo(401);
+        assertThat(anonymous("api/health").status()).isEqualTo(200);
+    }
+
+    private Api.Response anonymous(String path) {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(bridge.httpUri().resolve(path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            return new Api.Response(response.statusCode(), org.anxin.protocol.MessageCodec.mapper().readTree(response.body()));
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
