@@ -54,17 +54,20 @@ class UplinkTest {
         p.setProperty("host", "127.0.0.1");
         p.setProperty("port", Integer.toString(port));
         p.setProperty("websocket_port", "disabled");
-        p.setProperty("persistence_enabled", "false");
+        // a persistent broker keeps the subscriber's session across a restart, as the bridge's is kept
+        p.setProperty("persistence_enabled", "true");
         p.setProperty("data_path", java.nio.file.Files.createDirectories(dir.resolve("broker")).toString());
         p.setProperty("telemetry_enabled", "false"); // Moquette reports usage to its authors unless told not to
         broker = new Server();
         broker.startServer(new MemoryConfig(p));
     }
 
+    private final String subscriberId = "test-sub-" + System.nanoTime();
+
     private void subscribe() throws Exception {
-        subscriber = new MqttClient("tcp://127.0.0.1:" + port, "test-sub-" + System.nanoTime(), new MemoryPersistence());
+        subscriber = new MqttClient("tcp://127.0.0.1:" + port, subscriberId, new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
-        options.setCleanSession(true);
+        options.setCleanSession(false); // what the uplink sends while we reconnect waits for us
         subscriber.connect(options);
         subscriber.subscribe("anxin/v1/gw/+/#", 1, (topic, message) -> received.add(MessageCodec.decode(message.getPayload())));
     }
