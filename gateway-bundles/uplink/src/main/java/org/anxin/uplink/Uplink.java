@@ -61,6 +61,7 @@ public final class Uplink implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean connected;
     private volatile MqttAsyncClient client;
+    private final java.util.Set<MqttAsyncClient> unclosed = ConcurrentHashMap.newKeySet();
 
     public Uplink(UplinkOptions options, Outbox outbox, Clock clock, String version) {
         this.options = options;
@@ -124,8 +125,8 @@ public final class Uplink implements AutoCloseable {
     }
 
     private MqttAsyncClient connect() throws MqttException {
-        MqttAsyncClient c = new MqttAsyncClient(options.brokerUrl(), "anxin-gw-" + options.gatewayId(),
-                new MemoryPersistence(), new ScheduledExecutorPingSender(pahoExecutor), pahoExecutor);
+        MqttAsyncClient c = track(new MqttAsyncClient(options.brokerUrl(), "anxin-gw-" + options.gatewayId(),
+                new MemoryPersistence(), new ScheduledExecutorPingSender(pahoExecutor), pahoExecutor));
         MqttConnectOptions connect = new MqttConnectOptions();
         connect.setCleanSession(true); // the outbox is our persistence, not the broker session
         connect.setAutomaticReconnect(false);
@@ -145,7 +146,7 @@ public final class Uplink implements AutoCloseable {
         try {
             c.connect(connect).waitForCompletion(TimeUnit.SECONDS.toMillis(15));
         } catch (MqttException e) {
-            closeQuietly(c);
+            forceClose(c);
             throw e;
         }
         client = c;
@@ -255,12 +256,32 @@ public final class Uplink implements AutoCloseable {
         closeQuietly(c);
     }
 
-    private static void closeQuietly(MqttAsyncClient c) {
+    private MqttAsyncClient track(MqttAsyncClient c) {
+        unclosed.add(c);
+        return c;
+    }
+
+    /**
+     * Closes a client for good. Paho refuses to close a client whose connect is still under way
+     * (it then finishes in the background and its threads live on), so such a client stays in
+     * {@link #unclosed} and {@link #close()} forces it shut.
+     */
+    private void closeQuietly(MqttAsyncClient c) {
         try {
             c.close(true);
+            unclosed.remove(c);
         } catch (MqttException e) {
             LOG.debug("close: {}", e.getMessage());
         }
+    }
+
+    private void forceClose(MqttAsyncClient c) {
+        try {
+            c.disconnectForcibly(0, 100, false);
+        } catch (MqttException | RuntimeException e) {
+            LOG.debug("forced disconnect: {}", e.getMessage());
+        }
+        closeQuietly(c);
     }
 
     /** Announces the gateway offline, disconnects and stops every thread the uplink started. */
@@ -276,6 +297,9 @@ public final class Uplink implements AutoCloseable {
             worker.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        for (MqttAsyncClient leftover : List.copyOf(unclosed)) {
+            forceClose(leftover);
         }
         pahoExecutor.shutdownNow();
     }
