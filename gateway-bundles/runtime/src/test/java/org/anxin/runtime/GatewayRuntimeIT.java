@@ -100,6 +100,11 @@ class GatewayRuntimeIT {
         await().atMost(Duration.ofSeconds(30)).until(this::outbox, rows -> rows.size() == 6);
         assertThat(states()).containsEntry("org.anxin.detection.component.DetectionComponent", "active")
                 .containsEntry("org.anxin.store.sqlite.OutboxComponent", "active");
+
+        // the installer mends the file while the gateway runs: it is applied without a restart
+        Files.writeString(conf.resolve("org.anxin.uplink.cfg"), "gatewayId=gw-it\nbrokerUrl=tcp://127.0.0.1:1\nheartbeatSeconds=60\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "active".equals(states().get("org.anxin.uplink.UplinkComponent")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> status().get("configProblems").isEmpty());
     }
 
     private Path configure(Map<String, String> override) throws IOException {
