@@ -67,6 +67,18 @@ public class ConfigFileValidator implements ConfigurationListener {
         return problemsByPid.values().stream().flatMap(List::stream).toList();
     }
 
+    /**
+     * What is wrong with properties meant for a configuration, before they are applied: the same
+     * checks as for a file (types, ranges, required values, unknown properties, an unknown PID).
+     *
+     * @param pid the PID, or for a factory configuration the factory PID
+     * @param factory whether {@code pid} is a factory PID
+     * @return the problems, empty when the properties are valid
+     */
+    public List<String> problemsOf(String pid, boolean factory, Map<String, ?> properties) {
+        return validate(pid, factory, new java.util.Hashtable<>(properties));
+    }
+
     /** Configurations found with a problem since start, counted once per change. */
     public long rejectedCount() {
         return rejected.get();
@@ -114,7 +126,7 @@ public class ConfigFileValidator implements ConfigurationListener {
         }
     }
 
-    private List<String> validate(String metaTypePid, boolean factory, Dictionary<String, Object> properties) {
+    private List<String> validate(String metaTypePid, boolean factory, Dictionary<String, ?> properties) {
         ObjectClassDefinition ocd = findDefinition(metaTypePid, factory);
         if (ocd == null) {
             return List.of("no component of this gateway is configured by '" + metaTypePid

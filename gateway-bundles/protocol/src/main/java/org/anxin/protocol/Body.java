@@ -10,9 +10,13 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Alert.class, name = "alert"),
     @JsonSubTypes.Type(value = GatewayState.class, name = "state"),
     @JsonSubTypes.Type(value = Heartbeat.class, name = "heartbeat"),
-    @JsonSubTypes.Type(value = ConfigDocument.class, name = "config")
+    @JsonSubTypes.Type(value = ConfigDocument.class, name = "config"),
+    @JsonSubTypes.Type(value = ConfigReport.class, name = "config-report"),
+    @JsonSubTypes.Type(value = CommandRequest.class, name = "command"),
+    @JsonSubTypes.Type(value = CommandResult.class, name = "command-result")
 })
-public sealed interface Body permits Reading, Alert, GatewayState, Heartbeat, ConfigDocument {
+public sealed interface Body permits Reading, Alert, GatewayState, Heartbeat, ConfigDocument, ConfigReport,
+        CommandRequest, CommandResult {
 
     /** The topic channel this body travels on. */
     Channel channel();

@@ -7,7 +7,9 @@ public enum Channel {
     STATE("state", 1, true),
     HEARTBEAT("heartbeat", 0, false),
     CONFIG_DESIRED("config/desired", 1, true),
-    CONFIG_REPORTED("config/reported", 1, true);
+    CONFIG_REPORTED("config/reported", 1, true),
+    COMMAND("command", 1, false),
+    COMMAND_RESULT("command/result", 1, false);
 
     private final String path;
     private final int qos;
@@ -21,6 +23,11 @@ public enum Channel {
 
     public String path() {
         return path;
+    }
+
+    /** Whether the bridge sends on this channel to the gateway, rather than the gateway to the bridge. */
+    public boolean toGateway() {
+        return this == CONFIG_DESIRED || this == COMMAND;
     }
 
     public int qos() {

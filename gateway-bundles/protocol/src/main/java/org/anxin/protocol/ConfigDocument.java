@@ -1,25 +1,20 @@
 package org.anxin.protocol;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 
 /**
- * A gateway's desired configuration, published by the bridge.
+ * A gateway's desired configuration as the bridge publishes it: the {@link DesiredConfig} as JSON
+ * text, and the bridge's Ed25519 signature over that text's UTF-8 bytes. The text travels as it
+ * was signed, so the gateway verifies exactly those bytes and needs no canonical JSON.
  *
- * @param version increases with every change; a gateway applies only a newer one
- * @param issued when the bridge issued it
- * @param components properties per configuration PID
- * @param signature the bridge's signature over the document, or {@code null} when unsigned
+ * @param document a {@link DesiredConfig} in JSON
+ * @param signature Base64 Ed25519 signature of {@code document}
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-public record ConfigDocument(long version, Instant issued, Map<String, Map<String, Object>> components,
-                             String signature) implements Body {
+public record ConfigDocument(String document, String signature) implements Body {
 
     public ConfigDocument {
-        Objects.requireNonNull(issued, "issued");
-        components = components == null ? Map.of() : Map.copyOf(components);
+        Objects.requireNonNull(document, "document");
+        Objects.requireNonNull(signature, "signature");
     }
 
     @Override

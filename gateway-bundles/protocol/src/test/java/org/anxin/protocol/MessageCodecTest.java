@@ -19,7 +19,11 @@ class MessageCodecTest {
             Alert.raise(AlertType.EMERGENCY_CALL, "call-button", T, "call button pressed"),
             new GatewayState(GatewayState.Status.ONLINE, "0.1.0", T),
             new Heartbeat(3600, 12),
-            new ConfigDocument(7, T, Map.of("org.anxin.detection", Map.of("nightStart", "22:00")), "c2ln"),
+            new ConfigDocument("{\"gateway\":\"gw-001\",\"version\":7}", "c2ln"),
+            new ConfigReport(7, ConfigReport.Outcome.ROLLED_BACK, 6, "org.anxin.driver.replay-day failed to activate", java.util.List.of(6L, 5L)),
+            new CommandRequest("{\"id\":\"c1\"}", "c2ln"),
+            CommandResult.done("c1", "diagnostics", Map.of("uptimeSeconds", 12)),
+            CommandResult.failed("c2", "permit-join", "no Zigbee network on this gateway"),
         };
         for (Body body : bodies) {
             Envelope sent = Envelope.of("gw-001", 42, T, body);

@@ -14,16 +14,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocketFactory;
+import java.util.function.Consumer;
 import org.anxin.protocol.Body;
+import org.anxin.protocol.Channel;
 import org.anxin.protocol.Envelope;
 import org.anxin.protocol.GatewayState;
 import org.anxin.protocol.Heartbeat;
 import org.anxin.protocol.MessageCodec;
+import org.anxin.protocol.ProtocolException;
+import org.anxin.protocol.Topics;
 import org.anxin.store.Outbox;
 import org.anxin.store.StoredMessage;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
@@ -40,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * <p>Paho's automatic reconnect is not used: it has known bugs that leak threads and stall. Each
  * connection gets a new client, closed when the connection ends, and Paho runs on one executor that
  * this class owns and shuts down.
+ *
+ * <p>It also subscribes to what the bridge sends this gateway ({@link Channel#toGateway()}: the
+ * desired configuration, retained, so it arrives at every connect; and commands) and hands each
+ * well-formed message addressed to this gateway to the downlink consumer.
  */
 public final class Uplink implements AutoCloseable {
 
@@ -58,13 +68,21 @@ public final class Uplink implements AutoCloseable {
     private final SSLSocketFactory socketFactory;
     private final AtomicLong published = new AtomicLong();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicLong downlinkReceived = new AtomicLong();
+    private final AtomicLong downlinkRejected = new AtomicLong();
+    private final Consumer<Envelope> downlink;
     private volatile boolean running = true;
     private volatile boolean connected;
     private volatile MqttAsyncClient client;
     private final java.util.Set<MqttAsyncClient> unclosed = ConcurrentHashMap.newKeySet();
 
     public Uplink(UplinkOptions options, Outbox outbox, Clock clock, String version) {
+        this(options, outbox, clock, version, envelope -> { });
+    }
+
+    public Uplink(UplinkOptions options, Outbox outbox, Clock clock, String version, Consumer<Envelope> downlink) {
         this.options = options;
+        this.downlink = downlink;
         this.outbox = outbox;
         this.clock = clock;
         this.version = version;
@@ -84,6 +102,16 @@ public final class Uplink implements AutoCloseable {
     /** Messages the broker has acknowledged since start. */
     public long published() {
         return published.get();
+    }
+
+    /** Messages from the bridge handed to the downlink consumer since start. */
+    public long downlinkReceived() {
+        return downlinkReceived.get();
+    }
+
+    /** Messages from the bridge refused since start: malformed, or addressed to another gateway. */
+    public long downlinkRejected() {
+        return downlinkRejected.get();
     }
 
     /** Connections made since start. */
@@ -143,8 +171,11 @@ public final class Uplink implements AutoCloseable {
         }
         Envelope will = envelope(new GatewayState(GatewayState.Status.OFFLINE, version, startedAt));
         connect.setWill(will.topic(), MessageCodec.encode(will), will.body().channel().qos(), true);
+        c.setCallback(new Inbound());
         try {
             c.connect(connect).waitForCompletion(TimeUnit.SECONDS.toMillis(15));
+            String[] topics = {Topics.of(options.gatewayId(), Channel.CONFIG_DESIRED), Topics.of(options.gatewayId(), Channel.COMMAND)};
+            c.subscribe(topics, new int[] {1, 1}).waitForCompletion(TimeUnit.SECONDS.toMillis(15));
         } catch (MqttException e) {
             forceClose(c);
             throw e;
@@ -229,6 +260,53 @@ public final class Uplink implements AutoCloseable {
         List<Long> retry = new ArrayList<>();
         failed.drainTo(retry);
         retry.forEach(inflight::remove);
+    }
+
+    private final class Inbound implements MqttCallback {
+        @Override
+        public void connectionLost(Throwable cause) {
+            // noticed by pump(), which reconnects
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            accept(topic, message.getPayload());
+        }
+
+        @Override
+        public void deliveryComplete(IMqttDeliveryToken token) {
+        }
+    }
+
+    /** Never throws: an exception here would make Paho drop the connection. */
+    void accept(String topic, byte[] payload) {
+        try {
+            Topics.Address address = Topics.parse(topic).orElse(null);
+            if (address == null || !address.gateway().equals(options.gatewayId()) || !address.channel().toGateway()) {
+                refuse(topic, "not a topic the bridge sends this gateway on");
+                return;
+            }
+            if (payload.length == 0) {
+                return; // a retained document cleared by the bridge
+            }
+            Envelope envelope = MessageCodec.decode(payload);
+            if (!envelope.gateway().equals(options.gatewayId()) || envelope.body().channel() != address.channel()) {
+                refuse(topic, "envelope for gateway " + envelope.gateway() + " with a " + envelope.body().channel().path() + " body");
+                return;
+            }
+            downlinkReceived.incrementAndGet();
+            downlink.accept(envelope);
+        } catch (ProtocolException e) {
+            refuse(topic, e.getMessage());
+        } catch (RuntimeException e) {
+            downlinkRejected.incrementAndGet();
+            LOG.error("message from the bridge on {} failed", topic, e);
+        }
+    }
+
+    private void refuse(String topic, String why) {
+        downlinkRejected.incrementAndGet();
+        LOG.warn("refused message on {}: {}", topic, why);
     }
 
     private Envelope envelope(Body body) {

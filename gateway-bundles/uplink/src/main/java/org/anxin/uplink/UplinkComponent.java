@@ -1,13 +1,19 @@
 package org.anxin.uplink;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.anxin.protocol.Envelope;
 import org.anxin.store.Outbox;
+import org.anxin.uplink.api.DownlinkListener;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 
 /** Runs the {@link Uplink} in the gateway; needs a configuration, since the gateway id has no default. */
@@ -18,10 +24,27 @@ public class UplinkComponent {
     public static final String PID = "org.anxin.uplink";
 
     private final Uplink uplink;
+    private final List<DownlinkListener> listeners = new CopyOnWriteArrayList<>();
 
     @Activate
     public UplinkComponent(@Reference Outbox outbox, UplinkConfig config, BundleContext context) {
-        this.uplink = new Uplink(UplinkOptions.from(config), outbox, Clock.systemUTC(), context.getBundle().getVersion().toString());
+        this.uplink = new Uplink(UplinkOptions.from(config), outbox, Clock.systemUTC(),
+                context.getBundle().getVersion().toString(), this::dispatch);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addListener(DownlinkListener listener) {
+        listeners.add(listener);
+    }
+
+    void removeListener(DownlinkListener listener) {
+        listeners.remove(listener);
+    }
+
+    private void dispatch(Envelope envelope) {
+        for (DownlinkListener listener : listeners) {
+            listener.onDownlink(envelope);
+        }
     }
 
     @Deactivate

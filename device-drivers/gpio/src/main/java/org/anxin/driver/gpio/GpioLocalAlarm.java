@@ -37,6 +37,9 @@ public class GpioLocalAlarm extends PinDriver implements LocalAlarm {
     private DigitalOutput led;
     private ScheduledFuture<?> blinking;
     private volatile boolean sounding;
+    /** A test sounds apart from {@link #sounding}, so a test ending cannot silence a real alarm. */
+    private volatile boolean testing;
+    private ScheduledFuture<?> testEnd;
 
     @Activate
     public GpioLocalAlarm(LocalAlarmConfig config) {
@@ -95,6 +98,31 @@ public class GpioLocalAlarm extends PinDriver implements LocalAlarm {
         applyAndWait();
     }
 
+    @Override
+    public void test(java.time.Duration length) {
+        if (length.isNegative() || length.isZero() || length.toSeconds() > 60) {
+            throw new IllegalArgumentException("a siren test lasts 1 to 60 s, not " + length.toSeconds() + " s");
+        }
+        LOG.info("local alarm test for {} s", length.toSeconds());
+        try {
+            worker.submit(() -> {
+                if (testEnd != null) {
+                    testEnd.cancel(false);
+                }
+                testing = true;
+                apply();
+                testEnd = worker.schedule(() -> {
+                    testing = false;
+                    testEnd = null;
+                    apply();
+                    LOG.info("local alarm test ended{}", sounding ? "; a real alarm sounds on" : "");
+                }, length.toMillis(), TimeUnit.MILLISECONDS);
+            }).get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the siren did not switch on in time: " + e, e);
+        }
+    }
+
     /** Whether the alarm was asked to sound. */
     boolean sounding() {
         return sounding;
@@ -113,12 +141,13 @@ public class GpioLocalAlarm extends PinDriver implements LocalAlarm {
         if (siren == null) {
             return; // not open (yet): attach applies it once the pins are back
         }
+        boolean on = sounding || testing;
         try {
-            write(siren, sounding);
+            write(siren, on);
             stopBlinking();
             if (led != null) {
-                write(led, sounding);
-                if (sounding && blinkMillis > 0) {
+                write(led, on);
+                if (on && blinkMillis > 0) {
                     blinking = worker.scheduleAtFixedRate(this::toggleLed, blinkMillis, blinkMillis, TimeUnit.MILLISECONDS);
                 }
             }

@@ -58,6 +58,35 @@ class GpioLocalAlarmTest {
     }
 
     @Test
+    void aSirenTestSoundsForItsLengthThenStops() {
+        start(config(18, -1, "high", 0));
+        DigitalOutput siren = mock.output("anxin-siren");
+        alarm.test(java.time.Duration.ofMillis(1500));
+        assertThat(siren.state()).isEqualTo(DigitalState.HIGH);
+        await().atMost(java.time.Duration.ofSeconds(5)).until(() -> siren.state() == DigitalState.LOW);
+        assertThat(alarm.sounding()).isFalse();
+    }
+
+    @Test
+    void theEndOfASirenTestDoesNotSilenceARealAlarmThatStartedDuringIt() throws Exception {
+        start(config(18, -1, "high", 0));
+        DigitalOutput siren = mock.output("anxin-siren");
+        alarm.test(java.time.Duration.ofMillis(300));
+        alarm.sound("FIRE: smoke detector kitchen-smoke in alarm");
+        Thread.sleep(1000); // well past the test's end
+        assertThat(siren.state()).isEqualTo(DigitalState.HIGH);
+        alarm.silence();
+        assertThat(siren.state()).isEqualTo(DigitalState.LOW);
+    }
+
+    @Test
+    void aSirenTestOfNoLengthOrOverAMinuteIsRefused() {
+        start(config(18, -1, "high", 0));
+        assertThatThrownBy(() -> alarm.test(java.time.Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> alarm.test(java.time.Duration.ofMinutes(5))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void anActiveLowRelayBoardIsDrivenLowToSound() {
         start(config(18, 23, "low", 0));
         assertThat(mock.output("anxin-siren").state()).isEqualTo(DigitalState.HIGH);

@@ -9,4 +9,10 @@ public interface LocalAlarm {
 
     /** Stops sounding. */
     void silence();
+
+    /**
+     * Sounds for {@code length} so an installer or operator can hear that it works, then stops,
+     * unless a real alarm started to sound meanwhile: a test never silences a real alarm.
+     */
+    void test(java.time.Duration length);
 }
