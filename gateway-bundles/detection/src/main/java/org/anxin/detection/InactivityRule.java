@@ -136,11 +136,14 @@ final class InactivityRule implements Rule, OpenEpisodes {
             return null;
         }
         if (signal == Signal.WATER && home.seesMoreThanWater && threshold.compareTo(options.learnedMaximum()) < 0) {
-            // water unused for long while she moves about as usual is not an emergency: sooner
-            // than the backstop only when the rest of the home is unusually still too
+            // water unused for long while she moves about is not an emergency: sooner than the
+            // backstop only when the rest of the home is abnormally still too, by the activity
+            // routine's own threshold. A pause merely longer than the usual is common (a long
+            // nap, an hour out of sight of the sensors) and, with water also unused, was the
+            // main source of false NO_WATER_USE on the real homes.
             RoutineModel.Usual still = activityUsual(now, home.resting());
             Duration activityGap = Duration.between(home.gapStart(home.lastActivity), now);
-            if (still != null && activityGap.compareTo(still.atMost()) <= 0) {
+            if (still != null && activityGap.compareTo(threshold(still.atMost())) <= 0) {
                 return null;
             }
         }

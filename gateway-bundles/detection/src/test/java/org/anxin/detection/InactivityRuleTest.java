@@ -98,6 +98,27 @@ class InactivityRuleTest {
     }
 
     @Test
+    void noWaterWhileSheStillMovesAboutIsNotRaisedBeforeTheRestOfTheHomeIsAbnormallyStill() {
+        for (int d = 0; d < 8; d++) {
+            home.ordinaryDay(MONDAY.plusDays(d));
+        }
+        home.alerts.clear();
+        // no water after breakfast; she moves about more slowly than usual (every 90 min, where
+        // 30 min is usual) but not for so long that NO_ACTIVITY would call it abnormal
+        LocalDate day = MONDAY.plusDays(8);
+        home.read(day, "07:20", "kitchen-tap", ReadingKind.WATER, "2");
+        for (int m = 7 * 60 + 10; m <= 22 * 60; m += 90) {
+            home.read(at(day, String.format("%02d:%02d", m / 60, m % 60)), "hall-pir", ReadingKind.MOTION, "on");
+        }
+        for (int h = 8; h <= 22; h++) {
+            home.read(at(day, String.format("%02d:00", h)), "hall-pir", ReadingKind.HEARTBEAT, "ok");
+        }
+        home.advance(at(day, "22:30"));
+        assertThat(home.of(AlertType.NO_ACTIVITY)).isEmpty();
+        assertThat(home.of(AlertType.NO_WATER_USE)).as("water unused for 15 h, but the home is not abnormally still").isEmpty();
+    }
+
+    @Test
     void aLongGapThatHappensEveryMondayIsNormalOnMondaysOnly() {
         // Monday mornings she sits at the window from 07:20 to 12:10: no sensor sees her
         Home mondays = new Home(DetectionOptions.DEFAULTS);

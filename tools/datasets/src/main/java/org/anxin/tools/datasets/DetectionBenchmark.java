@@ -59,7 +59,7 @@ final class DetectionBenchmark implements Callable<Integer> {
     @Option(names = "--incidents-per-day", defaultValue = "4", description = "random incident moments per evaluated day (default: ${DEFAULT-VALUE})")
     int perDay;
 
-    @Option(names = "--verbose", description = "list every false alarm on stderr")
+    @Option(names = "--verbose", description = "list every false alarm, and every detected incident with its delay and alert, on stderr")
     boolean verbose;
 
     @Option(names = "--seed", defaultValue = "20241123", description = "seed of the incident moments (default: ${DEFAULT-VALUE})")
@@ -182,13 +182,13 @@ final class DetectionBenchmark implements Callable<Integer> {
                 if (t0.isAfter(end) || out.contains(moment)) {
                     continue;
                 }
-                incident(t, stream, water, t0, moment.toLocalTime(), options);
+                incident(name, t, stream, water, t0, moment.toLocalTime(), options);
             }
         }
         return t;
     }
 
-    private static void incident(Tally t, List<Reading> stream, List<Reading> water, Instant t0, LocalTime at,
+    private void incident(String name, Tally t, List<Reading> stream, List<Reading> water, Instant t0, LocalTime at,
                                  DetectionOptions options) {
         List<Alert> alerts = run(stream, t0, t0.plus(HORIZON), options);
         Map<String, Alert> open = new java.util.HashMap<>();
@@ -218,6 +218,10 @@ final class DetectionBenchmark implements Callable<Integer> {
             t.detect.add(d);
             (at.getHour() >= 7 && at.getHour() < 22 ? t.detectDay : t.detectNight).add(d);
             t.detectedBy.merge(detected.type(), 1, Integer::sum);
+            if (verbose) {
+                System.err.println("  incident " + name + " " + LocalDateTime.ofInstant(t0, ZoneOffset.UTC) + " detected after "
+                        + hm(d) + " by " + detected.type() + ": " + detected.reason());
+            }
         }
         List<Reading> before = water.stream().filter(r -> r.time().isBefore(t0)).toList();
         List<FixedTwelveHourRule.Episode> episodes = FixedTwelveHourRule.episodes(before, t0.plus(HORIZON));
