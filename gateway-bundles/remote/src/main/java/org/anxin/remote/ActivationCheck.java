@@ -35,13 +35,15 @@ final class ActivationCheck {
             for (Map.Entry<String, Map<String, String>> e : expected.entrySet()) {
                 String name = namesByPid.getOrDefault(e.getKey(), e.getKey());
                 ComponentConfigurationDTO component = find(e.getKey(), e.getValue());
+                boolean immediate = component != null && component.description.immediate;
                 if (component == null) {
                     waiting.add(name + " (no component configured with it yet)");
                 } else if (component.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
                     failed.add(name + " failed to activate: " + (component.failure == null ? "no reason given"
                             : firstLine(component.failure)));
                 } else if (component.state != ComponentConfigurationDTO.ACTIVE
-                        && component.state != ComponentConfigurationDTO.SATISFIED) {
+                        // an immediate component passes through satisfied on its way to active or failed
+                        && (immediate || component.state != ComponentConfigurationDTO.SATISFIED)) {
                     waiting.add(name + " (" + state(component.state) + ")");
                 }
             }
