@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Anxin.Version.class,
         description = "Anxin (安心): home monitoring for elders who live alone.%n",
-        subcommands = {DemoCommand.class, GatewayCommand.class, BridgeCommand.class, ReplayCommand.class,
+        subcommands = {DemoCommand.class, GatewayCommand.class, BridgeCommand.class, ReplayCommand.class, ProvisionCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"%nRun './anxin help COMMAND' for the options of one command."})
 public final class Anxin {

@@ -102,6 +102,7 @@ final class DemoCommand implements Callable<Integer> {
         Bridge bridge = Bridge.start(BridgeOptions.builder()
                 .brokerUrl(brokerUrl)
                 .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db"))
+                .signingKeyFile(dir.resolve("bridge-signing.key"))
                 .webhookUrl(webhook.url())
                 .httpPort(httpPort)
                 .notificationListener(outcomes::add)

@@ -70,6 +70,7 @@ class AlarmEndToEndIT {
         try (WebhookReceiver webhook = WebhookReceiver.start(hooks::add);
              Bridge bridge = Bridge.start(BridgeOptions.builder().brokerUrl(brokerUrl)
                      .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db")).webhookUrl(webhook.url()).httpPort(0)
+                     .signingKeyFile(dir.resolve("bridge-signing.key"))
                      .admin(OPERATOR, OPERATOR_PASSWORD).build())) {
             MqttClient watcher = new MqttClient(brokerUrl, "e2e-watch-" + gatewayId, new MemoryPersistence());
             MqttConnectOptions options = new MqttConnectOptions();

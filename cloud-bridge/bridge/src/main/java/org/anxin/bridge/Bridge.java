@@ -36,6 +36,7 @@ public final class Bridge implements AutoCloseable {
     private final MqttIngress mqtt;
     private final Deque<AutoCloseable> closeInOrder;
     private Deliveries deliveries;
+    private SigningKey signingKey;
     private boolean closed;
 
     private Bridge(BridgeOptions options, BridgeCounters counters, WebhookNotifier notifier, RestApi api,
@@ -63,8 +64,14 @@ public final class Bridge implements AutoCloseable {
         // so nothing is stored after the notifier and the database are gone
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
+            // first: a missing or broken key must stop the start before anything else happens
+            SigningKey signingKey = SigningKey.loadOrCreate(options.signingKeyFile());
             Database db = Database.open(options);
             started.push(db);
+            DownlinkPublisher downlink = new DownlinkPublisher(options, clock);
+            started.push(downlink);
+            RemoteConfig remoteConfig = new RemoteConfig(db, signingKey, downlink, clock);
+            GatewayCommands commands = new GatewayCommands(db, signingKey, downlink, clock);
             WebhookNotifier notifier = null;
             if (options.webhookUrl().isPresent()) {
                 notifier = new WebhookNotifier(options.webhookUrl().get(), options.webhookAttempts(),
@@ -93,18 +100,19 @@ public final class Bridge implements AutoCloseable {
                 log.info("operator {} may log in", user);
             });
             MessageIngest ingest = new MessageIngest(new IngestStore(db), notifier, escalations, deliveries, counters,
-                    clock);
+                    clock, remoteConfig, commands);
             MqttIngress[] mqtt = new MqttIngress[1]; // the API asks it for the connection state
             RestApi api = RestApi.start(options.httpHost(), options.httpPort(),
                     new RestApi.Parts(new ReadModel(db), new Directory(db, clock), new Policies(db, clock), escalations,
-                            new Incidents(db), deliveries, operators),
+                            new Incidents(db), deliveries, operators, remoteConfig, commands,
+                            new Provisioning(db, signingKey, options.brokerUrlForGateways()), signingKey),
                     counters, () -> mqtt[0] != null && mqtt[0].isConnected(), db::isReachable,
                     Redaction.url(options.brokerUrl()));
             apiHolder[0] = api;
             started.push(api);
             GatewaySupervisor supervisor = new GatewaySupervisor(db, options.supervisionInterval(), escalations,
                     notifier, counters, clock);
-            started.push(Timers.start(options, escalations, deliveries, supervisor, notifier));
+            started.push(Timers.start(options, escalations, deliveries, supervisor, notifier, remoteConfig, commands));
             mqtt[0] = MqttIngress.start(options, ingest, counters);
             started.push(mqtt[0]);
             if (!options.mqttShareGroup().isEmpty()) {
@@ -115,6 +123,7 @@ public final class Bridge implements AutoCloseable {
             }
             Bridge bridge = new Bridge(options, counters, notifier, api, mqtt[0], started);
             bridge.deliveries = deliveries;
+            bridge.signingKey = signingKey;
             return bridge;
         } catch (RuntimeException e) {
             closeAll(started);
@@ -128,11 +137,15 @@ public final class Bridge implements AutoCloseable {
      * carries on what another started.
      */
     private static final class Timers implements AutoCloseable {
+        private static final long REPUBLISH_MS = 3_000;
         private final ScheduledExecutorService timer =
                 Executors.newSingleThreadScheduledExecutor(new NamedThreads("timers"));
+        private final ScheduledExecutorService downlinkTimer =
+                Executors.newSingleThreadScheduledExecutor(new NamedThreads("downlink-timer"));
 
         static Timers start(BridgeOptions options, Escalations escalations, Deliveries deliveries,
-                            GatewaySupervisor supervisor, WebhookNotifier feed) {
+                            GatewaySupervisor supervisor, WebhookNotifier feed, RemoteConfig remoteConfig,
+                            GatewayCommands commands) {
             Timers t = new Timers();
             long poll = options.escalationPollInterval().toMillis();
             t.timer.scheduleWithFixedDelay(() -> guarded("escalation timer", () -> {
@@ -148,6 +161,12 @@ public final class Bridge implements AutoCloseable {
                 }
                 deliveries.sendNow(pass.deliveries());
             }), tick, tick, TimeUnit.MILLISECONDS);
+            // documents the broker did not take at push time; the broker keeps them retained once it has them.
+            // A thread of its own: waiting for an unreachable broker must not delay an escalation step
+            t.downlinkTimer.scheduleWithFixedDelay(() -> guarded("configuration publisher", () -> {
+                remoteConfig.publishPending();
+                commands.expireOverdue();
+            }), REPUBLISH_MS, REPUBLISH_MS, TimeUnit.MILLISECONDS);
             return t;
         }
 
@@ -163,8 +182,10 @@ public final class Bridge implements AutoCloseable {
         @Override
         public void close() {
             timer.shutdownNow();
+            downlinkTimer.shutdownNow();
             try {
                 timer.awaitTermination(5, TimeUnit.SECONDS);
+                downlinkTimer.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -185,6 +206,14 @@ public final class Bridge implements AutoCloseable {
     /** Whether the bridge is connected to the MQTT broker right now. */
     public boolean mqttConnected() {
         return mqtt.isConnected();
+    }
+
+    /**
+     * The public half of the key that signs configuration documents and commands, Base64 X.509
+     * SubjectPublicKeyInfo: what gateways are provisioned with.
+     */
+    public String signingPublicKey() {
+        return signingKey.publicKeyBase64();
     }
 
     public BridgeOptions options() {

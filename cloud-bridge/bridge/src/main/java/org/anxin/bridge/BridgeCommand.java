@@ -126,6 +126,17 @@ public final class BridgeCommand implements Callable<Integer> {
             description = "time zone of the times in messages to people, e.g. Asia/Shanghai (default: ${DEFAULT-VALUE})")
     String zone;
 
+    @Option(names = "--signing-key", paramLabel = "FILE", defaultValue = BridgeOptions.DEFAULT_SIGNING_KEY_FILE,
+            description = "the bridge's Ed25519 private key (Base64 PKCS#8), which signs configuration and commands;"
+                    + " made on first start if missing, readable by its owner only. Every instance of one bridge needs"
+                    + " the same file: gateways trust only the key they were provisioned with (default: ${DEFAULT-VALUE})")
+    java.nio.file.Path signingKey;
+
+    @Option(names = "--public-broker", paramLabel = "URL",
+            description = "the MQTT broker as gateways reach it, told to installers when a gateway is provisioned"
+                    + " (default: --broker without credentials)")
+    String publicBroker;
+
     private static String blank(String s) {
         return s == null || s.isBlank() ? null : s;
     }
@@ -143,7 +154,9 @@ public final class BridgeCommand implements Callable<Integer> {
                 .httpHost(httpHost)
                 .httpPort(httpPort)
                 .mqttShareGroup(mqttShareGroup)
-                .publicUrl(publicUrl);
+                .publicUrl(publicUrl)
+                .signingKeyFile(signingKey)
+                .publicBrokerUrl(publicBroker);
         if (adminUser != null || (adminPassword != null && !adminPassword.isBlank())) {
             builder.admin(adminUser, adminPassword);
         }

@@ -25,6 +25,10 @@ public final class BridgeCounters {
     final AtomicLong rejectedRequests = new AtomicLong();
     final AtomicLong sessionsTakenOver = new AtomicLong();
     final AtomicLong messagesTakenOver = new AtomicLong();
+    final AtomicLong configReports = new AtomicLong();
+    final AtomicLong unknownConfigVersions = new AtomicLong();
+    final AtomicLong commandResults = new AtomicLong();
+    final AtomicLong unknownCommandResults = new AtomicLong();
 
     /** Every MQTT message that arrived, whatever became of it. */
     public long received() {
@@ -114,6 +118,29 @@ public final class BridgeCounters {
         return messagesTakenOver.get();
     }
 
+    /** Configuration reports from gateways, newly stored. */
+    public long configReports() {
+        return configReports.get();
+    }
+
+    /**
+     * Configuration reports about a version this bridge never issued: a forged document, or one
+     * signed by another bridge, reached a gateway.
+     */
+    public long unknownConfigVersions() {
+        return unknownConfigVersions.get();
+    }
+
+    /** Command results from gateways, newly stored. */
+    public long commandResults() {
+        return commandResults.get();
+    }
+
+    /** Command results for a command this bridge never sent to that gateway. */
+    public long unknownCommandResults() {
+        return unknownCommandResults.get();
+    }
+
     /** All counters by name, in a stable order. */
     public Map<String, Long> asMap() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -135,6 +162,10 @@ public final class BridgeCounters {
         m.put("rejectedRequests", rejectedRequests());
         m.put("sessionsTakenOver", sessionsTakenOver());
         m.put("messagesTakenOver", messagesTakenOver());
+        m.put("configReports", configReports());
+        m.put("unknownConfigVersions", unknownConfigVersions());
+        m.put("commandResults", commandResults());
+        m.put("unknownCommandResults", unknownCommandResults());
         return m;
     }
 

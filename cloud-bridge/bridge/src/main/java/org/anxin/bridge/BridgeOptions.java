@@ -46,6 +46,11 @@ import java.util.UUID;
  * @param zone the time zone of the times in messages to people, e.g. {@code Asia/Shanghai}
  * @param instanceTimeout with a share group: an instance not alive in the database for this long
  *     is dead, and another drains and ends its MQTT session
+ * @param signingKeyFile the bridge's Ed25519 private key (Base64 PKCS#8), which signs configuration
+ *     documents and commands; created with a new key when missing. Every instance of one bridge
+ *     must be given the same file: gateways trust only the key they were provisioned with
+ * @param publicBrokerUrl the broker's address as gateways reach it, told to installers when a
+ *     gateway is provisioned; the bridge's own {@code brokerUrl} (without credentials) when empty
  */
 public record BridgeOptions(
         String brokerUrl,
@@ -73,7 +78,9 @@ public record BridgeOptions(
         Duration escalationPollInterval,
         Duration sessionLength,
         Duration instanceTimeout,
-        java.time.ZoneId zone) {
+        java.time.ZoneId zone,
+        java.nio.file.Path signingKeyFile,
+        Optional<String> publicBrokerUrl) {
 
     /**
      * An SMTP server.
@@ -150,6 +157,7 @@ public record BridgeOptions(
     public static final Duration DEFAULT_ESCALATION_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_SESSION_LENGTH = Duration.ofHours(12);
     public static final Duration DEFAULT_INSTANCE_TIMEOUT = Duration.ofSeconds(60);
+    public static final String DEFAULT_SIGNING_KEY_FILE = "anxin-bridge-signing.key";
     private static final java.util.regex.Pattern SHARE_GROUP = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{0,64}");
 
     private static final Set<String> MQTT_SCHEMES = Set.of("tcp", "ssl", "ws", "wss");
@@ -207,6 +215,26 @@ public record BridgeOptions(
         requirePositive(sessionLength, "sessionLength");
         requirePositive(instanceTimeout, "instanceTimeout");
         zone = zone == null ? java.time.ZoneOffset.UTC : zone;
+        Objects.requireNonNull(signingKeyFile, "signingKeyFile");
+        publicBrokerUrl = orEmpty(publicBrokerUrl);
+        if (publicBrokerUrl.isPresent()) {
+            String url = publicBrokerUrl.get().trim();
+            URI uri = parse(url, "publicBrokerUrl", "an MQTT URL such as ssl://mqtt.example.org:8883");
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!MQTT_SCHEMES.contains(scheme) || uri.getHost() == null) {
+                throw new IllegalArgumentException("publicBrokerUrl '" + Redaction.url(url)
+                        + "' is not an MQTT URL: expected tcp://host:port (or ssl://, ws://, wss://)");
+            }
+            if (uri.getUserInfo() != null) {
+                throw new IllegalArgumentException("publicBrokerUrl must not hold credentials: installers are shown it");
+            }
+            publicBrokerUrl = Optional.of(url);
+        }
+    }
+
+    /** The broker's address for gateways: {@link #publicBrokerUrl()}, else the bridge's own without credentials. */
+    public String brokerUrlForGateways() {
+        return publicBrokerUrl.orElseGet(() -> Redaction.url(brokerUrl));
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -249,6 +277,8 @@ public record BridgeOptions(
         b.sessionLength = sessionLength;
         b.instanceTimeout = instanceTimeout;
         b.zone = zone;
+        b.signingKeyFile = signingKeyFile;
+        b.publicBrokerUrl = publicBrokerUrl.orElse(null);
         return b;
     }
 
@@ -284,7 +314,9 @@ public record BridgeOptions(
                 + ", escalationPollInterval=" + escalationPollInterval
                 + ", sessionLength=" + sessionLength
                 + ", instanceTimeout=" + instanceTimeout
-                + ", zone=" + zone + "]";
+                + ", zone=" + zone
+                + ", signingKeyFile=" + signingKeyFile
+                + ", publicBrokerUrl=" + publicBrokerUrl.orElse("-") + "]";
     }
 
     private static <T> Optional<T> orEmpty(Optional<T> value) {
@@ -363,6 +395,8 @@ public record BridgeOptions(
         private Duration sessionLength = DEFAULT_SESSION_LENGTH;
         private Duration instanceTimeout = DEFAULT_INSTANCE_TIMEOUT;
         private java.time.ZoneId zone = java.time.ZoneOffset.UTC;
+        private java.nio.file.Path signingKeyFile = java.nio.file.Path.of(DEFAULT_SIGNING_KEY_FILE);
+        private String publicBrokerUrl;
 
         private Builder() {
         }
@@ -420,6 +454,18 @@ public record BridgeOptions(
         /** The time zone of the times in messages to people; UTC by default. */
         public Builder zone(java.time.ZoneId zone) {
             this.zone = zone;
+            return this;
+        }
+
+        /** The signing key's file; {@value #DEFAULT_SIGNING_KEY_FILE} in the working directory by default. */
+        public Builder signingKeyFile(java.nio.file.Path signingKeyFile) {
+            this.signingKeyFile = signingKeyFile;
+            return this;
+        }
+
+        /** The broker's address as gateways reach it; {@code null} or blank for the bridge's own. */
+        public Builder publicBrokerUrl(String publicBrokerUrl) {
+            this.publicBrokerUrl = publicBrokerUrl;
             return this;
         }
 
@@ -508,7 +554,8 @@ public record BridgeOptions(
                     blankToEmpty(adminUser), blankToEmpty(adminPassword),
                     blankToEmpty(publicUrl).map(url -> parse(url.trim(), "publicUrl", "an http(s) URL")),
                     Optional.ofNullable(smtp), Optional.ofNullable(sms), deliveryAttempts, deliveryRetryBase,
-                    supervisionInterval, escalationPollInterval, sessionLength, instanceTimeout, zone);
+                    supervisionInterval, escalationPollInterval, sessionLength, instanceTimeout, zone, signingKeyFile,
+                    blankToEmpty(publicBrokerUrl));
         }
 
         private static Optional<String> blankToEmpty(String value) {

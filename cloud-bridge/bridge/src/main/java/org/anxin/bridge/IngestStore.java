@@ -152,6 +152,46 @@ final class IngestStore {
     }
 
     /**
+     * Stores a message from the gateway's outbox that is not a reading or alert (a configuration
+     * report, a command's result) once per (gateway, seq), and applies its effect in the same
+     * transaction. Kept in the events table, it counts as received when the sequence is judged, so
+     * it never shows up as a gap. A message without a number of the outbox ({@code seq} 0) has its
+     * effect applied every time.
+     *
+     * @param live whether it is proof that the gateway is alive now; a retained copy is not
+     * @return whether the effect was applied: false for a duplicate
+     */
+    boolean storeOutboxMessage(Envelope envelope, String type, String bodyJson, long receivedAt, boolean live,
+                               Database.SqlWork<?> effect) {
+        return db.inTransaction(c -> {
+            if (envelope.seq() > 0) {
+                try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
+                    ps.setString(1, envelope.gateway());
+                    ps.setLong(2, envelope.seq());
+                    ps.setLong(3, envelope.ts().toEpochMilli());
+                    ps.setString(4, type);
+                    ps.setString(5, bodyJson);
+                    ps.setLong(6, receivedAt);
+                    if (ps.executeUpdate() == 0) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(envelope.seq() > 0 ? TOUCH_GATEWAY_WITH_SEQ : TOUCH_GATEWAY)) {
+                ps.setString(1, envelope.gateway());
+                ps.setLong(2, receivedAt);
+                Database.setNullableLong(ps, 3, live ? receivedAt : null);
+                if (envelope.seq() > 0) {
+                    ps.setLong(4, envelope.seq());
+                }
+                ps.executeUpdate();
+            }
+            effect.run(c);
+            return true;
+        });
+    }
+
+    /**
      * Records a gateway's birth or last will.
      *
      * @param liveAt when the bridge heard it live, or {@code null} for a retained copy, which says

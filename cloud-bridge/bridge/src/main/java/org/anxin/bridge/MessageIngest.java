@@ -5,7 +5,10 @@ import java.time.Clock;
 import java.util.Optional;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.Body;
+import org.anxin.protocol.CommandRequest;
+import org.anxin.protocol.CommandResult;
 import org.anxin.protocol.ConfigDocument;
+import org.anxin.protocol.ConfigReport;
 import org.anxin.protocol.Envelope;
 import org.anxin.protocol.GatewayState;
 import org.anxin.protocol.Heartbeat;
@@ -30,9 +33,13 @@ final class MessageIngest {
     private final Deliveries deliveries;
     private final BridgeCounters counters;
     private final Clock clock;
+    private final RemoteConfig remoteConfig;
+    private final GatewayCommands commands;
 
     MessageIngest(IngestStore store, WebhookNotifier notifier, Escalations escalations, Deliveries deliveries,
-                  BridgeCounters counters, Clock clock) {
+                  BridgeCounters counters, Clock clock, RemoteConfig remoteConfig, GatewayCommands commands) {
+        this.remoteConfig = remoteConfig;
+        this.commands = commands;
         this.store = store;
         this.notifier = notifier;
         this.escalations = escalations;
@@ -95,9 +102,67 @@ final class MessageIngest {
                 log.warn("gateway {} sent seq {}..{} ({} message(s)) and they never arrived", envelope.gateway(),
                         gap.first(), gap.last(), gap.size());
             }
-        } else if (body instanceof ConfigDocument) {
-            counters.ignored.incrementAndGet(); // the bridge publishes configuration, it does not ingest it
+        } else if (body instanceof ConfigReport report) {
+            storeReport(envelope, report, retained, now);
+        } else if (body instanceof CommandResult result) {
+            storeResult(envelope, result, retained, now);
+        } else if (body instanceof ConfigDocument document) {
+            // the bridge publishes configuration, it does not ingest it; it only checks the broker kept the newest
+            counters.ignored.incrementAndGet();
+            remoteConfig.onDesiredSeen(envelope.gateway(), document);
+        } else if (body instanceof CommandRequest) {
+            counters.ignored.incrementAndGet(); // the bridge's own command, heard on its subscription
         }
+    }
+
+    private void storeReport(Envelope envelope, ConfigReport report, boolean retained, long now) {
+        String gateway = envelope.gateway();
+        boolean[] known = {true};
+        boolean applied = store.storeOutboxMessage(envelope, "config-report", bodyJson(envelope), now, !retained,
+                c -> known[0] = remoteConfig.applyReport(c, gateway, report, now));
+        if (!applied) {
+            counters.duplicates.incrementAndGet();
+            log.debug("dropped duplicate configuration report seq {} from {}", envelope.seq(), gateway);
+            return;
+        }
+        counters.configReports.incrementAndGet();
+        if (!known[0]) {
+            // a document this bridge never signed reached the gateway: forged, or from another bridge
+            counters.unknownConfigVersions.incrementAndGet();
+            log.warn("gateway {} reports configuration version {} {} ({}), a version this bridge never issued;"
+                    + " it runs version {}", gateway, report.version(), report.outcome().wireName(), report.reason(),
+                    report.running());
+        } else if (report.outcome() == ConfigReport.Outcome.APPLIED) {
+            log.info("gateway {} applied configuration version {}", gateway, report.version());
+        } else {
+            log.warn("gateway {} {} configuration version {}: {}; it runs version {}", gateway,
+                    report.outcome().wireName(), report.version(), report.reason(), report.running());
+        }
+    }
+
+    private void storeResult(Envelope envelope, CommandResult result, boolean retained, long now) {
+        String gateway = envelope.gateway();
+        boolean[] known = {true};
+        boolean applied = store.storeOutboxMessage(envelope, "command-result", bodyJson(envelope), now, !retained,
+                c -> known[0] = commands.applyResult(c, gateway, result, now));
+        if (!applied) {
+            counters.duplicates.incrementAndGet();
+            log.debug("dropped duplicate command result seq {} from {}", envelope.seq(), gateway);
+            return;
+        }
+        counters.commandResults.incrementAndGet();
+        if (!known[0]) {
+            counters.unknownCommandResults.incrementAndGet();
+            log.warn("gateway {} answered command {} ({}), which this bridge never sent to it", gateway, result.id(),
+                    result.name());
+        } else {
+            log.info("gateway {} answered {} (command {}): {}", gateway, result.name(), result.id(),
+                    result.ok() ? "done" : "failed: " + result.error());
+        }
+    }
+
+    private static String bodyJson(Envelope envelope) {
+        return new String(MessageCodec.encode(envelope.body()), StandardCharsets.UTF_8);
     }
 
     private void storeEvent(Envelope envelope, String type, Alert alert, long now) {

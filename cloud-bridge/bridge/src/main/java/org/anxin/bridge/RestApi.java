@@ -2,6 +2,7 @@ package org.anxin.bridge;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.sun.net.httpserver.HttpExchange;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -44,12 +46,14 @@ final class RestApi implements AutoCloseable {
     static final int MAX_EXPORT = 1_000_000;
     private static final String ALERTS_PREFIX = "/api/alerts/";
     private static final String INCIDENTS_PREFIX = "/api/incidents/";
+    private static final String GATEWAYS_PREFIX = "/api/gateways/";
     private static final Set<String> ALERT_PARAMETERS = Set.of("state", "gateway", "limit");
     private static final Set<String> INCIDENT_PARAMETERS = Set.of("state", "from", "to", "limit");
 
     /** What the API serves; each a part of the bridge. */
     record Parts(ReadModel reads, Directory directory, Policies policies, Escalations escalations, Incidents incidents,
-                 Deliveries deliveries, Operators operators) {
+                 Deliveries deliveries, Operators operators, RemoteConfig remoteConfig, GatewayCommands commands,
+                 Provisioning provisioning, SigningKey signingKey) {
     }
 
     private final Parts parts;
@@ -61,7 +65,8 @@ final class RestApi implements AutoCloseable {
     private final ObjectMapper strictJson = MessageCodec.mapper().copy()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-    private final ExecutorService threads = Executors.newFixedThreadPool(4, new NamedThreads("http"));
+    // a command holds its request's thread while it waits for the gateway (up to two minutes)
+    private final ExecutorService threads = Executors.newFixedThreadPool(16, new NamedThreads("http"));
     private final HttpServer server;
 
     private RestApi(HttpServer server, Parts parts, BridgeCounters counters, BooleanSupplier mqttConnected,
@@ -288,6 +293,21 @@ final class RestApi implements AutoCloseable {
                     default -> throw ApiException.badRequest("format must be csv or json, got '" + format + "'");
                 };
             }
+            case "/api/signing-key" -> {
+                call.allow("GET");
+                call.noParameters();
+                call.operator();
+                Map<String, Object> key = new LinkedHashMap<>();
+                key.put("algorithm", org.anxin.protocol.Signatures.ALGORITHM);
+                key.put("publicKey", parts.signingKey().publicKeyBase64());
+                return key;
+            }
+            case "/api/config/bulk" -> {
+                call.allow("POST");
+                call.noParameters();
+                String by = call.operator();
+                return new Created(bulk(call.body(BulkInput.class), by));
+            }
             case "/api/deliveries" -> {
                 call.allow("GET");
                 for (String name : call.query.keySet()) {
@@ -397,6 +417,16 @@ final class RestApi implements AutoCloseable {
                 return Map.of("deleted", personId);
             }
         }
+        if (path.startsWith(GATEWAYS_PREFIX)) {
+            return routeGateway(call);
+        }
+        if (path.startsWith("/api/config/bulk/")) {
+            String id = decode(path.substring("/api/config/bulk/".length()));
+            call.allow("GET");
+            call.noParameters();
+            call.operator();
+            return parts.remoteConfig().bulkView(id);
+        }
         if (path.startsWith("/api/policies/")) {
             String severity = decode(path.substring("/api/policies/".length()));
             call.allow("GET", "PUT");
@@ -409,6 +439,109 @@ final class RestApi implements AutoCloseable {
     }
 
     record Login(String username, String password) {
+    }
+
+    /** {@code PUT /api/gateways/{gw}/config}. */
+    record ConfigInput(Map<String, JsonNode> components, List<String> removed) {
+    }
+
+    /** {@code POST /api/config/bulk}: the gateways, or a community, and the change. */
+    record BulkInput(List<String> gateways, String community, Map<String, JsonNode> components, List<String> removed) {
+    }
+
+    /** {@code POST /api/gateways/{gw}/commands}. */
+    record CommandInput(String name, Map<String, Object> args, Integer timeoutSeconds) {
+    }
+
+    /** {@code POST /api/gateways/{gw}/provision}. */
+    record ProvisionInput(String home) {
+    }
+
+    /** {@code /api/gateways/{gw}/config}, {@code .../commands}, {@code .../provision}. */
+    private Object routeGateway(Call call) {
+        String[] segments = call.path.substring(GATEWAYS_PREFIX.length()).split("/", -1);
+        if (segments.length != 2 || segments[0].isEmpty()) {
+            throw ApiException.notFound("no such resource: " + call.path
+                    + "; expected /api/gateways/{gateway}/config, /commands or /provision");
+        }
+        String gateway = decode(segments[0]);
+        switch (segments[1]) {
+            case "config" -> {
+                call.allow("GET", "PUT");
+                call.noParameters();
+                String by = call.operator();
+                RemoteConfig.requireGateway(gateway);
+                if (call.method.equals("GET")) {
+                    return parts.remoteConfig().view(gateway);
+                }
+                ConfigInput in = call.body(ConfigInput.class);
+                RemoteConfig.Pushed pushed = parts.remoteConfig().push(gateway,
+                        RemoteConfig.change(in.components(), in.removed()), by, null);
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("gateway", gateway);
+                out.put("version", pushed.version());
+                out.put("status", "pending");
+                return out;
+            }
+            case "commands" -> {
+                call.allow("POST");
+                call.noParameters();
+                String by = call.operator();
+                RemoteConfig.requireGateway(gateway);
+                CommandInput in = call.body(CommandInput.class);
+                java.time.Duration timeout = in.timeoutSeconds() == null ? GatewayCommands.DEFAULT_TIMEOUT
+                        : java.time.Duration.ofSeconds(in.timeoutSeconds());
+                return parts.commands().send(gateway, in.name(), in.args(), by, timeout);
+            }
+            case "provision" -> {
+                call.allow("POST");
+                call.noParameters();
+                String by = call.operator();
+                RemoteConfig.requireGateway(gateway);
+                ProvisionInput in = call.body(ProvisionInput.class);
+                return new Created(parts.provisioning().provision(gateway, in.home(), by));
+            }
+            default -> throw ApiException.notFound("no such resource: " + call.path
+                    + "; expected /api/gateways/{gateway}/config, /commands or /provision");
+        }
+    }
+
+    private Map<String, Object> bulk(BulkInput in, String operator) {
+        boolean byList = in.gateways() != null;
+        boolean byCommunity = in.community() != null;
+        if (byList == byCommunity) {
+            throw ApiException.badRequest("give either gateways (a list of gateway ids) or community, not "
+                    + (byList ? "both" : "neither"));
+        }
+        RemoteConfig.Change change = RemoteConfig.change(in.components(), in.removed());
+        List<String> gateways;
+        Map<String, Object> selector = new LinkedHashMap<>();
+        if (byList) {
+            java.util.Set<String> distinct = new java.util.LinkedHashSet<>();
+            for (String g : in.gateways()) {
+                distinct.add(RemoteConfig.requireGateway(g));
+            }
+            gateways = List.copyOf(distinct);
+            if (gateways.isEmpty()) {
+                throw ApiException.badRequest("gateways is empty: nothing to push to");
+            }
+            List<String> unknown = parts.remoteConfig().unknownGateways(gateways);
+            if (!unknown.isEmpty()) {
+                throw ApiException.badRequest("unknown gateway(s) " + String.join(", ", unknown) + ": neither heard from"
+                        + " nor provisioned for a home; nothing was pushed");
+            }
+            selector.put("gateways", gateways);
+        } else {
+            if (in.community().isBlank()) {
+                throw ApiException.badRequest("community must not be empty");
+            }
+            gateways = parts.remoteConfig().gatewaysOfCommunity(in.community());
+            if (gateways.isEmpty()) {
+                throw ApiException.badRequest("no gateway belongs to a home in community '" + in.community() + "'");
+            }
+            selector.put("community", in.community());
+        }
+        return parts.remoteConfig().bulk(gateways, selector, change, operator);
     }
 
     private Map<String, Object> login(Login in) {

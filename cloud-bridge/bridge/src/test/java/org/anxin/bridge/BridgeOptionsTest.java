@@ -117,4 +117,17 @@ class BridgeOptionsTest {
         assertThat(shown).contains("admin", "mail.example", "mailer", "sms.example")
                 .doesNotContain("admin-secret-1", "smtp-secret", "sms-key-secret", "auth-secret");
     }
+    @Test
+    void gatewaysAreToldTheirBrokerWithoutTheBridgesCredentials() {
+        BridgeOptions o = BridgeOptions.builder().brokerUrl("ssl://bridge:s3cret@mqtt.internal:8883").build();
+        assertThat(o.brokerUrlForGateways()).isEqualTo("ssl://mqtt.internal:8883");
+        assertThat(o.signingKeyFile()).isEqualTo(java.nio.file.Path.of("anxin-bridge-signing.key"));
+        BridgeOptions pub = BridgeOptions.builder().publicBrokerUrl("ssl://mqtt.anxin.example:8883").build();
+        assertThat(pub.brokerUrlForGateways()).isEqualTo("ssl://mqtt.anxin.example:8883");
+        assertThat(pub.toBuilder().build().publicBrokerUrl()).contains("ssl://mqtt.anxin.example:8883");
+        assertThatThrownBy(() -> BridgeOptions.builder().publicBrokerUrl("https://mqtt.example").build())
+                .hasMessageContaining("publicBrokerUrl 'https://mqtt.example' is not an MQTT URL");
+        assertThatThrownBy(() -> BridgeOptions.builder().publicBrokerUrl("ssl://u:p@mqtt.example:8883").build())
+                .hasMessageContaining("must not hold credentials");
+    }
 }

@@ -7,16 +7,21 @@ import static org.anxin.bridge.TestMessages.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertType;
+import org.anxin.protocol.CommandResult;
+import org.anxin.protocol.ConfigReport;
 import org.anxin.protocol.Envelope;
 import org.anxin.protocol.GatewayState;
 import org.anxin.protocol.MessageCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What the storage layer guarantees, whichever database is behind it. */
 abstract class StorageContract {
@@ -230,5 +235,53 @@ abstract class StorageContract {
             assertThat(n.attempts()).isEqualTo(2);
             assertThat(n.deliveredAt()).isEqualTo(Instant.ofEpochMilli(8000));
         });
+    }
+    @Test
+    void configurationReportsAndCommandResultsFillTheirPlaceInTheGatewaysSequence() {
+        store(reading(GW, 1));
+        Envelope report = Envelope.of(GW, 2, T, new ConfigReport(1, ConfigReport.Outcome.APPLIED, 1, null, List.of(1L)));
+        Envelope result = Envelope.of(GW, 3, T, CommandResult.done("c-1", "diagnostics", Map.of("uptime", 5)));
+        assertThat(ingest.storeOutboxMessage(report, "config-report", "{}", 1002, true, c -> null)).isTrue();
+        assertThat(ingest.storeOutboxMessage(result, "command-result", "{}", 1003, true, c -> null)).isTrue();
+        assertThat(ingest.storeOutboxMessage(report, "config-report", "{}", 1004, true, c -> null))
+                .as("a copy is a duplicate").isFalse();
+        store(reading(GW, 4));
+        assertThat(ingest.heartbeat(GW, 4, 0, 10_000)).isEmpty();
+        assertThat(ingest.heartbeat(GW, 4, 0, 10_000 + GRACE)).as("2 and 3 arrived").isEmpty();
+    }
+
+    @Test
+    void configurationVersionsCountUpPerGatewayAndTakeTheGatewaysReports(@TempDir Path keyDir) throws Exception {
+        Path keyFile = keyDir.resolve("signing.key");
+        SigningKey key = SigningKey.loadOrCreate(keyFile);
+        BridgeOptions unreachable = BridgeOptions.builder().signingKeyFile(keyFile)
+                .brokerUrl("tcp://127.0.0.1:" + TestBroker.freePort()).build();
+        try (DownlinkPublisher downlink = new DownlinkPublisher(unreachable, java.time.Clock.systemUTC())) {
+            RemoteConfig config = new RemoteConfig(db, key, downlink, java.time.Clock.systemUTC());
+            RemoteConfig.Change change = RemoteConfig.change(
+                    Map.of("org.anxin.detection", MessageCodec.mapper().readTree("{\"awayMode\":true}")), List.of());
+            assertThat(config.push(GW, change, "op", null).version()).isEqualTo(1);
+            assertThat(config.push(GW, change, "op", null).version()).isEqualTo(2);
+            assertThat(config.push("gw-other", change, "op", null).version()).isEqualTo(1);
+            Envelope report = Envelope.of(GW, 1, T, new ConfigReport(2, ConfigReport.Outcome.APPLIED, 2, null,
+                    List.of(2L, 1L)));
+            ingest.storeOutboxMessage(report, "config-report", "{}", 5000, true,
+                    c -> config.applyReport(c, GW, (ConfigReport) report.body(), 5000));
+            Envelope again = Envelope.of(GW, 2, T, new ConfigReport(2, ConfigReport.Outcome.APPLIED, 2, null,
+                    List.of(2L, 1L)));
+            ingest.storeOutboxMessage(again, "config-report", "{}", 6000, true,
+                    c -> config.applyReport(c, GW, (ConfigReport) again.body(), 6000));
+            Map<String, Object> view = config.view(GW);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> desired = (Map<String, Object>) view.get("desired");
+            assertThat(desired.get("version")).isEqualTo(2L);
+            assertThat(desired.get("status")).isEqualTo("applied");
+            assertThat(desired.get("published")).isEqualTo(false);
+            assertThat(view.get("running")).isEqualTo(2L);
+            assertThat(view.get("kept")).isEqualTo(List.of(2, 1));
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> history = (List<Map<String, Object>>) view.get("history");
+            assertThat(history.get(1).get("status")).as("version 1 never reached it").isEqualTo("superseded");
+        }
     }
 }

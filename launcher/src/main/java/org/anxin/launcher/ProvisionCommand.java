@@ -1,0 +1,156 @@
+package org.anxin.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.anxin.protocol.MessageCodec;
+import org.anxin.protocol.Reading;
+import org.anxin.protocol.Signatures;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code anxin provision}: one command for an installer setting up a new gateway. It registers the
+ * gateway with its home on the bridge, fetches the bridge's public key, makes the gateway's MQTT
+ * credentials, and writes the gateway's config directory. See docs/installing.md.
+ */
+@Command(name = "provision",
+        mixinStandardHelpOptions = true,
+        description = {"Provisions a new gateway: registers it with a home on the bridge, creates its identity"
+                + " (gateway id) and MQTT credentials, and writes its config directory with the bridge's public key,"
+                + " so the gateway applies only configuration and commands the bridge signed. Copy the directory to"
+                + " the gateway and start it with ./anxin gateway --config DIR. See docs/installing.md."})
+final class ProvisionCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bridge", paramLabel = "URL", required = true, description = "the bridge's REST API, e.g. https://bridge.example.org/")
+    URI bridge;
+
+    @Option(names = "--user", paramLabel = "USER", required = true, description = "operator or installer account on the bridge")
+    String user;
+
+    @Option(names = "--password", paramLabel = "PASSWORD", defaultValue = "${env:ANXIN_OPERATOR_PASSWORD}",
+            description = "its password (default: $ANXIN_OPERATOR_PASSWORD)")
+    String password;
+
+    @Option(names = "--home", paramLabel = "ID", required = true, description = "the home the gateway watches, as registered on the bridge")
+    String home;
+
+    @Option(names = "--gateway", paramLabel = "ID", description = "the gateway's id (default: gw- and 8 random hex digits)")
+    String gateway;
+
+    @Option(names = "--config", paramLabel = "DIR", defaultValue = "conf", description = "config directory to write (default: ${DEFAULT-VALUE})")
+    Path config;
+
+    @Option(names = "--broker", paramLabel = "URL", description = "the MQTT broker the gateway connects to (default: the one the bridge names)")
+    String broker;
+
+    @Option(names = "--mqtt-passwords", paramLabel = "FILE",
+            description = "append the gateway's MQTT user to this Mosquitto password file (password_file)")
+    Path mqttPasswords;
+
+    @Option(names = "--force", description = "overwrite a config directory that already holds a gateway's identity")
+    boolean force;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (password == null || password.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--password (or ANXIN_OPERATOR_PASSWORD) is required");
+        }
+        String id = gateway != null ? gateway : "gw-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
+        if (!Reading.DEVICE_ID.matcher(id).matches()) {
+            throw new ParameterException(spec.commandLine(), "--gateway '" + id + "' is not an id: letters, digits, '.', '_' and '-'");
+        }
+        Path uplinkFile = config.resolve("org.anxin.uplink.cfg");
+        if (Files.exists(uplinkFile) && !force) {
+            throw new ParameterException(spec.commandLine(), uplinkFile + " exists: this directory already holds a gateway;"
+                    + " use another --config or --force");
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        URI base = bridge.toString().endsWith("/") ? bridge : URI.create(bridge + "/");
+        System.out.println("logging in to " + base + " as " + user);
+        String token = post(http, base.resolve("api/login"), null, Map.of("username", user, "password", password)).path("token").asText();
+        System.out.println("registering gateway " + id + " with home " + home);
+        JsonNode provisioned = post(http, base.resolve("api/gateways/" + id + "/provision"), token, Map.of("home", home));
+        String bridgeKey = provisioned.path("bridgeKey").asText();
+        Signatures.publicKey(bridgeKey); // a bridge that answered something else is caught here, not on the gateway
+        String brokerUrl = broker != null ? broker : provisioned.path("brokerUrl").asText();
+        String mqttPassword = MosquittoPasswords.newPassword();
+
+        Files.createDirectories(config);
+        write(config.resolve("org.anxin.uplink.cfg"), "# gateway " + id + " of home " + home + ", provisioned by ./anxin provision\n"
+                + "gatewayId=" + id + "\nbrokerUrl=" + brokerUrl + "\nusername=" + id + "\npassword=" + mqttPassword + "\n");
+        write(config.resolve("org.anxin.remote.cfg"), "# the bridge's Ed25519 public key: only what it signed is applied\n"
+                + "bridgeKey=" + bridgeKey + "\n");
+        writeIfAbsent(config.resolve("org.anxin.store.cfg"), "path=outbox.db\ncapacityMegabytes=128\n");
+        writeIfAbsent(config.resolve("org.anxin.detection.cfg"), "# the defaults; the bridge may push this home's own\ncallRearmSeconds=300\n");
+        if (mqttPasswords != null) {
+            Files.writeString(mqttPasswords, MosquittoPasswords.line(id, mqttPassword) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+        System.out.println("gateway " + id + " provisioned:");
+        System.out.println("  config directory " + config.toAbsolutePath() + " (the MQTT password is in org.anxin.uplink.cfg; keep it private)");
+        System.out.println("  broker " + brokerUrl + ", MQTT user " + id);
+        System.out.println(mqttPasswords != null
+                ? "  MQTT user added to " + mqttPasswords + "; reload Mosquitto (kill -HUP) to let it in"
+                : "  add the MQTT user to the broker, e.g. mosquitto_passwd -b <password_file> " + id + " <password from the file>");
+        System.out.println("next: copy the directory to the gateway, run ./anxin gateway --config <dir>, then pair the sensors"
+                + " (docs/installing.md)");
+        return 0;
+    }
+
+    private JsonNode post(HttpClient http, URI uri, String token, Map<String, String> body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(MessageCodec.mapper().writeValueAsString(new LinkedHashMap<>(body))));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IOException("cannot reach the bridge at " + uri + ": " + e.getMessage(), e);
+        }
+        JsonNode json;
+        try {
+            json = MessageCodec.mapper().readTree(response.body());
+        } catch (IOException e) {
+            throw new IOException("the bridge at " + uri + " answered " + response.statusCode() + " with something not JSON");
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("the bridge refused: " + response.statusCode() + " " + json.path("error").asText(json.toString()));
+        }
+        return json;
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(temp, text, StandardCharsets.ISO_8859_1);
+        Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void writeIfAbsent(Path file, String text) throws IOException {
+        if (!Files.exists(file)) {
+            write(file, text);
+        }
+    }
+}
