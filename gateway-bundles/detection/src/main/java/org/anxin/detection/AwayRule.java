@@ -24,13 +24,19 @@ final class AwayRule implements Rule, OpenEpisodes {
     }
 
     @Override
-    public void saveOpen(java.util.Map<String, String> state) {
-        OpenEpisodes.put(state, open);
+    public void collectOpen(List<Episode> into) {
+        if (open != null) {
+            into.add(new Episode(open));
+        }
     }
 
     @Override
-    public void restoreOpen(java.util.Map<String, String> state) {
-        open = OpenEpisodes.get(state, AlertType.NOT_RETURNED);
+    public boolean restore(Episode episode) {
+        if (episode.alert().type() != AlertType.NOT_RETURNED) {
+            return false;
+        }
+        open = episode.alert();
+        return true;
     }
 
     @Override

@@ -64,7 +64,9 @@ public final class DetectionEngine implements AutoCloseable {
                 new NightDoorRule(options, home),
                 new DeviceHealthRule(options));
         DetectionEngine engine = new DetectionEngine(rules, home, routine, store);
-        engine.restore(store.loadState());
+        Map<String, String> state = store.loadState();
+        engine.restore(state);
+        engine.restoreEpisodes(state);
         return engine;
     }
 
@@ -77,10 +79,12 @@ public final class DetectionEngine implements AutoCloseable {
             }
             home.observe(reading);
         }
+        List<Alert> read = new ArrayList<>();
         for (Rule rule : rules) {
-            alerts.addAll(rule.onReading(reading));
+            read.addAll(rule.onReading(reading));
         }
-        saveIfEpisodesChanged(alerts);
+        saveIfEpisodesChanged(read);
+        alerts.addAll(read);
         return lifeSafetyFirst(alerts);
     }
 
@@ -183,6 +187,23 @@ public final class DetectionEngine implements AutoCloseable {
             guard(() -> delegate.saveState(state));
         }
 
+        /** Episodes that cannot be read are counted: the engine must start and raise alerts without them. */
+        @Override
+        public List<Episode> loadEpisodes() {
+            try {
+                return delegate.loadEpisodes();
+            } catch (RuntimeException e) {
+                failures++;
+                lastFailure = e.getMessage();
+                return List.of();
+            }
+        }
+
+        @Override
+        public void saveEpisodes(java.util.Collection<Episode> open) {
+            guard(() -> delegate.saveEpisodes(open));
+        }
+
         @Override
         public void clear() {
             guard(delegate::clear);
@@ -271,11 +292,6 @@ public final class DetectionEngine implements AutoCloseable {
         if (home.mode != null) {
             s.put("mode", home.mode.name());
         }
-        for (Rule rule : rules) {
-            if (rule instanceof OpenEpisodes episodes) {
-                episodes.saveOpen(s);
-            }
-        }
         putText(s, "awayDoor", home.awayDoor);
         putText(s, "lastActivityDevice", home.lastActivityDevice);
         putText(s, "lastWaterDevice", home.lastWaterDevice);
@@ -300,14 +316,59 @@ public final class DetectionEngine implements AutoCloseable {
         home.lastActivityDevice = s.get("lastActivityDevice");
         home.lastWaterDevice = s.get("lastWaterDevice");
         home.seesMoreThanWater = s.containsKey("seesMoreThanWater");
-        for (Rule rule : rules) {
-            if (rule instanceof OpenEpisodes episodes) {
-                episodes.restoreOpen(s);
-            }
-        }
         if (s.containsKey("occupied")) {
             home.occupied.addAll(List.of(s.get("occupied").split(",")));
         }
+    }
+
+    /**
+     * Hands each episode open before the restart back to its rule, so that its clear keeps its id
+     * and its cause, still there, does not open it again. An episode no rule takes (a type this
+     * version no longer raises) is dropped.
+     */
+    private void restoreEpisodes(Map<String, String> state) {
+        List<Episode> stored = new ArrayList<>(store.loadEpisodes());
+        boolean legacy = false;
+        for (AlertType type : List.of(AlertType.NO_WATER_USE, AlertType.NO_ACTIVITY, AlertType.NOT_RETURNED)) {
+            Episode old = OpenEpisodes.legacy(state, type);
+            if (old != null && stored.stream().noneMatch(e -> e.alert().type() == type)) {
+                stored.add(old);
+                legacy = true;
+            }
+        }
+        for (Episode episode : stored) {
+            for (Rule rule : rules) {
+                if (rule instanceof OpenEpisodes episodes && episodes.restore(episode)) {
+                    break;
+                }
+            }
+        }
+        if (legacy) {
+            // an earlier version kept them in the state, which the next save no longer writes them to
+            store.saveEpisodes(openEpisodes());
+        }
+    }
+
+    private List<Episode> openEpisodes() {
+        List<Episode> open = new ArrayList<>();
+        for (Rule rule : rules) {
+            if (rule instanceof OpenEpisodes episodes) {
+                episodes.collectOpen(open);
+            }
+        }
+        return open;
+    }
+
+    /**
+     * The raises of the episodes open now, life-safety first: after a restart, those open before
+     * it. An emergency call has no episode and is not among them.
+     */
+    public List<Alert> openAlerts() {
+        List<Alert> open = new ArrayList<>();
+        for (Episode episode : openEpisodes()) {
+            open.add(episode.alert());
+        }
+        return lifeSafetyFirst(open);
     }
 
     private static void putText(Map<String, String> s, String key, String value) {
@@ -327,13 +388,17 @@ public final class DetectionEngine implements AutoCloseable {
         return v == null ? null : Instant.parse(v);
     }
 
-    /** An episode raised or cleared is saved at once, so a restart neither repeats nor orphans it. */
+    /**
+     * An episode raised or cleared is saved at once, so a restart neither repeats nor orphans it;
+     * the state with it, so that what ended an episode (the elder back home) is not undone either.
+     */
     private void saveIfEpisodesChanged(List<Alert> alerts) {
         if (home == null) {
             return;
         }
         for (Alert a : alerts) {
-            if (a.type() == AlertType.NO_ACTIVITY || a.type() == AlertType.NO_WATER_USE || a.type() == AlertType.NOT_RETURNED) {
+            if (a.type() != AlertType.EMERGENCY_CALL) {
+                store.saveEpisodes(openEpisodes());
                 store.saveState(state());
                 return;
             }

@@ -24,7 +24,7 @@ import org.anxin.protocol.ReadingKind;
  * half times its own longest recent check-in interval, so a device that checks in every 8 h is
  * not called silent after 2 h. Cleared by the device's next reading.
  */
-final class DeviceHealthRule implements Rule {
+final class DeviceHealthRule implements Rule, OpenEpisodes {
 
     private static final int RECENT_INTERVALS = 5;
     /** A replaced battery reads well above the warning level; this gap keeps a wavering one from flapping. */
@@ -49,6 +49,51 @@ final class DeviceHealthRule implements Rule {
 
     DeviceHealthRule(DetectionOptions options) {
         this.options = options;
+    }
+
+    /** A silent device's episode keeps its last reading, for how long the silence lasted when it ends. */
+    @Override
+    public void collectOpen(List<Episode> into) {
+        for (Device d : devices.values()) {
+            if (d.silent != null) {
+                into.add(new Episode(d.silent, d.lastReading == null ? "" : d.lastReading.toString()));
+            }
+            if (d.lowBattery != null) {
+                into.add(new Episode(d.lowBattery));
+            }
+            if (d.tamper != null) {
+                into.add(new Episode(d.tamper));
+            }
+        }
+    }
+
+    /**
+     * What the device's check-ins showed is not kept: silence is watched again once it has checked
+     * in twice after the restart.
+     */
+    @Override
+    public boolean restore(Episode episode) {
+        Alert alert = episode.alert();
+        if (alert.device() == null) {
+            return false;
+        }
+        switch (alert.type()) {
+            case DEVICE_SILENT -> {
+                Device d = devices.computeIfAbsent(alert.device(), k -> new Device());
+                d.silent = alert;
+                d.lastReading = episode.detail().isEmpty() ? alert.time() : Instant.parse(episode.detail());
+            }
+            case LOW_BATTERY -> {
+                Device d = devices.computeIfAbsent(alert.device(), k -> new Device());
+                d.lowBattery = alert;
+                d.battery = true;
+            }
+            case TAMPER -> devices.computeIfAbsent(alert.device(), k -> new Device()).tamper = alert;
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

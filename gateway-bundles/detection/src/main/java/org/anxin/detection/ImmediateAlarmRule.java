@@ -15,9 +15,10 @@ import org.anxin.protocol.ReadingKind;
  * leak (WATER_LEAK) detector in alarm. They are raised at once, per device, and cleared only by
  * the detector's own {@code clear}. A call button has no clear: presses within the re-arm window
  * belong to one episode, and a press after it is a new emergency, so a call is never swallowed by
- * an earlier one nobody cleared.
+ * an earlier one nobody cleared. Open detector episodes outlive a restart ({@link OpenEpisodes}); a
+ * call has no episode to keep.
  */
-public final class ImmediateAlarmRule implements Rule {
+public final class ImmediateAlarmRule implements Rule, OpenEpisodes {
 
     private record Key(AlertType type, String device) {
     }
@@ -28,6 +29,24 @@ public final class ImmediateAlarmRule implements Rule {
 
     public ImmediateAlarmRule(Duration callRearm) {
         this.callRearm = callRearm;
+    }
+
+    @Override
+    public void collectOpen(List<Episode> into) {
+        for (Alert alert : open.values()) {
+            into.add(new Episode(alert));
+        }
+    }
+
+    @Override
+    public boolean restore(Episode episode) {
+        Alert alert = episode.alert();
+        AlertType type = alert.type();
+        if (type != AlertType.FIRE && type != AlertType.GAS_LEAK && type != AlertType.WATER_LEAK || alert.device() == null) {
+            return false;
+        }
+        open.put(new Key(type, alert.device()), alert);
+        return true;
     }
 
     @Override

@@ -48,18 +48,20 @@ final class InactivityRule implements Rule, OpenEpisodes {
     }
 
     @Override
-    public void saveOpen(java.util.Map<String, String> state) {
-        OpenEpisodes.put(state, open);
+    public void collectOpen(List<Episode> into) {
         if (open != null) {
-            state.put("openGap." + type().name(), Long.toString(openGap.toSeconds()));
+            into.add(new Episode(open, Long.toString(openGap.toSeconds())));
         }
     }
 
     @Override
-    public void restoreOpen(java.util.Map<String, String> state) {
-        open = OpenEpisodes.get(state, type());
-        String gap = state.get("openGap." + type().name());
-        openGap = gap == null ? Duration.ZERO : Duration.ofSeconds(Long.parseLong(gap));
+    public boolean restore(Episode episode) {
+        if (episode.alert().type() != type()) {
+            return false;
+        }
+        open = episode.alert();
+        openGap = episode.detail().isEmpty() ? Duration.ZERO : Duration.ofSeconds(Long.parseLong(episode.detail()));
+        return true;
     }
 
     private AlertType type() {

@@ -12,7 +12,7 @@ import org.anxin.protocol.ReadingKind;
  * the night hours. Cleared by activity inside from another device: the elder is back, or never
  * left. Held back while a mode is set.
  */
-final class NightDoorRule implements Rule {
+final class NightDoorRule implements Rule, OpenEpisodes {
 
     private final DetectionOptions options;
     private final HomeState home;
@@ -21,6 +21,22 @@ final class NightDoorRule implements Rule {
     NightDoorRule(DetectionOptions options, HomeState home) {
         this.options = options;
         this.home = home;
+    }
+
+    @Override
+    public void collectOpen(List<Episode> into) {
+        if (open != null) {
+            into.add(new Episode(open));
+        }
+    }
+
+    @Override
+    public boolean restore(Episode episode) {
+        if (episode.alert().type() != AlertType.NIGHT_DOOR) {
+            return false;
+        }
+        open = episode.alert();
+        return true;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.anxin.detection;
 
 import java.time.LocalDate;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -24,7 +26,19 @@ public interface RoutineStore extends AutoCloseable {
 
     void saveState(Map<String, String> state);
 
-    /** Forgets everything learned. */
+    /** The alert episodes open at the last {@link #saveEpisodes}; none for a store that keeps nothing. */
+    default List<Episode> loadEpisodes() {
+        return List.of();
+    }
+
+    /**
+     * Replaces the stored open episodes with {@code open}. Called whenever one opens or closes:
+     * a restart must neither raise an open episode again nor leave it without its clear.
+     */
+    default void saveEpisodes(Collection<Episode> open) {
+    }
+
+    /** Forgets everything learned; the open episodes stay (they are not learning). */
     void clear();
 
     @Override

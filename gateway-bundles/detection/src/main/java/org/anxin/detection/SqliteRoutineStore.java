@@ -7,19 +7,49 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.anxin.protocol.Alert;
+import org.anxin.protocol.AlertState;
+import org.anxin.protocol.AlertType;
+import org.anxin.protocol.Severity;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The learned routine in a SQLite file of its own ({@code detection.db} in the gateway's data
- * directory), so it survives restarts. A write that fails is reported as an
+ * The learned routine, the engine's small state and its open alert episodes in a SQLite file of
+ * its own ({@code detection.db} in the gateway's data directory), so they survive restarts. A write that fails is reported as an
  * {@link IllegalStateException}; the engine's memory keeps the routine meanwhile.
  */
 public final class SqliteRoutineStore implements RoutineStore {
+
+    /**
+     * Each entry moves the schema one version forward; the file records its version in
+     * user_version. The first uses IF NOT EXISTS: files written before the schema had a version
+     * already hold its tables.
+     */
+    private static final List<String> MIGRATIONS = List.of(
+            """
+            CREATE TABLE IF NOT EXISTS routine_day (signal TEXT NOT NULL, day TEXT NOT NULL,
+                slots TEXT NOT NULL, PRIMARY KEY (signal, day));
+            CREATE TABLE IF NOT EXISTS engine_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE open_episode (
+                id TEXT PRIMARY KEY,
+                type TEXT NOT NULL,
+                severity TEXT NOT NULL,
+                device TEXT,
+                raised_at TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                detail TEXT NOT NULL)
+            """);
 
     private final Path file;
     private final Connection connection;
@@ -27,10 +57,30 @@ public final class SqliteRoutineStore implements RoutineStore {
     private SqliteRoutineStore(Path file, Connection connection) throws SQLException {
         this.file = file;
         this.connection = connection;
-        try (Statement st = connection.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS routine_day (signal TEXT NOT NULL, day TEXT NOT NULL,"
-                    + " slots TEXT NOT NULL, PRIMARY KEY (signal, day))");
-            st.execute("CREATE TABLE IF NOT EXISTS engine_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        migrate();
+    }
+
+    private void migrate() throws SQLException {
+        int version;
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+            version = rs.next() ? rs.getInt(1) : 0;
+        }
+        for (int v = version; v < MIGRATIONS.size(); v++) {
+            connection.setAutoCommit(false);
+            try (Statement st = connection.createStatement()) {
+                for (String sql : MIGRATIONS.get(v).split(";")) {
+                    if (!sql.isBlank()) {
+                        st.execute(sql);
+                    }
+                }
+                st.execute("PRAGMA user_version = " + (v + 1));
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
         }
     }
 
@@ -125,6 +175,63 @@ public final class SqliteRoutineStore implements RoutineStore {
             }
         } catch (SQLException e) {
             throw failed("save the engine state", e);
+        }
+    }
+
+    @Override
+    public synchronized List<Episode> loadEpisodes() {
+        List<Episode> open = new ArrayList<>();
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id, type, severity, device, raised_at, reason, detail FROM open_episode")) {
+            while (rs.next()) {
+                AlertType type;
+                Severity severity;
+                try {
+                    type = AlertType.valueOf(rs.getString(2));
+                    severity = Severity.valueOf(rs.getString(3));
+                } catch (IllegalArgumentException e) {
+                    // written by a newer version that knows more types: not ours to continue
+                    continue;
+                }
+                Alert raised = new Alert(rs.getString(1), type, AlertState.RAISED, severity, rs.getString(4),
+                        Instant.parse(rs.getString(5)), rs.getString(6));
+                open.add(new Episode(raised, rs.getString(7)));
+            }
+        } catch (SQLException e) {
+            throw failed("read the open episodes", e);
+        }
+        return open;
+    }
+
+    @Override
+    public synchronized void saveEpisodes(Collection<Episode> open) {
+        try {
+            connection.setAutoCommit(false);
+            try (Statement st = connection.createStatement();
+                 PreparedStatement ps = connection.prepareStatement("INSERT INTO open_episode"
+                         + " (id, type, severity, device, raised_at, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                st.execute("DELETE FROM open_episode");
+                for (Episode episode : open) {
+                    Alert a = episode.alert();
+                    ps.setString(1, a.id());
+                    ps.setString(2, a.type().name());
+                    ps.setString(3, a.severity().name());
+                    ps.setString(4, a.device());
+                    ps.setString(5, a.time().toString());
+                    ps.setString(6, a.reason());
+                    ps.setString(7, episode.detail());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failed("save the open episodes", e);
         }
     }
 

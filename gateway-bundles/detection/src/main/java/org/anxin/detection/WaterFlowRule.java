@@ -19,13 +19,29 @@ import org.anxin.protocol.ReadingKind;
  * tap left running. Cleared when the flow stops. Also a day's total over {@code dailyWaterLitres}
  * (a burst pipe), cleared when the day ends.
  */
-final class WaterFlowRule implements Rule {
+final class WaterFlowRule implements Rule, OpenEpisodes {
 
     private static final class Flow {
         Instant start;
         Instant lastPositive;
         BigDecimal litres = BigDecimal.ZERO;
         Alert alert;
+        /** Open at a restart, and the engine has not seen a minute since. */
+        boolean restored;
+        /** The engine's first minute or reading after the restart, when the flow was restored. */
+        Instant resumedAt;
+
+        /** Where a pause is counted from: a restart's gap in the readings is not a pause seen. */
+        Instant pauseFrom() {
+            return resumedAt != null && resumedAt.isAfter(lastPositive) ? resumedAt : lastPositive;
+        }
+
+        void resume(Instant now) {
+            if (restored) {
+                restored = false;
+                resumedAt = now;
+            }
+        }
     }
 
     private final DetectionOptions options;
@@ -41,6 +57,46 @@ final class WaterFlowRule implements Rule {
     }
 
     @Override
+    public void collectOpen(List<Episode> into) {
+        for (Flow flow : flows.values()) {
+            if (flow.alert != null) {
+                into.add(new Episode(flow.alert, flow.start + " " + flow.litres.toPlainString()));
+            }
+        }
+        if (dayAlert != null) {
+            into.add(new Episode(dayAlert, day + " " + dayLitres.toPlainString()));
+        }
+    }
+
+    /**
+     * Whether water still runs after a restart is not known: a flow open at the restart is given
+     * one {@code flowPauseMinutes} from the engine's first minute after it to show that it does.
+     * Its last water before the restart is not kept (it would cost a write per reading); the raise's
+     * time stands for it, so a clear's "after" may understate how long it ran.
+     */
+    @Override
+    public boolean restore(Episode episode) {
+        Alert alert = episode.alert();
+        String[] f = episode.detail().split(" ");
+        if (alert.type() != AlertType.CONTINUOUS_WATER_FLOW || f.length != 2) {
+            return false;
+        }
+        if (alert.device() == null) {
+            day = LocalDate.parse(f[0]);
+            dayLitres = new BigDecimal(f[1]);
+            dayAlert = alert;
+        } else {
+            Flow flow = flows.computeIfAbsent(alert.device(), d -> new Flow());
+            flow.start = Instant.parse(f[0]);
+            flow.litres = new BigDecimal(f[1]);
+            flow.lastPositive = alert.time();
+            flow.restored = true;
+            flow.alert = alert;
+        }
+        return true;
+    }
+
+    @Override
     public List<Alert> onReading(Reading r) {
         if (r.kind() != ReadingKind.WATER || !options.continuousFlowEnabled()) {
             return List.of();
@@ -52,7 +108,8 @@ final class WaterFlowRule implements Rule {
             alerts.addAll(stop(r.device(), flow, r.time()));
             return alerts;
         }
-        if (flow.start == null || Duration.between(flow.lastPositive, r.time()).compareTo(options.flowPause()) > 0) {
+        flow.resume(r.time());
+        if (flow.start == null || Duration.between(flow.pauseFrom(), r.time()).compareTo(options.flowPause()) > 0) {
             alerts.addAll(stop(r.device(), flow, r.time()));
             flow.start = r.time();
             flow.litres = BigDecimal.ZERO;
@@ -81,7 +138,8 @@ final class WaterFlowRule implements Rule {
         List<Alert> alerts = new ArrayList<>(newDay(now));
         for (Map.Entry<String, Flow> e : flows.entrySet()) {
             Flow flow = e.getValue();
-            if (flow.start != null && Duration.between(flow.lastPositive, now).compareTo(options.flowPause()) > 0) {
+            flow.resume(now);
+            if (flow.start != null && Duration.between(flow.pauseFrom(), now).compareTo(options.flowPause()) > 0) {
                 alerts.addAll(stop(e.getKey(), flow, now));
             }
         }
@@ -92,6 +150,8 @@ final class WaterFlowRule implements Rule {
         Alert alert = flow.alert;
         Duration ran = flow.start == null ? Duration.ZERO : Duration.between(flow.start, flow.lastPositive);
         flow.start = null;
+        flow.restored = false;
+        flow.resumedAt = null;
         flow.alert = null;
         if (alert == null) {
             return List.of();

@@ -3,5 +3,5 @@
  * {@code ./anxin replay} run the same code.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.anxin.detection;

@@ -65,7 +65,6 @@ public class DetectionComponent implements ReadingSink, DetectionControl {
     private long tickFailures;
     private long engineFailures;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile LocalAlarm localAlarm;
 
     @Activate
@@ -80,6 +79,7 @@ public class DetectionComponent implements ReadingSink, DetectionControl {
         this.clock = clock;
         this.engine = DetectionEngine.create(options, zone, openStore(modelFile));
         LOG.info("detection: routine in {}, learned from {} days", modelFile, engine.learnedDays());
+        redeliverOpenAlarms();
         if (tickEvery.isZero()) {
             this.timer = null;
         } else {
@@ -90,6 +90,54 @@ public class DetectionComponent implements ReadingSink, DetectionControl {
             });
             timer.scheduleWithFixedDelay(this::tick, tickEvery.toMillis(), tickEvery.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * A life-safety episode open before the restart is sent again, with its own id: the engine
+     * saves an episode before the outbox has its raise, and a power cut between the two must not
+     * leave an alarm the bridge never heard of and the engine will not raise again. The bridge
+     * takes a raise it already has as the same episode.
+     */
+    private void redeliverOpenAlarms() {
+        for (Alert open : engine.openAlerts()) {
+            if (open.type().isLifeSafety()) {
+                LOG.warn("alert {} {} was open before the restart and still is: {}", open.type(), open.id(), open.reason());
+                outbox.append(open);
+            }
+        }
+    }
+
+    /**
+     * The siren. One bound while a life-safety episode is open (after a restart, or a driver that
+     * started late) sounds at once: it was sounding, and nothing has cleared the alarm since.
+     */
+    @Reference(name = "localAlarm", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            unbind = "unsetLocalAlarm")
+    void setLocalAlarm(LocalAlarm alarm) {
+        localAlarm = alarm;
+        Alert open = openLifeSafety();
+        if (open != null) {
+            try {
+                alarm.sound(open.reason());
+            } catch (RuntimeException e) {
+                LOG.error("local alarm failed for {}: {}", open.type(), e.toString());
+            }
+        }
+    }
+
+    void unsetLocalAlarm(LocalAlarm alarm) {
+        if (localAlarm == alarm) {
+            localAlarm = null;
+        }
+    }
+
+    /** The first open life-safety episode's raise, or null. */
+    private Alert openLifeSafety() {
+        List<Alert> open;
+        synchronized (engine) {
+            open = engine.openAlerts();
+        }
+        return open.isEmpty() || !open.get(0).type().isLifeSafety() ? null : open.get(0);
     }
 
     /**
@@ -181,7 +229,8 @@ public class DetectionComponent implements ReadingSink, DetectionControl {
         try {
             if (alert.state() == AlertState.RAISED) {
                 alarm.sound(alert.reason());
-            } else {
+            } else if (openLifeSafety() == null) {
+                // a fire cleared while the gas detector is still in alarm: keep sounding
                 alarm.silence();
             }
         } catch (RuntimeException e) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.anxin.detection.DetectionOptions;
 import org.anxin.detection.HomeMode;
+import org.anxin.driver.api.LocalAlarm;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertType;
 import org.anxin.protocol.Body;
@@ -158,6 +159,93 @@ class DetectionComponentTest {
         try {
             component.accept(new Reading("call", ReadingKind.CALL, "pressed", Instant.now()));
             assertThat(alerts()).extracting(Alert::type).containsExactly(AlertType.EMERGENCY_CALL);
+        } finally {
+            component.close();
+        }
+    }
+
+    /** A siren that records what it was told. */
+    private static final class RecordingAlarm implements LocalAlarm {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void sound(String reason) {
+            calls.add("sound");
+        }
+
+        @Override
+        public void silence() {
+            calls.add("silence");
+        }
+
+        @Override
+        public void test(Duration length) {
+            calls.add("test");
+        }
+    }
+
+    @Test
+    void aFireOpenAtARestartSoundsTheSirenAgainAndTheDetectorsClearEndsItWithItsOwnId() throws Exception {
+        Instant t = Instant.parse("2026-11-23T11:45:00Z");
+        MovableClock clock = new MovableClock(t);
+        Path model = dir.resolve("detection.db");
+        RecordingAlarm siren = new RecordingAlarm();
+        DetectionComponent before = new DetectionComponent(outbox, DetectionOptions.DEFAULTS, model, clock, ZoneOffset.UTC, Duration.ZERO);
+        before.setLocalAlarm(siren);
+        before.accept(new Reading("kitchen-smoke", ReadingKind.SMOKE, "alarm", t));
+        assertThat(siren.calls).containsExactly("sound");
+        Alert raised = alerts().get(0);
+        // no close: a power cut
+
+        appended.clear();
+        RecordingAlarm sirenAfter = new RecordingAlarm();
+        DetectionComponent after = new DetectionComponent(outbox, DetectionOptions.DEFAULTS, model, clock, ZoneOffset.UTC, Duration.ZERO);
+        try {
+            assertThat(alerts()).as("sent again with its own id, in case the outbox never had it").containsExactly(raised);
+            after.setLocalAlarm(sirenAfter);
+            assertThat(sirenAfter.calls).as("it was sounding before the restart").containsExactly("sound");
+
+            clock.now = t.plusSeconds(300);
+            after.accept(new Reading("kitchen-smoke", ReadingKind.SMOKE, "alarm", clock.now));
+            assertThat(alerts()).as("still the same fire").containsExactly(raised);
+
+            clock.now = t.plusSeconds(780);
+            after.accept(new Reading("kitchen-smoke", ReadingKind.SMOKE, "clear", clock.now));
+            assertThat(alerts()).hasSize(2);
+            Alert cleared = alerts().get(1);
+            assertThat(cleared.state()).isEqualTo(org.anxin.protocol.AlertState.CLEARED);
+            assertThat(cleared.id()).isEqualTo(raised.id());
+            assertThat(sirenAfter.calls).containsExactly("sound", "silence");
+        } finally {
+            after.close();
+        }
+
+        RecordingAlarm sirenLater = new RecordingAlarm();
+        appended.clear();
+        DetectionComponent later = new DetectionComponent(outbox, DetectionOptions.DEFAULTS, model, clock, ZoneOffset.UTC, Duration.ZERO);
+        try {
+            later.setLocalAlarm(sirenLater);
+            assertThat(sirenLater.calls).as("nothing open any more").isEmpty();
+            assertThat(alerts()).isEmpty();
+        } finally {
+            later.close();
+        }
+    }
+
+    @Test
+    void aClearedFireDoesNotSilenceTheSirenWhileTheGasDetectorIsStillInAlarm() throws Exception {
+        Instant t = Instant.parse("2026-11-23T11:45:00Z");
+        DetectionComponent component = new DetectionComponent(outbox, DetectionOptions.DEFAULTS, dir.resolve("detection.db"),
+                new MovableClock(t), ZoneOffset.UTC, Duration.ZERO);
+        RecordingAlarm siren = new RecordingAlarm();
+        component.setLocalAlarm(siren);
+        try {
+            component.accept(new Reading("kitchen-smoke", ReadingKind.SMOKE, "alarm", t));
+            component.accept(new Reading("kitchen-gas", ReadingKind.GAS, "alarm", t.plusSeconds(10)));
+            component.accept(new Reading("kitchen-smoke", ReadingKind.SMOKE, "clear", t.plusSeconds(60)));
+            assertThat(siren.calls).containsExactly("sound", "sound");
+            component.accept(new Reading("kitchen-gas", ReadingKind.GAS, "clear", t.plusSeconds(120)));
+            assertThat(siren.calls).containsExactly("sound", "sound", "silence");
         } finally {
             component.close();
         }
