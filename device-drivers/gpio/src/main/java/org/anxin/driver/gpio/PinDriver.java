@@ -4,7 +4,10 @@ import org.anxin.driver.api.DeviceHealthReporter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +29,17 @@ import org.slf4j.LoggerFactory;
 abstract class PinDriver {
 
     private static final Logger LOG = LoggerFactory.getLogger(PinDriver.class);
+    /** Readings that must reach the store however long it takes: a lost alarm or call may cost a life. */
+    static final Set<ReadingKind> LIFE_SAFETY = EnumSet.of(ReadingKind.SMOKE, ReadingKind.GAS, ReadingKind.LEAK, ReadingKind.CALL);
+    static final Duration FIRST_REDELIVERY = Duration.ofMillis(100);
+    static final Duration LONGEST_REDELIVERY = Duration.ofSeconds(5);
+    /** Attempts a telemetry reading gets before it is given up. */
+    static final int TELEMETRY_ATTEMPTS = 3;
+    /**
+     * Readings waiting behind a refused one, beyond which new telemetry is given up at once, so a
+     * store that stays down cannot fill the memory; life-safety readings are always kept.
+     */
+    static final int MAX_WAITING = 1000;
 
     protected final String device;
     protected final String pid;
@@ -36,6 +50,11 @@ abstract class PinDriver {
     private final DeviceHealthReporter health = new DeviceHealthReporter();
     private final Retry retry = new Retry();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    /** Readings not yet taken by the sink, oldest first; touched only on the worker. */
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private volatile int waitingCount;
+    private Duration redelivery = FIRST_REDELIVERY;
     private GpioBoard board;
     private volatile boolean attached;
     private volatile boolean closed;
@@ -129,16 +148,102 @@ abstract class PinDriver {
         }
     }
 
-    /** Hands a reading to the detection engine. A refusal is logged and counted; it never stops the driver. */
+    /** A reading the sink refused at least once, with how often. */
+    private static final class Waiting {
+        final Reading reading;
+        int attempts;
+
+        Waiting(Reading reading) {
+            this.reading = reading;
+        }
+    }
+
+    /**
+     * Hands a reading to the detection engine; runs on the worker. A refused reading is offered
+     * again, after 100 ms doubling to 5 s: a life-safety one until the sink takes it or the driver
+     * closes, telemetry {@link #TELEMETRY_ATTEMPTS} times, then it is given up and counted. While
+     * one waits, newer readings of the pin queue behind it, so the store sees them in order (a
+     * {@code clear} never lands before the {@code alarm} it ends). A refusal never stops the driver.
+     */
     protected final void deliver(Reading reading) {
         lastSeen = reading.time();
+        health.report(DeviceHealth.seen(device, pid, reading.time()));
+        if (!waiting.isEmpty()) {
+            if (waiting.size() >= MAX_WAITING && !LIFE_SAFETY.contains(reading.kind())) {
+                giveUp(reading, "too many readings wait for the store");
+                return;
+            }
+            waiting.addLast(new Waiting(reading));
+            waitingCount = waiting.size();
+            return;
+        }
+        Waiting w = new Waiting(reading);
+        if (!offer(w)) {
+            waiting.addLast(w);
+            waitingCount = waiting.size();
+            redelivery = FIRST_REDELIVERY;
+            scheduleRedelivery();
+        }
+    }
+
+    /** Whether the sink took the reading. */
+    private boolean offer(Waiting w) {
+        w.attempts++;
         try {
-            sink.accept(reading);
+            sink.accept(w.reading);
+            if (w.attempts > 1) {
+                LOG.info("{} {}: reading {} {} accepted after {} attempts", pid, device, w.reading.kind().wireName(), w.reading.value(),
+                        w.attempts);
+            }
+            return true;
         } catch (RuntimeException e) {
             refused.incrementAndGet();
-            LOG.error("{} {}: reading {} {} was not accepted: {}", pid, device, reading.kind().wireName(), reading.value(), e.toString());
+            if (w.attempts == 1) {
+                LOG.error("{} {}: reading {} {} was not accepted, retrying: {}", pid, device, w.reading.kind().wireName(), w.reading.value(),
+                        e.toString());
+            } else {
+                LOG.debug("{} {}: reading {} {} refused again (attempt {}): {}", pid, device, w.reading.kind().wireName(),
+                        w.reading.value(), w.attempts, e.toString());
+            }
+            return false;
         }
-        health.report(DeviceHealth.seen(device, pid, reading.time()));
+    }
+
+    private void scheduleRedelivery() {
+        if (closed) {
+            return;
+        }
+        Duration delay = redelivery;
+        redelivery = redelivery.multipliedBy(2).compareTo(LONGEST_REDELIVERY) > 0 ? LONGEST_REDELIVERY : redelivery.multipliedBy(2);
+        try {
+            worker.schedule(this::redeliver, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    /** Offers the waiting readings again, oldest first, until one is refused. */
+    private void redeliver() {
+        while (!waiting.isEmpty() && !closed) {
+            Waiting head = waiting.peekFirst();
+            if (offer(head)) {
+                waiting.removeFirst();
+                redelivery = FIRST_REDELIVERY;
+            } else if (!LIFE_SAFETY.contains(head.reading.kind()) && head.attempts >= TELEMETRY_ATTEMPTS) {
+                waiting.removeFirst();
+                giveUp(head.reading, "refused " + head.attempts + " times");
+            } else {
+                waitingCount = waiting.size();
+                scheduleRedelivery();
+                return;
+            }
+            waitingCount = waiting.size();
+        }
+    }
+
+    private void giveUp(Reading reading, String why) {
+        long n = dropped.incrementAndGet();
+        LOG.error("{} {}: reading {} {} given up ({}), {} so far", pid, device, reading.kind().wireName(), reading.value(), why, n);
     }
 
     void addHealthListener(DeviceHealthListener listener) {
@@ -154,9 +259,19 @@ abstract class PinDriver {
         return attached;
     }
 
-    /** Readings the sink did not take. */
+    /** Times the sink refused a reading (each attempt counts). */
     long refused() {
         return refused.get();
+    }
+
+    /** Telemetry readings given up after the sink refused them. */
+    long dropped() {
+        return dropped.get();
+    }
+
+    /** Readings refused and not yet taken by the sink or given up. */
+    int waiting() {
+        return waitingCount;
     }
 
     Optional<Instant> lastSeen() {
@@ -168,6 +283,12 @@ abstract class PinDriver {
         closed = true;
         try {
             worker.submit(() -> {
+                if (!waiting.isEmpty()) {
+                    long lifeSafety = waiting.stream().filter(w -> LIFE_SAFETY.contains(w.reading.kind())).count();
+                    LOG.error("{} {}: closed with {} readings the store has not taken ({} life-safety), first {} {} at {}", pid, device,
+                            waiting.size(), lifeSafety, waiting.peekFirst().reading.kind().wireName(), waiting.peekFirst().reading.value(),
+                            waiting.peekFirst().reading.time());
+                }
                 if (board != null) {
                     detach(board);
                     boards.release();

@@ -33,6 +33,10 @@ class GpioInputDriverTest {
     }
 
     private GpioInputDriver start(String device, ReadingKind kind, boolean activeHigh, int debounceMillis) {
+        return start(sink, device, kind, activeHigh, debounceMillis);
+    }
+
+    private GpioInputDriver start(org.anxin.driver.api.ReadingSink sink, String device, ReadingKind kind, boolean activeHigh, int debounceMillis) {
         driver = new GpioInputDriver(sink, new GpioInputOptions(device, kind, 17, PullResistance.PULL_DOWN, activeHigh,
                 Duration.ofMillis(debounceMillis), Duration.ZERO), BoardSource.of(mock.board), Clock.systemUTC());
         await().until(driver::attached);
@@ -175,6 +179,78 @@ class GpioInputDriverTest {
         int count = sink.readings.size();
         await().pollDelay(Duration.ofMillis(200)).until(() -> true);
         assertThat(sink.readings).hasSize(count);
+    }
+
+    /** A store that is down for its first {@code refusals} attempts, then takes everything. */
+    static final class RefusingSink extends MockBoard.Sink {
+        final AtomicInteger refusalsLeft;
+        final AtomicInteger attempts = new AtomicInteger();
+
+        RefusingSink(int refusals) {
+            this.refusalsLeft = new AtomicInteger(refusals);
+        }
+
+        @Override
+        public void accept(org.anxin.protocol.Reading reading) {
+            attempts.incrementAndGet();
+            if (refusalsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IllegalStateException("store is down");
+            }
+            super.accept(reading);
+        }
+    }
+
+    @Test
+    void aCallTheStoreRefusesIsRetriedUntilTakenAndArrivesOnce() throws Exception {
+        RefusingSink refusing = new RefusingSink(4);
+        start(refusing, "call-2", ReadingKind.CALL, true, 10);
+        mock.set("anxin-in-call-2", true);
+        Thread.sleep(40);
+        mock.set("anxin-in-call-2", false);
+        // four refusals: 100 + 200 + 400 + 800 ms of backoff
+        await().atMost(Duration.ofSeconds(10)).until(() -> refusing.readings.size() == 1);
+        await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+        assertThat(refusing.values()).containsExactly("pressed");
+        assertThat(refusing.attempts).hasValue(5);
+        assertThat(driver.refused()).isEqualTo(4);
+        assertThat(driver.dropped()).isZero();
+        assertThat(driver.waiting()).isZero();
+    }
+
+    @Test
+    void aNewerSmokeReadingWaitsBehindARefusedOneAndBothArriveInOrder() {
+        RefusingSink refusing = new RefusingSink(3);
+        // the mock line starts low; NO relay, active low: the detector is in alarm when the pin opens
+        start(refusing, "hall-smoke", ReadingKind.SMOKE, false, 0);
+        // the alarm is being retried when the detector clears; the clear must not overtake it
+        mock.set("anxin-in-hall-smoke", true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> refusing.readings.size() == 2);
+        assertThat(refusing.values()).containsExactly("alarm", "clear");
+        assertThat(refusing.readings.get(0).time()).isBeforeOrEqualTo(refusing.readings.get(1).time());
+        assertThat(driver.refused()).isEqualTo(3);
+        assertThat(driver.dropped()).isZero();
+        assertThat(driver.waiting()).isZero();
+    }
+
+    @Test
+    void aSmokeAlarmIsNeverGivenUpWhileTelemetryIsAfterAFewAttempts() {
+        RefusingSink refusing = new RefusingSink(Integer.MAX_VALUE);
+        start(refusing, "shed-door", ReadingKind.DOOR, true, 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> driver.dropped() == 1);
+        assertThat(refusing.attempts).hasValue(PinDriver.TELEMETRY_ATTEMPTS);
+        assertThat(driver.waiting()).isZero();
+        driver.close();
+
+        RefusingSink down = new RefusingSink(Integer.MAX_VALUE);
+        start(down, "attic-smoke", ReadingKind.SMOKE, true, 0);
+        // 100 + 200 + 400 + 800 + 1600 ms: well past the telemetry's attempts, still waiting
+        await().atMost(Duration.ofSeconds(10)).until(() -> down.attempts.get() >= PinDriver.TELEMETRY_ATTEMPTS + 3);
+        assertThat(driver.dropped()).isZero();
+        assertThat(driver.waiting()).isEqualTo(1);
+        down.refusalsLeft.set(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> down.readings.size() == 1);
+        assertThat(down.values()).containsExactly("clear");
+        assertThat(driver.waiting()).isZero();
     }
 
     @Test

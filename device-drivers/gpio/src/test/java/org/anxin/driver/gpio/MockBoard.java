@@ -32,7 +32,7 @@ final class MockBoard {
     }
 
     /** A sink that keeps what it is given. */
-    static final class Sink implements ReadingSink {
+    static class Sink implements ReadingSink {
         final List<Reading> readings = new CopyOnWriteArrayList<>();
 
         @Override

@@ -16,6 +16,7 @@ import com.zsmartsystems.zigbee.transport.ZigBeeTransportTransmit;
 import com.zsmartsystems.zigbee.zcl.protocol.ZclClusterType;
 import com.zsmartsystems.zigbee.zdo.ZdoCommandType;
 import com.zsmartsystems.zigbee.zdo.field.NodeDescriptor;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * counted and dropped, one of an unknown profile, cluster or ZDO command is counted and passed on.
  * An exception while decoding never reaches the dongle's receive thread, so a device sending
  * rubbish cannot stop the network. Everything going down is passed through unchanged.
+ *
+ * <p>Each readable ZCL frame is also shown to {@code arrivals} here, on the dongle's receive thread,
+ * before the manager has it: this is the last point where frames are still in the order the dongle
+ * received them, since the manager hands them on through a thread pool.
  */
 final class GuardedTransport implements ZigBeeTransportTransmit, ZigBeeTransportReceive {
 
@@ -38,11 +43,19 @@ final class GuardedTransport implements ZigBeeTransportTransmit, ZigBeeTransport
 
     private final ZigBeeTransportTransmit dongle;
     private final ZigbeeCounters counters;
+    private final Consumer<ZigBeeApsFrame> arrivals;
     private volatile ZigBeeTransportReceive manager;
 
     GuardedTransport(ZigBeeTransportTransmit dongle, ZigbeeCounters counters) {
+        this(dongle, counters, frame -> {
+        });
+    }
+
+    /** @param arrivals shown every readable ZCL frame in arrival order; a frame it cannot decode is malformed */
+    GuardedTransport(ZigBeeTransportTransmit dongle, ZigbeeCounters counters, Consumer<ZigBeeApsFrame> arrivals) {
         this.dongle = dongle;
         this.counters = counters;
+        this.arrivals = arrivals;
     }
 
     @Override
@@ -65,6 +78,13 @@ final class GuardedTransport implements ZigBeeTransportTransmit, ZigBeeTransport
             }
             if (ZclClusterType.getValueById(frame.getCluster()) == null) {
                 unknown(frame, "unknown cluster");
+            }
+            try {
+                arrivals.accept(frame);
+            } catch (RuntimeException e) {
+                // the manager decodes with the same library code and would fail on it too: count it once
+                malformed(frame, "cannot be decoded: " + e);
+                return;
             }
         } else {
             unknown(frame, "unknown profile");

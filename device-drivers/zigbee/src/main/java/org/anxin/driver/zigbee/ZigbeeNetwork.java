@@ -41,14 +41,26 @@ import com.zsmartsystems.zigbee.ZigBeeNode;
 import com.zsmartsystems.zigbee.ZigBeeStatus;
 import com.zsmartsystems.zigbee.app.discovery.ZigBeeDiscoveryExtension;
 import com.zsmartsystems.zigbee.app.iasclient.ZclIasZoneClient;
+import com.zsmartsystems.zigbee.aps.ZigBeeApsFrame;
+import com.zsmartsystems.zigbee.aps.ZigBeeApsFrameFragment;
 import com.zsmartsystems.zigbee.database.ZigBeeNetworkDataStore;
 import com.zsmartsystems.zigbee.serialization.DefaultDeserializer;
 import com.zsmartsystems.zigbee.serialization.DefaultSerializer;
 import com.zsmartsystems.zigbee.transport.ZigBeeTransportTransmit;
 import com.zsmartsystems.zigbee.zcl.ZclAttribute;
-import com.zsmartsystems.zigbee.zcl.ZclAttributeListener;
+import com.zsmartsystems.zigbee.zcl.ZclAttributeNormalizer;
 import com.zsmartsystems.zigbee.zcl.ZclCluster;
-import com.zsmartsystems.zigbee.zcl.ZclCommandListener;
+import com.zsmartsystems.zigbee.zcl.ZclCommand;
+import com.zsmartsystems.zigbee.zcl.ZclFieldDeserializer;
+import com.zsmartsystems.zigbee.zcl.ZclFrameType;
+import com.zsmartsystems.zigbee.zcl.ZclHeader;
+import com.zsmartsystems.zigbee.zcl.ZclStatus;
+import com.zsmartsystems.zigbee.zcl.clusters.general.ReadAttributesResponse;
+import com.zsmartsystems.zigbee.zcl.clusters.general.ReportAttributesCommand;
+import com.zsmartsystems.zigbee.zcl.field.AttributeReport;
+import com.zsmartsystems.zigbee.zcl.field.ReadAttributeStatusRecord;
+import com.zsmartsystems.zigbee.zcl.protocol.ZclCommandDirection;
+import com.zsmartsystems.zigbee.zcl.protocol.ZclDataType;
 import com.zsmartsystems.zigbee.zcl.clusters.ZclBasicCluster;
 import com.zsmartsystems.zigbee.zcl.clusters.ZclIasZoneCluster;
 import com.zsmartsystems.zigbee.zcl.clusters.ZclMeteringCluster;
@@ -62,12 +74,20 @@ import com.zsmartsystems.zigbee.zcl.clusters.ZclPowerConfigurationCluster;
  * Each frame heard from a device is its check-in (last seen). A device that joins while the gateway
  * runs is announced, in the log and as device health, with its model and the kinds of reading it
  * provides. Plain Java: {@link ZigbeeDriver} runs it in OSGi.
+ *
+ * <p>What the converters read (attribute reports and read responses, cluster commands such as an
+ * IAS zone's status change) is decoded as each frame comes up from the dongle, not taken from the
+ * library's listeners: the library hands received frames to its listeners on a thread pool, so an
+ * alarm and its clear a few milliseconds apart could reach a converter swapped, leaving the zone in
+ * the wrong state. Decoded here, they are converted and delivered one at a time, in the order the
+ * dongle received them.
  */
 public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
 
     public static final String DEVICE_PREFIX = "zb-";
     private static final Logger LOG = LoggerFactory.getLogger(ZigbeeNetwork.class);
     private static final int LOCAL_ENDPOINT = 1;
+    private static final int BROADCAST_ENDPOINT = 0xFF;
     private static final long MODEL_READ_MAX_AGE = Long.MAX_VALUE;
     private static final long SCALE_READ_SECONDS = 30;
 
@@ -82,6 +102,9 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
     private final ZigbeeCounters counters;
     private final ExecutorService worker;
     private final ExecutorService setup;
+    /** Converts and delivers readings, one at a time, in the order their frames arrived. */
+    private final ExecutorService readings;
+    private final ApsDuplicates duplicates;
     private final Map<IeeeAddress, DeviceState> devices = new ConcurrentHashMap<>();
     private final Set<IeeeAddress> knownAtStart = new HashSet<>();
     private final Set<Integer> zoneIds = ConcurrentHashMap.newKeySet();
@@ -115,7 +138,11 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
         }
     }
 
-    private record Attached(long key, ZclConverter converter, ZclAttributeListener attributes, ZclCommandListener commands) {
+    private record Attached(long key, ZclConverter converter) {
+    }
+
+    /** An attribute value as a frame carried it, for a converter. */
+    private record AttributeValue(ZclAttribute attribute, Object value) {
     }
 
     /**
@@ -132,7 +159,8 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
                   ReadingSink sink, DeviceHealthReporter health, Clock clock, String driverPid, Consumer<String> onOffline,
                   ZigbeeCounters counters) {
         this.counters = counters;
-        this.transport = new GuardedTransport(transport, counters);
+        this.transport = new GuardedTransport(transport, counters, this::arrived);
+        this.duplicates = new ApsDuplicates(clock);
         this.store = store;
         this.roles = roles;
         this.sink = sink;
@@ -147,6 +175,11 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
         });
         this.setup = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "anxin-zigbee-setup");
+            t.setDaemon(true);
+            return t;
+        });
+        this.readings = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "anxin-zigbee-readings");
             t.setDaemon(true);
             return t;
         });
@@ -321,16 +354,16 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
         synchronized (state) {
             for (ZigBeeEndpoint endpoint : node.getEndpoints()) {
                 for (ZclConverter converter : ZclConverters.forEndpoint(endpoint, state.device, role)) {
-                    long key = ((long) endpoint.getEndpointId() << 16) | converter.cluster().getClusterId();
+                    long key = converterKey(endpoint.getEndpointId(), converter.cluster().getClusterId());
                     if (!state.converters.containsKey(key)) {
-                        state.converters.put(key, listen(state, key, converter));
+                        state.converters.put(key, new Attached(key, converter));
                         added.add(converter);
                     }
                 }
             }
         }
-        // Listening (above) is immediate, so no report is missed; setting a device up talks to it and
-        // may wait on a sleepy one for seconds, so it runs apart and never holds up another device.
+        // The converters (above) read the very next frame, so no report is missed; setting a device up talks to
+        // it and may wait on a sleepy one for seconds, so it runs apart and never holds up another device.
         try {
             setup.execute(() -> setUp(m, node, state, added));
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -369,16 +402,101 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
         return kinds.stream().map(ReadingKind::wireName).toList();
     }
 
-    private Attached listen(DeviceState state, long key, ZclConverter converter) {
-        ZclAttributeListener attributes = (attribute, value) -> deliver(state, converter, c -> c.attributeUpdated(attribute, value, clock.instant()));
-        ZclCommandListener commands = command -> {
-            deliver(state, converter, c -> c.commandReceived(command, clock.instant()));
-            return false;
-        };
-        converter.cluster().addAttributeListener(attributes);
-        converter.cluster().addCommandListener(commands);
-        return new Attached(key, converter, attributes, commands);
+    private static long converterKey(int endpoint, int cluster) {
+        return ((long) endpoint << 16) | cluster;
     }
+
+    /**
+     * Runs on the dongle's receive thread for every readable ZCL frame, in the order the dongle
+     * received them: decodes what a converter of the sending device reads, with the library's own
+     * decoder, and queues its conversion. The library still gets every frame (it answers, completes
+     * its transactions, keeps its attribute values); only the converters no longer hear from it.
+     *
+     * @throws RuntimeException if the frame cannot be decoded (the transport counts it malformed)
+     */
+    private void arrived(ZigBeeApsFrame frame) {
+        ZigBeeNetworkManager m = manager;
+        if (m == null || closed || frame instanceof ZigBeeApsFrameFragment || duplicates.isDuplicate(frame)) {
+            return;
+        }
+        if (frame.getDestinationEndpoint() != LOCAL_ENDPOINT && frame.getDestinationEndpoint() != BROADCAST_ENDPOINT) {
+            return;
+        }
+        ZigBeeNode node = m.getNode(frame.getSourceAddress());
+        DeviceState state = node == null ? null : devices.get(node.getIeeeAddress());
+        Attached attached = state == null ? null : state.converters.get(converterKey(frame.getSourceEndpoint(), frame.getCluster()));
+        if (attached == null) {
+            return;
+        }
+        Instant time = clock.instant();
+        ZclFieldDeserializer in = new ZclFieldDeserializer(new DefaultDeserializer(frame.getPayload()));
+        ZclHeader header = new ZclHeader(in);
+        if (header.getDirection() != ZclCommandDirection.SERVER_TO_CLIENT) {
+            return;
+        }
+        ZclCluster cluster = attached.converter().cluster();
+        ZclCommand command = cluster.getResponseFromId(header.getFrameType(), header.getCommandId());
+        if (command == null) {
+            return;
+        }
+        command.deserialize(in);
+        Function<ZclConverter, List<Reading>> convert;
+        if (command instanceof ReportAttributesCommand report) {
+            List<AttributeValue> values = new ArrayList<>();
+            for (AttributeReport r : report.getReports() == null ? List.<AttributeReport>of() : report.getReports()) {
+                attributeValue(cluster, r.getAttributeIdentifier(), r.getAttributeValue()).ifPresent(values::add);
+            }
+            convert = c -> attributesUpdated(c, values, time);
+        } else if (command instanceof ReadAttributesResponse response) {
+            List<AttributeValue> values = new ArrayList<>();
+            for (ReadAttributeStatusRecord r : response.getRecords() == null ? List.<ReadAttributeStatusRecord>of() : response.getRecords()) {
+                if (r.getStatus() == ZclStatus.SUCCESS) {
+                    attributeValue(cluster, r.getAttributeIdentifier(), r.getAttributeValue()).ifPresent(values::add);
+                }
+            }
+            convert = c -> attributesUpdated(c, values, time);
+        } else if (header.getFrameType() == ZclFrameType.CLUSTER_SPECIFIC_COMMAND) {
+            convert = c -> c.commandReceived(command, time);
+        } else {
+            return;
+        }
+        try {
+            readings.execute(() -> deliver(state, attached.converter(), convert));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.warn("Zigbee device {}: a report arrived while the network closed and is not read", state.device);
+        }
+    }
+
+    /**
+     * The value as the library keeps it. It is kept at once (the library does so too, later, on its
+     * own threads): a meter's multiplier and divisor must be known when its summation is converted.
+     */
+    private static Optional<AttributeValue> attributeValue(ZclCluster cluster, int id, Object raw) {
+        ZclAttribute attribute = cluster.getAttribute(id);
+        if (attribute == null || raw == null) {
+            return Optional.empty();
+        }
+        Object value = NORMALIZER.normalize(attribute.getDataType(), raw);
+        attribute.updateValue(value);
+        return Optional.of(new AttributeValue(attribute, value));
+    }
+
+    private static List<Reading> attributesUpdated(ZclConverter converter, List<AttributeValue> values, Instant time) {
+        List<Reading> all = new ArrayList<>();
+        for (AttributeValue v : values) {
+            all.addAll(converter.attributeUpdated(v.attribute(), v.value(), time));
+        }
+        return all;
+    }
+
+    /** The library's own normalising of reported values (a boolean sent as a number, say), which it keeps protected. */
+    private static final class Normalizer extends ZclAttributeNormalizer {
+        Object normalize(ZclDataType type, Object value) {
+            return normalizeZclData(type, value);
+        }
+    }
+
+    private static final Normalizer NORMALIZER = new Normalizer();
 
     /**
      * IAS zones are enrolled: the library's zone client writes our address as the CIE and answers
@@ -510,10 +628,6 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
         if (state == null) {
             return;
         }
-        for (Attached a : state.converters.values()) {
-            a.converter.cluster().removeAttributeListener(a.attributes);
-            a.converter.cluster().removeCommandListener(a.commands);
-        }
         LOG.info("Zigbee device {} left the network", state.device);
     }
 
@@ -531,8 +645,13 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
                 LOG.warn("Zigbee network did not shut down cleanly: {}", e.toString());
             }
         }
+        // what arrived before the dongle stopped is still delivered
+        readings.shutdown();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);
+            if (!readings.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.error("Zigbee readings not delivered within 5 s of closing: {} dropped", readings.shutdownNow().size());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
