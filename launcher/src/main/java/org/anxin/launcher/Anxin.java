@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         versionProvider = Anxin.Version.class,
         description = "Anxin (安心): home monitoring for elders who live alone.%n",
         subcommands = {DemoCommand.class, GatewayCommand.class, BridgeCommand.class, ReplayCommand.class, ProvisionCommand.class,
+                CommandCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"%nRun './anxin help COMMAND' for the options of one command."})
 public final class Anxin {

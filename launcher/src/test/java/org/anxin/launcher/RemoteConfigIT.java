@@ -170,6 +170,10 @@ class RemoteConfigIT {
         JsonNode pairing = command(gw, "{\"name\":\"permit-join\",\"args\":{\"seconds\":60}}");
         assertThat(pairing.path("ok").asBoolean()).isFalse();
         assertThat(pairing.path("error").asText()).contains("no Zigbee network");
+
+        // the same from an installer's shell: 0 done, 1 refused by the gateway
+        assertThat(commandLine(gw, "diagnostics")).isZero();
+        assertThat(commandLine(gw, "permit-join", "seconds=120")).isEqualTo(1);
     }
 
     @Test
@@ -188,6 +192,7 @@ class RemoteConfigIT {
         assertThat(config(gw).path("desired").path("status").asText()).isEqualTo("pending");
         JsonNode offline = callRaw("POST", "api/gateways/" + gw + "/commands", "{\"name\":\"diagnostics\"}");
         assertThat(offline.path("status").asInt()).as(offline.toString()).isEqualTo(409);
+        assertThat(commandLine(gw, "diagnostics")).as("not delivered").isEqualTo(2);
 
         startGateway(gw, conf);
         awaitStatus(gw, 2, "applied");
@@ -243,6 +248,13 @@ class RemoteConfigIT {
         // the identity is in the files, so a test-only change makes the gateway quick to notice silence
         Files.writeString(conf.resolve("org.anxin.uplink.cfg"), "heartbeatSeconds=5\n", java.nio.file.StandardOpenOption.APPEND);
         return conf;
+    }
+
+    private int commandLine(String gw, String... command) {
+        List<String> args = new ArrayList<>(List.of("command", "--bridge", bridge.httpUri().toString(), "--user", OPERATOR,
+                "--password", PASSWORD, "--gateway", gw));
+        args.addAll(List.of(command));
+        return new CommandLine(new Anxin()).execute(args.toArray(String[]::new));
     }
 
     private GatewayProcess startGateway(String gw, Path conf) throws Exception {
