@@ -1,11 +1,7 @@
 package org.anxin.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -65,11 +61,11 @@ final class CommandCommand implements Callable<Integer> {
         if (password == null || password.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--password (or ANXIN_OPERATOR_PASSWORD) is required");
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        URI base = bridge.toString().endsWith("/") ? bridge : URI.create(bridge + "/");
-        Answer login = post(http, base.resolve("api/login"), null, Map.of("username", user, "password", password));
-        if (login.status() != 200) {
-            System.err.println("cannot log in: " + login.json().path("error").asText(login.json().toString()));
+        BridgeClient client;
+        try {
+            client = BridgeClient.login(bridge, user, password, Duration.ofSeconds(timeout + 30L));
+        } catch (IOException e) {
+            System.err.println(e.getMessage());
             return 2;
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -79,10 +75,9 @@ final class CommandCommand implements Callable<Integer> {
         args.forEach((k, v) -> typed.put(k, v.matches("-?\\d{1,18}") ? (Object) Long.parseLong(v) : v));
         body.put("args", typed);
         body.put("timeoutSeconds", timeout);
-        Answer answer = post(http, base.resolve("api/gateways/" + gateway + "/commands"),
-                login.json().path("token").asText(), body);
+        BridgeClient.Answer answer = client.post("api/gateways/" + gateway + "/commands", body);
         if (answer.status() != 200) {
-            System.err.println("not delivered (" + answer.status() + "): " + answer.json().path("error").asText(answer.json().toString()));
+            System.err.println("not delivered (" + answer.status() + "): " + answer.error());
             return 2;
         }
         if (!answer.json().path("ok").asBoolean()) {
@@ -91,30 +86,5 @@ final class CommandCommand implements Callable<Integer> {
         }
         System.out.println(MessageCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer.json().path("result")));
         return 0;
-    }
-
-    private record Answer(int status, JsonNode json) {
-    }
-
-    private Answer post(HttpClient http, URI uri, String token, Map<String, ?> body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(timeout + 30L))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(MessageCodec.mapper().writeValueAsString(body)));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IOException("cannot reach the bridge at " + uri + ": " + e.getMessage(), e);
-        }
-        JsonNode json;
-        try {
-            json = MessageCodec.mapper().readTree(response.body());
-        } catch (IOException e) {
-            json = MessageCodec.mapper().createObjectNode().put("error", response.body());
-        }
-        return new Answer(response.statusCode(), json);
     }
 }

@@ -3,9 +3,6 @@ package org.anxin.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +10,8 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.anxin.protocol.MessageCodec;
 import org.anxin.protocol.Reading;
 import org.anxin.protocol.Signatures;
 import picocli.CommandLine.Command;
@@ -84,12 +79,13 @@ final class ProvisionCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), uplinkFile + " exists: this directory already holds a gateway;"
                     + " use another --config or --force");
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        URI base = bridge.toString().endsWith("/") ? bridge : URI.create(bridge + "/");
-        System.out.println("logging in to " + base + " as " + user);
-        String token = post(http, base.resolve("api/login"), null, Map.of("username", user, "password", password)).path("token").asText();
-        System.out.println("registering gateway " + id + " with home " + home);
-        JsonNode provisioned = post(http, base.resolve("api/gateways/" + id + "/provision"), token, Map.of("home", home));
+        BridgeClient client = BridgeClient.login(bridge, user, password, Duration.ofSeconds(30));
+        System.out.println("logged in to " + client.base() + " as " + user + "; registering gateway " + id + " with home " + home);
+        BridgeClient.Answer answer = client.post("api/gateways/" + id + "/provision", Map.of("home", home));
+        if (!answer.ok()) {
+            throw new IOException("the bridge refused: " + answer.status() + " " + answer.error());
+        }
+        JsonNode provisioned = answer.json();
         String bridgeKey = provisioned.path("bridgeKey").asText();
         Signatures.publicKey(bridgeKey); // a bridge that answered something else is caught here, not on the gateway
         String brokerUrl = broker != null ? broker : provisioned.path("brokerUrl").asText();
@@ -115,31 +111,6 @@ final class ProvisionCommand implements Callable<Integer> {
         System.out.println("next: copy the directory to the gateway, run ./anxin gateway --config <dir>, then pair the sensors"
                 + " (docs/installing.md)");
         return 0;
-    }
-
-    private JsonNode post(HttpClient http, URI uri, String token, Map<String, String> body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(MessageCodec.mapper().writeValueAsString(new LinkedHashMap<>(body))));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IOException("cannot reach the bridge at " + uri + ": " + e.getMessage(), e);
-        }
-        JsonNode json;
-        try {
-            json = MessageCodec.mapper().readTree(response.body());
-        } catch (IOException e) {
-            throw new IOException("the bridge at " + uri + " answered " + response.statusCode() + " with something not JSON");
-        }
-        if (response.statusCode() / 100 != 2) {
-            throw new IOException("the bridge refused: " + response.statusCode() + " " + json.path("error").asText(json.toString()));
-        }
-        return json;
     }
 
     private static void write(Path file, String text) throws IOException {

@@ -40,7 +40,7 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  * {@link IllegalStateException} (the gateway cannot do it now) with a message for the operator.
  * Also listens to device health, to include it in diagnostics.
  */
-@Component(service = {Commands.class, DeviceHealthListener.class})
+@Component(service = {Commands.class, DeviceHealthListener.class}, immediate = true) // immediate: collects device health from the start
 public class Commands implements DeviceHealthListener {
 
     static final String PERMIT_JOIN = "permit-join";
