@@ -134,6 +134,8 @@ class GpioInputDriverTest {
         List<DeviceHealth> health = new CopyOnWriteArrayList<>();
         driver = new GpioInputDriver(sink, new GpioInputOptions("hall-door", ReadingKind.DOOR, 22, PullResistance.PULL_UP, true,
                 Duration.ZERO, Duration.ZERO), BoardSource.of(flaky), Clock.systemUTC());
+        // bound after the fault, as Declarative Services binds listeners after the driver started: told all the same
+        await().atMost(Duration.ofSeconds(5)).until(() -> attempts.get() >= 1);
         driver.addHealthListener(health::add);
 
         await().atMost(Duration.ofSeconds(10)).until(driver::attached);
