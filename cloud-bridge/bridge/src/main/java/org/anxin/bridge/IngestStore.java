@@ -123,16 +123,8 @@ final class IngestStore {
                            PendingNotification notification) {
         return db.inTransaction(c -> {
             // the insert goes first: it takes SQLite's write lock and decides if anything else happens
-            try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
-                ps.setString(1, envelope.gateway());
-                ps.setLong(2, envelope.seq());
-                ps.setLong(3, envelope.ts().toEpochMilli());
-                ps.setString(4, type);
-                ps.setString(5, bodyJson);
-                ps.setLong(6, receivedAt);
-                if (ps.executeUpdate() == 0) {
-                    return new EventResult(true, null, null);
-                }
+            if (!insertEvent(c, envelope, type, bodyJson, receivedAt)) {
+                return new EventResult(true, null, null);
             }
             Long previousLastSeq = lastSeq(c, envelope.gateway());
             try (PreparedStatement ps = c.prepareStatement(TOUCH_GATEWAY_WITH_SEQ)) {
@@ -164,18 +156,8 @@ final class IngestStore {
     boolean storeOutboxMessage(Envelope envelope, String type, String bodyJson, long receivedAt, boolean live,
                                Database.SqlWork<?> effect) {
         return db.inTransaction(c -> {
-            if (envelope.seq() > 0) {
-                try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
-                    ps.setString(1, envelope.gateway());
-                    ps.setLong(2, envelope.seq());
-                    ps.setLong(3, envelope.ts().toEpochMilli());
-                    ps.setString(4, type);
-                    ps.setString(5, bodyJson);
-                    ps.setLong(6, receivedAt);
-                    if (ps.executeUpdate() == 0) {
-                        return false;
-                    }
-                }
+            if (envelope.seq() > 0 && !insertEvent(c, envelope, type, bodyJson, receivedAt)) {
+                return false;
             }
             try (PreparedStatement ps = c.prepareStatement(envelope.seq() > 0 ? TOUCH_GATEWAY_WITH_SEQ : TOUCH_GATEWAY)) {
                 ps.setString(1, envelope.gateway());
@@ -189,6 +171,20 @@ final class IngestStore {
             effect.run(c);
             return true;
         });
+    }
+
+    /** Inserts the event once per (gateway, seq); false when it was there already. */
+    private static boolean insertEvent(Connection c, Envelope envelope, String type, String bodyJson,
+                                       long receivedAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
+            ps.setString(1, envelope.gateway());
+            ps.setLong(2, envelope.seq());
+            ps.setLong(3, envelope.ts().toEpochMilli());
+            ps.setString(4, type);
+            ps.setString(5, bodyJson);
+            ps.setLong(6, receivedAt);
+            return ps.executeUpdate() > 0;
+        }
     }
 
     /**

@@ -66,21 +66,36 @@ public final class SqliteRoutineStore implements RoutineStore {
             version = rs.next() ? rs.getInt(1) : 0;
         }
         for (int v = version; v < MIGRATIONS.size(); v++) {
-            connection.setAutoCommit(false);
-            try (Statement st = connection.createStatement()) {
-                for (String sql : MIGRATIONS.get(v).split(";")) {
-                    if (!sql.isBlank()) {
-                        st.execute(sql);
+            int next = v + 1;
+            String migration = MIGRATIONS.get(v);
+            transaction(() -> {
+                    try (Statement st = connection.createStatement()) {
+                        for (String sql : migration.split(";")) {
+                            if (!sql.isBlank()) {
+                                st.execute(sql);
+                            }
+                        }
+                        st.execute("PRAGMA user_version = " + next);
                     }
-                }
-                st.execute("PRAGMA user_version = " + (v + 1));
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+            });
+        }
+    }
+
+    private interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: all of it is committed, or none. */
+    private void transaction(SqlWork work) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            work.run();
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
         }
     }
 
@@ -156,23 +171,18 @@ public final class SqliteRoutineStore implements RoutineStore {
     @Override
     public synchronized void saveState(Map<String, String> state) {
         try {
-            connection.setAutoCommit(false);
-            try (Statement st = connection.createStatement();
-                 PreparedStatement ps = connection.prepareStatement("INSERT INTO engine_state (key, value) VALUES (?, ?)")) {
-                st.execute("DELETE FROM engine_state");
-                for (Map.Entry<String, String> e : state.entrySet()) {
-                    ps.setString(1, e.getKey());
-                    ps.setString(2, e.getValue());
-                    ps.addBatch();
+            transaction(() -> {
+                try (Statement st = connection.createStatement();
+                     PreparedStatement ps = connection.prepareStatement("INSERT INTO engine_state (key, value) VALUES (?, ?)")) {
+                    st.execute("DELETE FROM engine_state");
+                    for (Map.Entry<String, String> e : state.entrySet()) {
+                        ps.setString(1, e.getKey());
+                        ps.setString(2, e.getValue());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
                 }
-                ps.executeBatch();
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+            });
         } catch (SQLException e) {
             throw failed("save the engine state", e);
         }
@@ -206,30 +216,25 @@ public final class SqliteRoutineStore implements RoutineStore {
     @Override
     public synchronized void saveEpisodes(Collection<Episode> open) {
         try {
-            connection.setAutoCommit(false);
-            try (Statement st = connection.createStatement();
-                 PreparedStatement ps = connection.prepareStatement("INSERT INTO open_episode"
-                         + " (id, type, severity, device, raised_at, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                st.execute("DELETE FROM open_episode");
-                for (Episode episode : open) {
-                    Alert a = episode.alert();
-                    ps.setString(1, a.id());
-                    ps.setString(2, a.type().name());
-                    ps.setString(3, a.severity().name());
-                    ps.setString(4, a.device());
-                    ps.setString(5, a.time().toString());
-                    ps.setString(6, a.reason());
-                    ps.setString(7, episode.detail());
-                    ps.addBatch();
+            transaction(() -> {
+                try (Statement st = connection.createStatement();
+                     PreparedStatement ps = connection.prepareStatement("INSERT INTO open_episode"
+                             + " (id, type, severity, device, raised_at, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    st.execute("DELETE FROM open_episode");
+                    for (Episode episode : open) {
+                        Alert a = episode.alert();
+                        ps.setString(1, a.id());
+                        ps.setString(2, a.type().name());
+                        ps.setString(3, a.severity().name());
+                        ps.setString(4, a.device());
+                        ps.setString(5, a.time().toString());
+                        ps.setString(6, a.reason());
+                        ps.setString(7, episode.detail());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
                 }
-                ps.executeBatch();
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+            });
         } catch (SQLException e) {
             throw failed("save the open episodes", e);
         }
