@@ -172,11 +172,31 @@ public final class Uplink implements AutoCloseable {
         Envelope will = envelope(new GatewayState(GatewayState.Status.OFFLINE, version, startedAt));
         connect.setWill(will.topic(), MessageCodec.encode(will), will.body().channel().qos(), true);
         c.setCallback(new Inbound());
+        // the whole handshake or nothing: a connection lost half way is closed here, or its client's
+        // threads would outlive it
         try {
             c.connect(connect).waitForCompletion(TimeUnit.SECONDS.toMillis(15));
             String[] topics = {Topics.of(options.gatewayId(), Channel.CONFIG_DESIRED), Topics.of(options.gatewayId(), Channel.COMMAND)};
-            c.subscribe(topics, new int[] {1, 1}).waitForCompletion(TimeUnit.SECONDS.toMillis(15));
-        } catch (MqttException e) {
+            // not waited for: a connection cut before the SUBACK is noticed by pump() like any other
+            c.subscribe(topics, new int[] {1, 1}, null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    for (int granted : token.getGrantedQos()) {
+                        if (granted == 0x80) {
+                            LOG.error("the broker refused the subscription to {}; configuration and commands from the bridge"
+                                    + " will not arrive (check its ACL)", String.join(", ", topics));
+                            return;
+                        }
+                    }
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    LOG.debug("subscription failed: {}", e.toString());
+                }
+            });
+            publish(c, envelope(new GatewayState(GatewayState.Status.ONLINE, version, startedAt)));
+        } catch (MqttException | RuntimeException e) {
             forceClose(c);
             throw e;
         }
@@ -184,7 +204,6 @@ public final class Uplink implements AutoCloseable {
         connected = true;
         connections.incrementAndGet();
         LOG.info("connected to {} as gateway {}", options.brokerUrl(), options.gatewayId());
-        publish(c, envelope(new GatewayState(GatewayState.Status.ONLINE, version, startedAt)));
         return c;
     }
 
