@@ -29,6 +29,8 @@ public final class DetectionEngine implements AutoCloseable {
     private final Routine routine;
     private final RoutineStore store;
     private Instant now;
+    private InactivityRule waterRule;
+    private InactivityRule activityRule;
 
     /** An engine of just these rules, with no routine: for tests of a rule. */
     public DetectionEngine(List<Rule> rules) {
@@ -55,15 +57,19 @@ public final class DetectionEngine implements AutoCloseable {
         GuardedStore store = new GuardedStore(routineStore);
         HomeState home = new HomeState(zone, options.awaySilence());
         Routine routine = Routine.open(zone, store);
+        InactivityRule water = new InactivityRule(InactivityRule.Signal.WATER, options, home, routine);
+        InactivityRule activity = new InactivityRule(InactivityRule.Signal.ACTIVITY, options, home, routine);
         List<Rule> rules = List.of(
                 new ImmediateAlarmRule(options.callRearm()),
-                new InactivityRule(InactivityRule.Signal.WATER, options, home, routine),
-                new InactivityRule(InactivityRule.Signal.ACTIVITY, options, home, routine),
+                water,
+                activity,
                 new AwayRule(options, home),
                 new WaterFlowRule(options, home),
                 new NightDoorRule(options, home),
                 new DeviceHealthRule(options));
         DetectionEngine engine = new DetectionEngine(rules, home, routine, store);
+        engine.waterRule = water;
+        engine.activityRule = activity;
         Map<String, String> state = store.loadState();
         engine.restore(state);
         engine.restoreEpisodes(state);
@@ -124,10 +130,19 @@ public final class DetectionEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Learns the half hour that ends now. Not while the elder is out or a mode is set, and not a
+     * signal whose alert is open: a gap judged abnormal (an incident, or an absence the sensors
+     * could not see) must not teach the routine that such a silence is normal at this hour, or
+     * the days after it would wait far longer to alert. A habit that really changed is still
+     * learned: the half hours before the alert are, and each day's threshold grows from them.
+     */
     private void record(Instant slotEnd) {
         boolean held = home.held();
-        routine.water().record(slotEnd, held ? -1 : Duration.between(home.gapStart(home.lastWaterUse), slotEnd).toMinutes());
-        long activityGap = held ? -1 : Duration.between(home.gapStart(home.lastActivity), slotEnd).toMinutes();
+        boolean waterHeld = held || waterRule.isOpen();
+        boolean activityHeld = held || activityRule.isOpen();
+        routine.water().record(slotEnd, waterHeld ? -1 : Duration.between(home.gapStart(home.lastWaterUse), slotEnd).toMinutes());
+        long activityGap = activityHeld ? -1 : Duration.between(home.gapStart(home.lastActivity), slotEnd).toMinutes();
         routine.activity().record(slotEnd, activityGap);
         boolean resting = home.resting();
         routine.activityUp().record(slotEnd, resting ? -1 : activityGap);

@@ -64,6 +64,11 @@ final class InactivityRule implements Rule, OpenEpisodes {
         return true;
     }
 
+    /** Whether this rule's alert is open: the present gap was judged abnormal and is not over. */
+    boolean isOpen() {
+        return open != null;
+    }
+
     private AlertType type() {
         return signal == Signal.WATER ? AlertType.NO_WATER_USE : AlertType.NO_ACTIVITY;
     }

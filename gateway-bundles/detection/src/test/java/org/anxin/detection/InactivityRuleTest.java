@@ -5,6 +5,7 @@ import static org.anxin.detection.Home.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
 import org.anxin.protocol.Alert;
@@ -145,6 +146,33 @@ class InactivityRuleTest {
         assertThat(monday.weekdaySpecific()).isTrue();
         assertThat(tuesday.atMost()).isLessThan(Duration.ofHours(1));
         assertThat(tuesday.weekdaySpecific()).isFalse();
+    }
+
+    @Test
+    void aSilenceJudgedAbnormalIsNotLearnedAsRoutine() {
+        for (int d = 0; d < 8; d++) {
+            home.ordinaryDay(MONDAY.plusDays(d));
+        }
+        home.alerts.clear();
+        // three days running, on three weekdays, nothing moves from 07:20 to 21:30: an incident
+        // each time, or an absence no sensor saw. Were the first two learned, the third would look
+        // usual (a long gap on two weekdays is normal on every day) and wait for the maximum.
+        for (int d = 8; d < 11; d++) {
+            LocalDate day = MONDAY.plusDays(d);
+            home.read(day, "07:10", "hall-pir", ReadingKind.MOTION, "on");
+            home.read(day, "07:20", "kitchen-tap", ReadingKind.WATER, "2");
+            home.advance(at(day, "21:30"));
+            home.read(day, "21:30", "hall-pir", ReadingKind.MOTION, "on");
+            home.advance(at(day.plusDays(1), "00:00"));
+            Instant raised = home.alerts.stream()
+                    .filter(a -> a.type() == AlertType.NO_ACTIVITY && a.state() == AlertState.RAISED
+                            && a.time().isAfter(at(day, "07:10")) && a.time().isBefore(at(day, "21:30")))
+                    .map(Alert::time).findFirst().orElse(null);
+            assertThat(raised).as("NO_ACTIVITY on day %d", d).isNotNull();
+            assertThat(Duration.between(at(day, "07:10"), raised)).as("day %d", d).isLessThan(Duration.ofHours(3));
+        }
+        assertThat(modelOf(home).usual(at(MONDAY.plusDays(11), "12:00")).atMost())
+                .as("the routine at noon is still the ordinary days'").isLessThan(Duration.ofHours(1));
     }
 
     private static RoutineModel modelOf(Home h) {
