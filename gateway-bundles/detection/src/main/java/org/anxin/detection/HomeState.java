@@ -15,6 +15,8 @@ final class HomeState {
 
     /** Less than this in one reading is a drip or a meter's rounding, not someone using water. */
     static final BigDecimal WATER_USE_MIN_LITRES = new BigDecimal("0.5");
+    /** One passage through the entrance: the door opens and closes within this. */
+    static final Duration PASSAGE = Duration.ofMinutes(2);
 
     final ZoneId zone;
     private final Duration awaySilence;
@@ -30,6 +32,12 @@ final class HomeState {
     /** When the elder went out (the entrance, then silence); null when home. */
     Instant awaySince;
     String awayDoor;
+    /**
+     * The entrance reading that ended an outing: she came in. Her passage (the door opening and
+     * closing) does not start another outing; silence after it is a gap at home, judged by the
+     * routine rules, for she may have collapsed in the hall.
+     */
+    Instant arrivedAt;
     /** When the elder came back or a mode ended: routine gaps count from here. */
     Instant resumedAt;
     HomeMode mode;
@@ -96,11 +104,14 @@ final class HomeState {
         }
         lastActivity = later(lastActivity, t);
         lastActivityDevice = r.device();
+        boolean entrance = r.kind() == ReadingKind.ENTRY_DOOR;
         if (awaySince != null) {
             awaySince = null;
             resumedAt = t;
+            arrivedAt = entrance ? t : null;
         }
-        if (r.kind() == ReadingKind.ENTRY_DOOR) {
+        boolean arriving = entrance && arrivedAt != null && Duration.between(arrivedAt, t).compareTo(PASSAGE) <= 0;
+        if (entrance && !arriving) {
             doorWatch = t;
             doorDevice = r.device();
         } else {

@@ -53,6 +53,39 @@ class AwayRuleTest {
         assertThat(home.alerts).as("15 h since water, but she was out 12 of them").isEmpty();
     }
 
+    private void comeBackAt(String time) {
+        home.read(MONDAY, time, "front", ReadingKind.ENTRY_DOOR, "open");
+        home.read(at(MONDAY, time).plusSeconds(15), "front", ReadingKind.ENTRY_DOOR, "closed");
+    }
+
+    @Test
+    void comingHomeAndThenSilenceIsAGapAtHomeNotAnotherOuting() {
+        leaveAt("08:00");
+        home.advance(at(MONDAY, "08:16"));
+        assertThat(home.engine.isAway()).isTrue();
+        comeBackAt("12:00");
+        // she collapses in the hall: nothing more
+        home.advance(at(MONDAY, "23:59"));
+        assertThat(home.engine.isAway()).as("the door she came in by does not make her out again").isFalse();
+        assertThat(home.alerts).isEmpty();
+        home.advance(at(MONDAY.plusDays(1), "12:00"));
+        assertThat(home.of(AlertType.NOT_RETURNED)).isEmpty();
+        Alert raised = home.first(AlertType.NO_ACTIVITY, AlertState.RAISED);
+        assertThat(raised.time()).as("the fixed 12 h, counted from her return").isEqualTo(at(MONDAY.plusDays(1), "00:01"));
+        assertThat(raised.reason()).contains("last: front at 12:00:15");
+    }
+
+    @Test
+    void goingOutAgainAfterComingHomeIsAnOuting() {
+        leaveAt("08:00");
+        home.advance(at(MONDAY, "08:16"));
+        comeBackAt("12:00");
+        home.read(MONDAY, "12:30", "front", ReadingKind.ENTRY_DOOR, "open");
+        home.read(at(MONDAY, "12:30").plusSeconds(10), "front", ReadingKind.ENTRY_DOOR, "closed");
+        home.advance(at(MONDAY, "12:46"));
+        assertThat(home.engine.isAway()).as("in for her keys and out again").isTrue();
+    }
+
     @Test
     void theEntranceFollowedByActivityInsideIsNotAway() {
         leaveAt("08:00");
