@@ -36,7 +36,7 @@ public final class Datasets {
                 "ordonez-a", Outings.ordonez(datasets.resolve("ordonez/OrdonezA_ADLs.txt")),
                 "ordonez-b", Outings.ordonez(datasets.resolve("ordonez/OrdonezB_ADLs.txt")),
                 "kasteren-a", Outings.kasteren(datasets.resolve("kasteren/kasterenActData.txt")),
-                "ciws", Outings.NONE);
+                "ciws", Outings.ciws(datasets.resolve("ciws-water/Classified_Events.csv"), java.time.Duration.ofHours(24)));
     }
 
     @Command(name = "convert", mixinStandardHelpOptions = true,

@@ -51,4 +51,30 @@ public record Outings(List<LocalDateTime[]> intervals) {
         }
         return new Outings(out);
     }
+
+    /**
+     * CIWS has no activity labels, but its events are labelled by end use. The sprinkler system
+     * runs on a timer, so a day and more with no indoor use (faucet, toilet, shower, washers) is a
+     * family away from home: the time between the last indoor use and the next is an outing.
+     */
+    public static Outings ciws(Path events, java.time.Duration atLeast) throws IOException {
+        DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+        java.util.Set<String> indoor = java.util.Set.of("faucet", "toilet", "shower", "clothwasher", "dishwasher", "bathtub");
+        List<LocalDateTime> uses = new ArrayList<>();
+        List<String> lines = Files.readAllLines(events, StandardCharsets.UTF_8);
+        for (int i = 1; i < lines.size(); i++) {
+            String[] p = lines.get(i).strip().split(",");
+            if (p.length >= 8 && indoor.contains(p[7].strip().toLowerCase(Locale.ROOT))) {
+                uses.add(LocalDateTime.parse(p[1].strip(), f));
+            }
+        }
+        uses.sort(null);
+        List<LocalDateTime[]> out = new ArrayList<>();
+        for (int i = 1; i < uses.size(); i++) {
+            if (java.time.Duration.between(uses.get(i - 1), uses.get(i)).compareTo(atLeast) >= 0) {
+                out.add(new LocalDateTime[] {uses.get(i - 1), uses.get(i)});
+            }
+        }
+        return new Outings(out);
+    }
 }

@@ -83,6 +83,21 @@ class ConvertersTest {
     }
 
     @Test
+    void aDayWithoutIndoorWaterIsACiwsFamilyAwayWhateverTheSprinklerDoes() throws Exception {
+        Path events = file("events.csv", """
+                StartTime,EndTime,Duration(min),Volume(gal),Flowrate(gpm),Peak_Value(gpm),Mode_Value(gpm),Label
+                2020-07-29 16:44:00,2020-07-29 16:45:00,1,0.58,0.5,0.5,0.5,faucet
+                2020-07-30 03:45:00,2020-07-30 04:44:00,59,70.2,1.2,1.2,1.2,irrigation
+                2020-07-31 11:05:00,2020-07-31 11:06:00,1,2.2,2.2,2.2,2.2,toilet
+                2020-07-31 12:06:00,2020-07-31 12:07:00,1,2.9,2.9,2.9,2.9,toilet
+                """);
+        Outings away = Outings.ciws(events, java.time.Duration.ofHours(24));
+        assertThat(away.intervals()).hasSize(1);
+        assertThat(away.contains(java.time.LocalDateTime.parse("2020-07-30T04:00"))).as("only the sprinkler ran").isTrue();
+        assertThat(away.contains(java.time.LocalDateTime.parse("2020-07-31T11:30"))).isFalse();
+    }
+
+    @Test
     void aBadLineNamesItsFileAndLine() throws Exception {
         Path in = file("kasterenSenseData.txt", "25-Feb-2008 09:37:51\t25-Feb-2008 09:37:52\t99\t1\n");
         assertThatThrownBy(() -> new KasterenConverter().convert(in))
