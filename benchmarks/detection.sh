@@ -3,7 +3,8 @@
 # homes (../shared/datasets: Ordonez A and B, van Kasteren A, CIWS), beside the fixed 12-hour rule,
 # then the wall time of './anxin replay' over the longest home (28 days).
 #
-#   benchmarks/detection.sh [--datasets DIR] [--config FILE] [--incidents-per-day N] [--seed N] [--verbose]
+#   benchmarks/detection.sh [--datasets DIR] [--config FILE] [--incidents-per-day N] [--seed N]
+#                           [--moments uniform|activity] [--verbose]
 #
 # The markdown table goes to stdout; progress and, with --verbose, every false alarm to stderr.
 set -euo pipefail
