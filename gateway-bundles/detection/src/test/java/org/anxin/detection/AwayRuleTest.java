@@ -19,8 +19,13 @@ class AwayRuleTest {
     private void leaveAt(String time) {
         home.read(MONDAY, "07:00", "hall", ReadingKind.MOTION, "on");
         home.read(MONDAY, "07:05", "tap", ReadingKind.WATER, "3");
+        passEntrance(time, 20);
+    }
+
+    /** The entrance opens at {@code time} and closes {@code seconds} later. */
+    private void passEntrance(String time, int seconds) {
         home.read(MONDAY, time, "front", ReadingKind.ENTRY_DOOR, "open");
-        home.read(at(MONDAY, time).plusSeconds(20), "front", ReadingKind.ENTRY_DOOR, "closed");
+        home.read(at(MONDAY, time).plusSeconds(seconds), "front", ReadingKind.ENTRY_DOOR, "closed");
     }
 
     @Test
@@ -53,17 +58,12 @@ class AwayRuleTest {
         assertThat(home.alerts).as("15 h since water, but she was out 12 of them").isEmpty();
     }
 
-    private void comeBackAt(String time) {
-        home.read(MONDAY, time, "front", ReadingKind.ENTRY_DOOR, "open");
-        home.read(at(MONDAY, time).plusSeconds(15), "front", ReadingKind.ENTRY_DOOR, "closed");
-    }
-
     @Test
     void comingHomeAndThenSilenceIsAGapAtHomeNotAnotherOuting() {
         leaveAt("08:00");
         home.advance(at(MONDAY, "08:16"));
         assertThat(home.engine.isAway()).isTrue();
-        comeBackAt("12:00");
+        passEntrance("12:00", 15);
         // she collapses in the hall: nothing more
         home.advance(at(MONDAY, "23:59"));
         assertThat(home.engine.isAway()).as("the door she came in by does not make her out again").isFalse();
@@ -79,9 +79,8 @@ class AwayRuleTest {
     void goingOutAgainAfterComingHomeIsAnOuting() {
         leaveAt("08:00");
         home.advance(at(MONDAY, "08:16"));
-        comeBackAt("12:00");
-        home.read(MONDAY, "12:30", "front", ReadingKind.ENTRY_DOOR, "open");
-        home.read(at(MONDAY, "12:30").plusSeconds(10), "front", ReadingKind.ENTRY_DOOR, "closed");
+        passEntrance("12:00", 15);
+        passEntrance("12:30", 10);
         home.advance(at(MONDAY, "12:46"));
         assertThat(home.engine.isAway()).as("in for her keys and out again").isTrue();
     }

@@ -275,8 +275,10 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
             return false;
         }
         LOG.info("removing Zigbee device {} from the network", device);
+        // the library sends the leave on its own thread and then removes the node (forced, should
+        // the device not answer); removing it here too could drop the node's queue before the
+        // request went out, leaving the device joined
         m.leave(node.getNetworkAddress(), ieee, true);
-        m.removeNode(node);
         detach(ieee);
         return true;
     }

@@ -89,7 +89,7 @@ public final class Datasets {
     }
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new Datasets());
+        CommandLine cli = new CommandLine(new Datasets()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof DatasetFormatException || e instanceof IOException) {
                 cmd.getErr().println("error: " + e.getMessage());

@@ -70,17 +70,10 @@ final class DetectionBenchmark implements Callable<Integer> {
     /** Where incidents strike: at any moment, or while the resident is doing something. */
     enum Moments { UNIFORM, ACTIVITY }
 
-    @Option(names = "--moments", defaultValue = "uniform", converter = MomentsConverter.class,
+    @Option(names = "--moments", defaultValue = "uniform",
             description = "uniform: incidents at random moments of the day (a third of them strike a sleeping resident); "
                     + "activity: right after a random real activity reading (falls happen while moving) (default: ${DEFAULT-VALUE})")
     Moments moments = Moments.UNIFORM;
-
-    static final class MomentsConverter implements picocli.CommandLine.ITypeConverter<Moments> {
-        @Override
-        public Moments convert(String value) {
-            return Moments.valueOf(value.toUpperCase(Locale.ROOT));
-        }
-    }
 
     /** What one home gave. */
     private static final class Tally {
@@ -158,7 +151,7 @@ final class DetectionBenchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%nIncident moments: %s. Detected by: %s. Incidents already under an open routine alert when injected"
                 + " (left out): %d; under an open alert of the fixed rule (left out of its figures): %d. Next real activity: from"
                 + " each incident moment to the resident's next activity in the real data, the mean (no detector can be faster).%n",
-                moments().name().toLowerCase(Locale.ROOT), all.detectedBy, all.alreadyOpen, all.fixedAlreadyOpen);
+                moments.name().toLowerCase(Locale.ROOT), all.detectedBy, all.alreadyOpen, all.fixedAlreadyOpen);
         return 0;
     }
 
@@ -215,7 +208,7 @@ final class DetectionBenchmark implements Callable<Integer> {
     private List<LocalDateTime> incidentMoments(String name, List<Reading> readings, Instant judgedFrom, Instant end, Outings out) {
         Random random = new Random(seed ^ name.hashCode());
         List<LocalDateTime> moments = new ArrayList<>();
-        if (moments() == Moments.UNIFORM) {
+        if (moments == Moments.UNIFORM) {
             for (LocalDateTime day = LocalDateTime.ofInstant(judgedFrom, ZoneOffset.UTC);
                  day.toInstant(ZoneOffset.UTC).isBefore(end); day = day.plusDays(1)) {
                 for (int k = 0; k < perDay; k++) {
@@ -230,8 +223,7 @@ final class DetectionBenchmark implements Callable<Integer> {
         List<LocalDateTime> candidates = new ArrayList<>();
         for (Reading r : readings) {
             LocalDateTime at = LocalDateTime.ofInstant(r.time().plusSeconds(1), ZoneOffset.UTC);
-            boolean movement = r.kind().isActivity() && !(r.kind() == ReadingKind.MOTION && r.value().equals("off"));
-            if (movement && !r.time().isBefore(judgedFrom) && r.time().isBefore(end) && !out.contains(at)) {
+            if (isMovement(r) && !r.time().isBefore(judgedFrom) && r.time().isBefore(end) && !out.contains(at)) {
                 candidates.add(at);
             }
         }
@@ -240,10 +232,6 @@ final class DetectionBenchmark implements Callable<Integer> {
         moments.addAll(candidates.subList(0, Math.min(n, candidates.size())));
         moments.sort(null);
         return moments;
-    }
-
-    private Moments moments() {
-        return moments == null ? Moments.UNIFORM : moments;
     }
 
     private void incident(String name, Tally t, List<Reading> stream, List<Reading> water, Instant t0, LocalTime at,
@@ -269,8 +257,7 @@ final class DetectionBenchmark implements Callable<Integer> {
             t.alreadyOpen++;
             return;
         }
-        Duration next = stream.stream().filter(r -> r.time().isAfter(t0) && r.kind().isActivity()
-                        && !(r.kind() == ReadingKind.MOTION && r.value().equals("off")))
+        Duration next = stream.stream().filter(r -> r.time().isAfter(t0) && isMovement(r))
                 .findFirst().map(r -> Duration.between(t0, r.time())).orElse(null);
         if (next != null) {
             t.nextActivity.add(next);
@@ -300,6 +287,11 @@ final class DetectionBenchmark implements Callable<Integer> {
         } else {
             t.fixedDetect.add(Duration.between(t0, fixed));
         }
+    }
+
+    /** A reading that shows the resident doing something (a motion sensor going quiet does not). */
+    private static boolean isMovement(Reading r) {
+        return r.kind().isActivity() && !(r.kind() == ReadingKind.MOTION && r.value().equals("off"));
     }
 
     /** Replays {@code stream}; from {@code cutoff} on, only check-ins pass (all activity has stopped). */
