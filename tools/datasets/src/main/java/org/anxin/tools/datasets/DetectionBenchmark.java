@@ -208,7 +208,7 @@ final class DetectionBenchmark implements Callable<Integer> {
     private List<LocalDateTime> incidentMoments(String name, List<Reading> readings, Instant judgedFrom, Instant end, Outings out) {
         Random random = new Random(seed ^ name.hashCode());
         List<LocalDateTime> moments = new ArrayList<>();
-        if (moments == Moments.UNIFORM) {
+        if (this.moments == Moments.UNIFORM) {
             for (LocalDateTime day = LocalDateTime.ofInstant(judgedFrom, ZoneOffset.UTC);
                  day.toInstant(ZoneOffset.UTC).isBefore(end); day = day.plusDays(1)) {
                 for (int k = 0; k < perDay; k++) {
