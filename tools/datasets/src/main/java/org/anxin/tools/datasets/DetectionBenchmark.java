@@ -174,15 +174,14 @@ final class DetectionBenchmark implements Callable<Integer> {
         Tally t = new Tally();
         t.readings = readings.size();
         long started = System.nanoTime();
-        Instant[] learned = new Instant[1];
-        List<Alert> baseline = run(stream, null, end, options, learned);
+        Replay baseline = run(stream, null, end, options);
         t.replayMillis = (System.nanoTime() - started) / 1_000_000;
         // with learning off, the same days as with it on: from the end of the learningDays-th complete day
         LocalDateTime firstDay = LocalDateTime.ofInstant(start.minusNanos(1), ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay();
-        Instant judgedFrom = learned[0] != null ? learned[0].truncatedTo(java.time.temporal.ChronoUnit.DAYS)
+        Instant judgedFrom = baseline.learnedFrom() != null ? baseline.learnedFrom()
                 : firstDay.plusDays(options.learningDays()).toInstant(ZoneOffset.UTC);
         t.days = Duration.between(judgedFrom, end).toMinutes() / 1440.0;
-        for (Alert a : baseline) {
+        for (Alert a : baseline.alerts()) {
             if (ROUTINE.contains(a.type()) && a.state() == AlertState.RAISED && !a.time().isBefore(judgedFrom)) {
                 t.falseAlarms.merge(a.type(), 1, Integer::sum);
                 boolean away = out.contains(LocalDateTime.ofInstant(a.time(), ZoneOffset.UTC));
@@ -248,7 +247,7 @@ final class DetectionBenchmark implements Callable<Integer> {
 
     private void incident(String name, Tally t, List<Reading> stream, List<Reading> water, Instant t0, LocalTime at,
                                  DetectionOptions options, Duration hindsight) {
-        List<Alert> alerts = run(stream, t0, t0.plus(HORIZON), options, new Instant[1]);
+        List<Alert> alerts = run(stream, t0, t0.plus(HORIZON), options).alerts();
         Map<String, Alert> open = new java.util.HashMap<>();
         Alert detected = null;
         for (Alert a : alerts) {
@@ -307,12 +306,14 @@ final class DetectionBenchmark implements Callable<Integer> {
         return r.kind().isActivity() && !(r.kind() == ReadingKind.MOTION && r.value().equals("off"));
     }
 
-    /**
-     * Replays {@code stream}; from {@code cutoff} on, only check-ins pass (all activity has stopped).
-     * Sets {@code learned[0]} to the first reading's time at which the engine judged by the learned routine.
-     */
-    private static List<Alert> run(List<Reading> stream, Instant cutoff, Instant until, DetectionOptions options, Instant[] learned) {
+    /** What a replay raised and cleared, and the start of the first day it judged by the learned routine (or null). */
+    private record Replay(List<Alert> alerts, Instant learnedFrom) {
+    }
+
+    /** Replays {@code stream}; from {@code cutoff} on, only check-ins pass (all activity has stopped). */
+    private static Replay run(List<Reading> stream, Instant cutoff, Instant until, DetectionOptions options) {
         List<Alert> alerts = new ArrayList<>();
+        Instant learnedFrom = null;
         try (DetectionEngine engine = DetectionEngine.create(options)) {
             for (Reading r : stream) {
                 if (r.time().isAfter(until)) {
@@ -322,13 +323,13 @@ final class DetectionBenchmark implements Callable<Integer> {
                     continue;
                 }
                 alerts.addAll(engine.onReading(r));
-                if (learned[0] == null && engine.learnedDays() >= options.learningDays()) {
-                    learned[0] = r.time();
+                if (learnedFrom == null && engine.learnedDays() >= options.learningDays()) {
+                    learnedFrom = r.time().truncatedTo(java.time.temporal.ChronoUnit.DAYS);
                 }
             }
             alerts.addAll(engine.advanceTo(until));
         }
-        return alerts;
+        return new Replay(alerts, learnedFrom);
     }
 
     private static List<Reading> withHourlyCheckIns(List<Reading> readings, Set<String> devices, Instant from, Instant to) {
