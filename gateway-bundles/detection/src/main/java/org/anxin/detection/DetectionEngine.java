@@ -55,7 +55,7 @@ public final class DetectionEngine implements AutoCloseable {
      */
     public static DetectionEngine create(DetectionOptions options, ZoneId zone, RoutineStore routineStore) {
         GuardedStore store = new GuardedStore(routineStore);
-        HomeState home = new HomeState(zone, options.awaySilence());
+        HomeState home = new HomeState(zone, options);
         Routine routine = Routine.open(zone, store);
         InactivityRule water = new InactivityRule(InactivityRule.Signal.WATER, options, home, routine);
         InactivityRule activity = new InactivityRule(InactivityRule.Signal.ACTIVITY, options, home, routine);
@@ -269,10 +269,11 @@ public final class DetectionEngine implements AutoCloseable {
         return home != null && home.awaySince != null;
     }
 
-    /** Forgets the learned routine; the fixed rules apply until it is learned again. */
+    /** Forgets the learned routine and timers; the fixed rules apply until it is learned again. */
     public void resetLearning() {
         requireHome();
         routine.clear();
+        home.timers.clear();
         store.clear();
         store.saveState(state());
     }
@@ -316,6 +317,9 @@ public final class DetectionEngine implements AutoCloseable {
         if (!home.occupied.isEmpty()) {
             s.put("occupied", String.join(",", home.occupied));
         }
+        if (!home.timers.isEmpty()) {
+            s.put("timerFlows", home.timers.save());
+        }
         return s;
     }
 
@@ -334,6 +338,7 @@ public final class DetectionEngine implements AutoCloseable {
         if (s.containsKey("occupied")) {
             home.occupied.addAll(List.of(s.get("occupied").split(",")));
         }
+        home.timers.restore(s.getOrDefault("timerFlows", ""));
     }
 
     /**

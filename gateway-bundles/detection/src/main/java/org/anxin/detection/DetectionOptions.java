@@ -23,6 +23,7 @@ public record DetectionOptions(
         boolean learningEnabled, int learningDays, Duration learnedMargin, Duration learnedMinimum, Duration learnedMaximum,
         Duration awaySilence, Duration notReturnedAfter,
         boolean continuousFlowEnabled, Duration continuousFlow, Duration flowPause, double dailyWaterLitres,
+        Duration timerFlow,
         boolean nightDoorEnabled, LocalTime nightStart, LocalTime nightEnd,
         boolean deviceSilentEnabled, Duration mainsSilent, Duration batterySilent, int lowBatteryPercent) {
 
@@ -45,6 +46,7 @@ public record DetectionOptions(
         CONTINUOUS_FLOW_MINUTES("continuousFlowMinutes", "30", 1, 1440),
         FLOW_PAUSE_MINUTES("flowPauseMinutes", "5", 1, 60),
         DAILY_WATER_LITRES("dailyWaterLitres", "2000", 10, 100000),
+        TIMER_FLOW_MINUTES("timerFlowMinutes", "30", 0, 1440),
         NIGHT_DOOR_ENABLED("nightDoorEnabled", "false"),
         NIGHT_START("nightStart", "22:00"),
         NIGHT_END("nightEnd", "06:00"),
@@ -189,6 +191,7 @@ public record DetectionOptions(
                 Duration.ofHours(num(values, Setting.NOT_RETURNED_HOURS)),
                 bool(values, Setting.CONTINUOUS_FLOW_ENABLED), Duration.ofMinutes(num(values, Setting.CONTINUOUS_FLOW_MINUTES)),
                 Duration.ofMinutes(num(values, Setting.FLOW_PAUSE_MINUTES)), num(values, Setting.DAILY_WATER_LITRES),
+                Duration.ofMinutes(num(values, Setting.TIMER_FLOW_MINUTES)),
                 bool(values, Setting.NIGHT_DOOR_ENABLED), (LocalTime) values.get(Setting.NIGHT_START),
                 (LocalTime) values.get(Setting.NIGHT_END),
                 bool(values, Setting.DEVICE_SILENT_ENABLED), Duration.ofHours(num(values, Setting.MAINS_SILENT_HOURS)),

@@ -20,6 +20,7 @@ final class HomeState {
 
     final ZoneId zone;
     private final Duration awaySilence;
+    final TimerFlows timers;
 
     Instant start;
     Instant lastActivity;
@@ -47,17 +48,20 @@ final class HomeState {
     /** Whether any activity sensor other than a water meter ever reported. */
     boolean seesMoreThanWater;
 
-    HomeState(ZoneId zone, Duration awaySilence) {
+    HomeState(ZoneId zone, DetectionOptions options) {
         this.zone = zone;
-        this.awaySilence = awaySilence;
+        this.awaySilence = options.awaySilence();
+        this.timers = new TimerFlows(options.timerFlow(), options.flowPause(), zone);
     }
 
-    static boolean isWaterUse(Reading r) {
-        return r.kind() == ReadingKind.WATER && new BigDecimal(r.value()).compareTo(WATER_USE_MIN_LITRES) >= 0;
+    /** Whether a reading shows someone using water: not a drip, and not a timer's flow. */
+    boolean isWaterUse(Reading r) {
+        return r.kind() == ReadingKind.WATER && new BigDecimal(r.value()).compareTo(WATER_USE_MIN_LITRES) >= 0
+                && !timers.isTimed(r);
     }
 
     /** Whether a reading shows the elder doing something; a motion sensor going quiet does not. */
-    static boolean isActivity(Reading r) {
+    boolean isActivity(Reading r) {
         if (!r.kind().isActivity()) {
             return false;
         }
@@ -85,6 +89,7 @@ final class HomeState {
 
     void observe(Reading r) {
         Instant t = r.time();
+        timers.observe(r);
         if (isWaterUse(r)) {
             lastWaterUse = later(lastWaterUse, t);
             lastWaterDevice = r.device();

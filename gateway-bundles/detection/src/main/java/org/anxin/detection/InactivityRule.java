@@ -85,11 +85,11 @@ final class InactivityRule implements Rule, OpenEpisodes {
     public List<Alert> onReading(Reading r) {
         if (signal == Signal.WATER && r.kind() == ReadingKind.WATER) {
             BigDecimal litres = new BigDecimal(r.value());
-            if (litres.signum() > 0) {
+            if (litres.signum() > 0 && !home.timers.isTimed(r)) {
                 waterWindow.addLast(new Use(r.time(), litres));
             }
         }
-        boolean event = signal == Signal.WATER ? HomeState.isWaterUse(r) : HomeState.isActivity(r);
+        boolean event = signal == Signal.WATER ? home.isWaterUse(r) : home.isActivity(r);
         if (!event || open == null) {
             return List.of();
         }

@@ -53,7 +53,7 @@ final class NightDoorRule implements Rule, OpenEpisodes {
             }
             return List.of();
         }
-        if (open != null && HomeState.isActivity(r)) {
+        if (open != null && home.isActivity(r)) {
             Alert cleared = open.clear(r.time(), "activity inside again: " + r.device() + " at "
                     + r.time().atZone(home.zone).toLocalTime().withNano(0));
             open = null;

@@ -78,6 +78,11 @@ public @interface DetectionConfig {
             description = "A day's total above this raises CONTINUOUS_WATER_FLOW")
     int dailyWaterLitres() default 2000;
 
+    @AttributeDefinition(name = "Timer flow (min)", min = "0", max = "1440",
+            description = "A flow starting at the minute of the day at which flows this long started on 2 of the last 7 days"
+                    + " is a timer's (sprinklers, a softener), not a sign of life; 0 counts every flow as someone's")
+    int timerFlowMinutes() default 30;
+
     @AttributeDefinition(name = "Night door: on", description = "Raise NIGHT_DOOR when the entrance opens in the night hours (for elders who may wander)")
     boolean nightDoorEnabled() default false;
 

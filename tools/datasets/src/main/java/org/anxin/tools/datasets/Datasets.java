@@ -31,12 +31,17 @@ public final class Datasets {
         return homes;
     }
 
-    static Map<String, Outings> outings(Path datasets) throws IOException {
+    static Map<String, Spans> outings(Path datasets) throws IOException {
         return Map.of(
-                "ordonez-a", Outings.ordonez(datasets.resolve("ordonez/OrdonezA_ADLs.txt")),
-                "ordonez-b", Outings.ordonez(datasets.resolve("ordonez/OrdonezB_ADLs.txt")),
-                "kasteren-a", Outings.kasteren(datasets.resolve("kasteren/kasterenActData.txt")),
-                "ciws", Outings.ciws(datasets.resolve("ciws-water/Classified_Events.csv"), java.time.Duration.ofHours(24)));
+                "ordonez-a", Spans.ordonezOutings(datasets.resolve("ordonez/OrdonezA_ADLs.txt")),
+                "ordonez-b", Spans.ordonezOutings(datasets.resolve("ordonez/OrdonezB_ADLs.txt")),
+                "kasteren-a", Spans.kasterenOutings(datasets.resolve("kasteren/kasterenActData.txt")),
+                "ciws", Spans.ciwsOutings(datasets.resolve("ciws-water/Classified_Events.csv"), java.time.Duration.ofHours(24)));
+    }
+
+    /** When a timer ran the water, in the homes that have one; see {@link Spans}. */
+    static Map<String, Spans> timers(Path datasets) throws IOException {
+        return Map.of("ciws", Spans.ciwsTimers(datasets.resolve("ciws-water/Classified_Events.csv")));
     }
 
     @Command(name = "convert", mixinStandardHelpOptions = true,

@@ -19,6 +19,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import org.anxin.detection.DetectionEngine;
 import org.anxin.detection.DetectionOptions;
 import org.anxin.protocol.Alert;
@@ -133,7 +134,8 @@ final class DetectionBenchmark implements Callable<Integer> {
             options = DetectionOptions.fromProperties(p);
         }
         Map<String, List<ScenarioRow>> homes = Datasets.convertAll(datasets);
-        Map<String, Outings> outings = Datasets.outings(datasets);
+        Map<String, Spans> outings = Datasets.outings(datasets);
+        Map<String, Spans> timers = Datasets.timers(datasets);
         Files.createDirectories(out);
         Tally all = new Tally();
         StringBuilder table = new StringBuilder();
@@ -144,7 +146,8 @@ final class DetectionBenchmark implements Callable<Integer> {
         for (Map.Entry<String, List<ScenarioRow>> home : homes.entrySet()) {
             ScenarioFiles.write(out.resolve(home.getKey() + ".csv"), "converted by tools/datasets for the detection benchmark",
                     home.getValue());
-            Tally t = evaluate(home.getKey(), home.getValue(), outings.get(home.getKey()), options);
+            Tally t = evaluate(home.getKey(), home.getValue(), outings.get(home.getKey()),
+                    timers.getOrDefault(home.getKey(), Spans.NONE), options);
             all.add(t);
             row(table, home.getKey(), t);
             System.err.printf(Locale.ROOT, "%s: %d readings replayed in %d ms; false alarms %s%n",
@@ -159,13 +162,18 @@ final class DetectionBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    private Tally evaluate(String name, List<ScenarioRow> rows, Outings out, DetectionOptions options) {
+    private Tally evaluate(String name, List<ScenarioRow> rows, Spans out, Spans timers, DetectionOptions options) {
         List<ScenarioRow> sorted = new ArrayList<>(rows);
         sorted.sort(null);
         List<Reading> readings = new ArrayList<>(sorted.size());
+        Set<Reading> timed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         Set<String> devices = new TreeSet<>();
         for (ScenarioRow r : sorted) {
-            readings.add(new Reading(r.device(), r.kind(), r.value(), r.time().toInstant(ZoneOffset.UTC)));
+            Reading reading = new Reading(r.device(), r.kind(), r.value(), r.time().toInstant(ZoneOffset.UTC));
+            readings.add(reading);
+            if (r.kind() == ReadingKind.WATER && timers.contains(r.time())) {
+                timed.add(reading);
+            }
             devices.add(r.device());
         }
         Instant start = readings.get(0).time();
@@ -174,7 +182,7 @@ final class DetectionBenchmark implements Callable<Integer> {
         Tally t = new Tally();
         t.readings = readings.size();
         long started = System.nanoTime();
-        Replay baseline = run(stream, null, end, options);
+        Replay baseline = run(stream, null, timed, end, options);
         t.replayMillis = (System.nanoTime() - started) / 1_000_000;
         // with learning off, the same days as with it on: from the end of the learningDays-th complete day
         LocalDateTime firstDay = LocalDateTime.ofInstant(start.minusNanos(1), ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay();
@@ -197,17 +205,18 @@ final class DetectionBenchmark implements Callable<Integer> {
         List<Reading> water = readings.stream().filter(r -> r.kind() == ReadingKind.WATER).toList();
         t.fixedFalseAlarms = (int) FixedTwelveHourRule.raises(water, end).stream().filter(i -> !i.isBefore(judgedFrom)).count();
 
+        Predicate<Reading> resident = r -> isMovement(r) && !timed.contains(r);
         boolean waterOnly = readings.stream().allMatch(r -> !isMovement(r) || r.kind() == ReadingKind.WATER);
         HindsightThresholds ideal = new HindsightThresholds(readings.stream()
-                .filter(r -> waterOnly ? r.kind() == ReadingKind.WATER && Double.parseDouble(r.value()) >= 0.5 : isMovement(r))
+                .filter(r -> waterOnly ? resident.test(r) && Double.parseDouble(r.value()) >= 0.5 : resident.test(r))
                 .map(r -> LocalDateTime.ofInstant(r.time(), ZoneOffset.UTC)).toList(), out,
                 LocalDateTime.ofInstant(judgedFrom, ZoneOffset.UTC), LocalDateTime.ofInstant(end, ZoneOffset.UTC));
-        for (LocalDateTime moment : incidentMoments(name, readings, judgedFrom, end, out)) {
+        for (LocalDateTime moment : incidentMoments(name, readings, resident, judgedFrom, end, out)) {
             Duration d = ideal.timeToDetect(moment, HORIZON);
             if (d != null) {
                 t.hindsight.add(d);
             }
-            incident(name, t, stream, water, moment.toInstant(ZoneOffset.UTC), moment.toLocalTime(), options, d);
+            incident(name, t, stream, water, timed, moment.toInstant(ZoneOffset.UTC), moment.toLocalTime(), options, d);
         }
         return t;
     }
@@ -216,7 +225,8 @@ final class DetectionBenchmark implements Callable<Integer> {
      * {@code perDay} moments per judged day while the resident is at home: uniform over the day, or
      * one second after real activity readings drawn at random (the resident was doing something).
      */
-    private List<LocalDateTime> incidentMoments(String name, List<Reading> readings, Instant judgedFrom, Instant end, Outings out) {
+    private List<LocalDateTime> incidentMoments(String name, List<Reading> readings, Predicate<Reading> resident,
+                                                Instant judgedFrom, Instant end, Spans out) {
         Random random = new Random(seed ^ name.hashCode());
         List<LocalDateTime> moments = new ArrayList<>();
         if (this.moments == Moments.UNIFORM) {
@@ -234,7 +244,7 @@ final class DetectionBenchmark implements Callable<Integer> {
         List<LocalDateTime> candidates = new ArrayList<>();
         for (Reading r : readings) {
             LocalDateTime at = LocalDateTime.ofInstant(r.time().plusSeconds(1), ZoneOffset.UTC);
-            if (isMovement(r) && !r.time().isBefore(judgedFrom) && r.time().isBefore(end) && !out.contains(at)) {
+            if (resident.test(r) && !r.time().isBefore(judgedFrom) && r.time().isBefore(end) && !out.contains(at)) {
                 candidates.add(at);
             }
         }
@@ -245,9 +255,9 @@ final class DetectionBenchmark implements Callable<Integer> {
         return moments;
     }
 
-    private void incident(String name, Tally t, List<Reading> stream, List<Reading> water, Instant t0, LocalTime at,
-                                 DetectionOptions options, Duration hindsight) {
-        List<Alert> alerts = run(stream, t0, t0.plus(HORIZON), options).alerts();
+    private void incident(String name, Tally t, List<Reading> stream, List<Reading> water, Set<Reading> timed, Instant t0,
+                          LocalTime at, DetectionOptions options, Duration hindsight) {
+        List<Alert> alerts = run(stream, t0, timed, t0.plus(HORIZON), options).alerts();
         Map<String, Alert> open = new java.util.HashMap<>();
         Alert detected = null;
         for (Alert a : alerts) {
@@ -268,7 +278,7 @@ final class DetectionBenchmark implements Callable<Integer> {
             t.alreadyOpen++;
             return;
         }
-        Duration next = stream.stream().filter(r -> r.time().isAfter(t0) && isMovement(r))
+        Duration next = stream.stream().filter(r -> r.time().isAfter(t0) && isMovement(r) && !timed.contains(r))
                 .findFirst().map(r -> Duration.between(t0, r.time())).orElse(null);
         if (next != null) {
             t.nextActivity.add(next);
@@ -286,8 +296,9 @@ final class DetectionBenchmark implements Callable<Integer> {
                         + detected.reason());
             }
         }
-        List<Reading> before = water.stream().filter(r -> r.time().isBefore(t0)).toList();
-        List<FixedTwelveHourRule.Episode> episodes = FixedTwelveHourRule.episodes(before, t0.plus(HORIZON));
+        // the city's rule reads the meter's volume alone, so a timer's water after the incident counts for it
+        List<Reading> metered = water.stream().filter(r -> r.time().isBefore(t0) || timed.contains(r)).toList();
+        List<FixedTwelveHourRule.Episode> episodes = FixedTwelveHourRule.episodes(metered, t0.plus(HORIZON));
         if (episodes.stream().anyMatch(e -> e.raised().isBefore(t0) && e.openAt(t0))) {
             t.fixedAlreadyOpen++;
             return;
@@ -310,8 +321,11 @@ final class DetectionBenchmark implements Callable<Integer> {
     private record Replay(List<Alert> alerts, Instant learnedFrom) {
     }
 
-    /** Replays {@code stream}; from {@code cutoff} on, only check-ins pass (all activity has stopped). */
-    private static Replay run(List<Reading> stream, Instant cutoff, Instant until, DetectionOptions options) {
+    /**
+     * Replays {@code stream}; from {@code cutoff} on, only check-ins and a timer's water pass (all
+     * activity has stopped; a sprinkler's timer has not).
+     */
+    private static Replay run(List<Reading> stream, Instant cutoff, Set<Reading> timed, Instant until, DetectionOptions options) {
         List<Alert> alerts = new ArrayList<>();
         Instant learnedFrom = null;
         try (DetectionEngine engine = DetectionEngine.create(options)) {
@@ -319,7 +333,7 @@ final class DetectionBenchmark implements Callable<Integer> {
                 if (r.time().isAfter(until)) {
                     break;
                 }
-                if (cutoff != null && !r.time().isBefore(cutoff) && r.kind() != ReadingKind.HEARTBEAT) {
+                if (cutoff != null && !r.time().isBefore(cutoff) && r.kind() != ReadingKind.HEARTBEAT && !timed.contains(r)) {
                     continue;
                 }
                 alerts.addAll(engine.onReading(r));

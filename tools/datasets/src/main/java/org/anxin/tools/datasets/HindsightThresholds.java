@@ -16,10 +16,10 @@ final class HindsightThresholds {
     private static final int SLOTS = 48;
 
     private final List<LocalDateTime> events;
-    private final Outings out;
+    private final Spans out;
     private final long[] longestGap = new long[SLOTS];
 
-    HindsightThresholds(List<LocalDateTime> events, Outings out, LocalDateTime from, LocalDateTime to) {
+    HindsightThresholds(List<LocalDateTime> events, Spans out, LocalDateTime from, LocalDateTime to) {
         this.events = events.stream().sorted().toList();
         this.out = out;
         for (LocalDateTime t = from; t.isBefore(to); t = t.plusMinutes(1)) {

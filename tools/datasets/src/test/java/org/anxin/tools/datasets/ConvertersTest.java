@@ -91,10 +91,24 @@ class ConvertersTest {
                 2020-07-31 11:05:00,2020-07-31 11:06:00,1,2.2,2.2,2.2,2.2,toilet
                 2020-07-31 12:06:00,2020-07-31 12:07:00,1,2.9,2.9,2.9,2.9,toilet
                 """);
-        Outings away = Outings.ciws(events, java.time.Duration.ofHours(24));
+        Spans away = Spans.ciwsOutings(events, java.time.Duration.ofHours(24));
         assertThat(away.intervals()).hasSize(1);
         assertThat(away.contains(java.time.LocalDateTime.parse("2020-07-30T04:00"))).as("only the sprinkler ran").isTrue();
         assertThat(away.contains(java.time.LocalDateTime.parse("2020-07-31T11:30"))).isFalse();
+    }
+
+    @Test
+    void theCiwsSprinklerRunsAreTimerSpansToTheEndOfTheirLastMinute() throws Exception {
+        Path events = file("events.csv", """
+                StartTime,EndTime,Duration(min),Volume(gal),Flowrate(gpm),Peak_Value(gpm),Mode_Value(gpm),Label
+                2020-07-30 03:45:00,2020-07-30 04:44:00,59.6,70.2,1.2,1.2,1.2,irrigation
+                2020-07-30 10:37:00,2020-07-30 10:43:00,6.4,21.7,3.1,3.1,3.1,hose
+                """);
+        Spans timers = Spans.ciwsTimers(events);
+        assertThat(timers.intervals()).hasSize(1);
+        assertThat(timers.contains(java.time.LocalDateTime.parse("2020-07-30T04:45"))).as("the converter's 60th reading").isTrue();
+        assertThat(timers.contains(java.time.LocalDateTime.parse("2020-07-30T04:46"))).isFalse();
+        assertThat(timers.contains(java.time.LocalDateTime.parse("2020-07-30T10:40"))).as("a hose is held by a person").isFalse();
     }
 
     @Test

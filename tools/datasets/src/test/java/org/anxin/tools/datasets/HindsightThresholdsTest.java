@@ -26,7 +26,7 @@ class HindsightThresholdsTest {
 
     @Test
     void aDaytimeSilenceIsCaughtOnceItPassesTheLongestGapTheDaysReachedAtThatHour() {
-        HindsightThresholds ideal = new HindsightThresholds(routine(), Outings.NONE, DAY.plusHours(7), DAY.plusDays(3));
+        HindsightThresholds ideal = new HindsightThresholds(routine(), Spans.NONE, DAY.plusHours(7), DAY.plusDays(3));
 
         // all activity stops at 10:30 on the second day; the last event was at 10:00, and no gap
         // in the afternoon ever passed 59 min
@@ -35,7 +35,7 @@ class HindsightThresholdsTest {
 
     @Test
     void aSilenceAtNightIsCaughtOnlyAfterTheUsualWakingTime() {
-        HindsightThresholds ideal = new HindsightThresholds(routine(), Outings.NONE, DAY.plusHours(7), DAY.plusDays(3));
+        HindsightThresholds ideal = new HindsightThresholds(routine(), Spans.NONE, DAY.plusHours(7), DAY.plusDays(3));
 
         // asleep since 22:00: on the other nights the gap reached 8 h 59 by 06:59, so the night's
         // silence passes for normal until 07:00, when every other day had begun
@@ -46,12 +46,12 @@ class HindsightThresholdsTest {
     @Test
     void gapsCountFromTheReturnHomeAndOutingsTeachNothing() {
         LocalDateTime left = DAY.plusDays(1).plusHours(10);
-        Outings out = new Outings(List.<LocalDateTime[]>of(new LocalDateTime[] {left, left.plusHours(5)}));
+        Spans out = new Spans(List.<LocalDateTime[]>of(new LocalDateTime[] {left, left.plusHours(5)}));
         List<LocalDateTime> events = routine().stream().filter(t -> !out.contains(t)).toList();
         HindsightThresholds ideal = new HindsightThresholds(events, out, DAY.plusHours(7), DAY.plusDays(3));
 
         // had the 5 hours out counted as a gap at home, a silence from 15:00 would wait for 5 h
         assertEquals(Duration.ofHours(1), ideal.timeToDetect(left.plusHours(5), Duration.ofHours(48)));
-        assertNull(new HindsightThresholds(List.of(), Outings.NONE, DAY, DAY.plusDays(1)).timeToDetect(DAY, Duration.ofHours(48)));
+        assertNull(new HindsightThresholds(List.of(), Spans.NONE, DAY, DAY.plusDays(1)).timeToDetect(DAY, Duration.ofHours(48)));
     }
 }

@@ -11,13 +11,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * When the resident was out, from a dataset's activity labels (Ordonez "Leaving", van Kasteren
- * activity 1 "leave house"). The benchmark injects incidents only while the resident is at home:
- * a fall outside is not something a home's sensors can see, other than as NOT_RETURNED.
+ * Spans of time a dataset's labels mark, which a home's sensors cannot tell apart themselves:
+ * <ul>
+ * <li>outings, when the resident was out (Ordonez "Leaving", van Kasteren activity 1 "leave
+ * house"). The benchmark injects incidents only while the resident is at home: a fall outside is
+ * not something a home's sensors can see, other than as NOT_RETURNED;</li>
+ * <li>timer runs, when a timer ran the water (CIWS "irrigation"). A timer goes on after an
+ * incident, so the benchmark keeps its readings flowing then, and they are no resident's
+ * activity.</li>
+ * </ul>
  */
-public record Outings(List<LocalDateTime[]> intervals) {
+public record Spans(List<LocalDateTime[]> intervals) {
 
-    public static final Outings NONE = new Outings(List.of());
+    public static final Spans NONE = new Spans(List.of());
 
     public boolean contains(LocalDateTime t) {
         for (LocalDateTime[] i : intervals) {
@@ -28,7 +34,7 @@ public record Outings(List<LocalDateTime[]> intervals) {
         return false;
     }
 
-    public static Outings ordonez(Path adls) throws IOException {
+    public static Spans ordonezOutings(Path adls) throws IOException {
         DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
         List<LocalDateTime[]> out = new ArrayList<>();
         for (String line : Files.readAllLines(adls, StandardCharsets.ISO_8859_1)) {
@@ -37,10 +43,10 @@ public record Outings(List<LocalDateTime[]> intervals) {
                 out.add(new LocalDateTime[] {LocalDateTime.parse(p[0].strip(), f), LocalDateTime.parse(p[1].strip(), f)});
             }
         }
-        return new Outings(out);
+        return new Spans(out);
     }
 
-    public static Outings kasteren(Path actData) throws IOException {
+    public static Spans kasterenOutings(Path actData) throws IOException {
         DateTimeFormatter f = DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss", Locale.ENGLISH);
         List<LocalDateTime[]> out = new ArrayList<>();
         for (String line : Files.readAllLines(actData, StandardCharsets.ISO_8859_1)) {
@@ -49,7 +55,7 @@ public record Outings(List<LocalDateTime[]> intervals) {
                 out.add(new LocalDateTime[] {LocalDateTime.parse(p[0].strip(), f), LocalDateTime.parse(p[1].strip(), f)});
             }
         }
-        return new Outings(out);
+        return new Spans(out);
     }
 
     /**
@@ -57,7 +63,7 @@ public record Outings(List<LocalDateTime[]> intervals) {
      * runs on a timer, so a day and more with no indoor use (faucet, toilet, shower, washers) is a
      * family away from home: the time between the last indoor use and the next is an outing.
      */
-    public static Outings ciws(Path events, java.time.Duration atLeast) throws IOException {
+    public static Spans ciwsOutings(Path events, java.time.Duration atLeast) throws IOException {
         DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
         java.util.Set<String> indoor = java.util.Set.of("faucet", "toilet", "shower", "clothwasher", "dishwasher", "bathtub");
         List<LocalDateTime> uses = new ArrayList<>();
@@ -75,6 +81,25 @@ public record Outings(List<LocalDateTime[]> intervals) {
                 out.add(new LocalDateTime[] {uses.get(i - 1), uses.get(i)});
             }
         }
-        return new Outings(out);
+        return new Spans(out);
+    }
+
+    /**
+     * The CIWS sprinkler system's runs: each "irrigation" event from its start to the end of its
+     * last minute, as {@link CiwsConverter} spreads it into readings.
+     */
+    public static Spans ciwsTimers(Path events) throws IOException {
+        DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+        List<LocalDateTime[]> runs = new ArrayList<>();
+        List<String> lines = Files.readAllLines(events, StandardCharsets.UTF_8);
+        for (int i = 1; i < lines.size(); i++) {
+            String[] p = lines.get(i).strip().split(",");
+            if (p.length >= 8 && p[7].strip().equalsIgnoreCase("irrigation")) {
+                LocalDateTime start = LocalDateTime.parse(p[0].strip(), f);
+                long minutes = (long) Math.ceil(Double.parseDouble(p[2].strip()));
+                runs.add(new LocalDateTime[] {start, start.plusMinutes(Math.max(1, minutes))});
+            }
+        }
+        return new Spans(runs);
     }
 }
