@@ -21,8 +21,9 @@ import org.anxin.protocol.ReadingKind;
  * from a tap. A timer shows itself by starting long flows at the same minute of the day: a flow
  * that starts within {@link #MATCH} of the start of a flow that ran {@code timerFlowMinutes} or
  * more on at least {@link #MIN_DAYS} of the last {@link #HISTORY_DAYS} days is taken as the timer's.
- * Its readings are then no water use and no activity for the routine rules; they still count for
- * CONTINUOUS_WATER_FLOW and for the meter's health.
+ * Its readings are then no water use and no activity for the routine rules, nor part of the
+ * day's total; they still count for the meter's health, and for CONTINUOUS_WATER_FLOW once the
+ * flow runs longer than the timer's longest recent run (a valve stuck open).
  *
  * <p>The judgement is made when the flow starts, for it must hold from the first reading. A
  * person's use that happens to start at a timer's minute on a day the timer does not run is
@@ -36,22 +37,35 @@ final class TimerFlows {
     static final int HISTORY_DAYS = 7;
     private static final int MINUTES_PER_DAY = 1440;
 
-    /** The start of a long flow: its day and minute of the day, at one meter. */
-    record Start(LocalDate day, int minute, String device) {
+    /** A long flow at one meter: its day, the minute of the day it started, and how long it ran. */
+    private static final class Run {
+        final LocalDate day;
+        final int minute;
+        final String device;
+        long minutes;
+
+        Run(LocalDate day, int minute, String device, long minutes) {
+            this.day = day;
+            this.minute = minute;
+            this.device = device;
+            this.minutes = minutes;
+        }
     }
 
     private static final class Flow {
         Instant start;
         Instant last;
-        boolean timed;
-        boolean recorded;
+        /** The longest recent run of the timer this flow is, or null: someone's. */
+        Duration timerRun;
+        /** This flow in the runs, once it ran long enough to be one. */
+        Run run;
     }
 
     private final Duration longFlow;
     private final Duration pause;
     private final ZoneId zone;
     private final Map<String, Flow> flows = new HashMap<>();
-    private final List<Start> starts = new ArrayList<>();
+    private final List<Run> runs = new ArrayList<>();
     /** The reading last judged to be the timer's, for the rules that see it after this class. */
     private Reading timed;
 
@@ -74,21 +88,24 @@ final class TimerFlows {
         }
         if (flow.start == null || Duration.between(flow.last, r.time()).compareTo(pause) > 0) {
             flow.start = r.time();
-            flow.recorded = false;
-            flow.timed = matches(r.device(), r.time());
+            flow.run = null;
+            flow.timerRun = timerRun(r.device(), r.time());
         }
         flow.last = r.time();
-        if (!flow.recorded && Duration.between(flow.start, r.time()).compareTo(longFlow) >= 0) {
-            flow.recorded = true;
+        Duration ran = Duration.between(flow.start, r.time());
+        if (flow.run != null) {
+            flow.run.minutes = ran.toMinutes();
+        } else if (ran.compareTo(longFlow) >= 0) {
             ZonedDateTime at = flow.start.atZone(zone);
-            starts.add(new Start(at.toLocalDate(), at.getHour() * 60 + at.getMinute(), r.device()));
+            flow.run = new Run(at.toLocalDate(), at.getHour() * 60 + at.getMinute(), r.device(), ran.toMinutes());
+            runs.add(flow.run);
             LocalDate oldest = at.toLocalDate().minusDays(HISTORY_DAYS);
-            starts.removeIf(s -> s.day().isBefore(oldest));
+            runs.removeIf(run -> run.day.isBefore(oldest));
         }
-        if (flow.timed) {
+        if (flow.timerRun != null) {
             timed = r;
         }
-        return flow.timed;
+        return flow.timerRun != null;
     }
 
     /** Whether {@code r} is the reading {@link #observe} last judged a timer's. */
@@ -96,18 +113,26 @@ final class TimerFlows {
         return r == timed;
     }
 
-    private boolean matches(String device, Instant t) {
+    /** For a timer's reading, the longest recent run of that timer; null for anyone else's. */
+    Duration timerRun(Reading r) {
+        return isTimed(r) ? flows.get(r.device()).timerRun : null;
+    }
+
+    /** The longest recent run starting at this minute, if long flows started then on enough days. */
+    private Duration timerRun(String device, Instant t) {
         ZonedDateTime at = t.atZone(zone);
         LocalDate today = at.toLocalDate();
         int minute = at.getHour() * 60 + at.getMinute();
         Set<LocalDate> days = new TreeSet<>();
-        for (Start s : starts) {
-            boolean recent = s.day().isBefore(today) && !s.day().isBefore(today.minusDays(HISTORY_DAYS));
-            if (recent && s.device().equals(device) && apart(s.minute(), minute) <= MATCH.toMinutes()) {
-                days.add(s.day());
+        long longest = 0;
+        for (Run run : runs) {
+            boolean recent = run.day.isBefore(today) && !run.day.isBefore(today.minusDays(HISTORY_DAYS));
+            if (recent && run.device.equals(device) && apart(run.minute, minute) <= MATCH.toMinutes()) {
+                days.add(run.day);
+                longest = Math.max(longest, run.minutes);
             }
         }
-        return days.size() >= MIN_DAYS;
+        return days.size() >= MIN_DAYS ? Duration.ofMinutes(longest) : null;
     }
 
     /** Minutes between two times of day, across midnight too. */
@@ -116,23 +141,24 @@ final class TimerFlows {
         return Math.min(d, MINUTES_PER_DAY - d);
     }
 
-    /** The long flows' starts, one per line, for the engine's saved state. */
+    /** The long flows, one per line, for the engine's saved state. */
     String save() {
         StringBuilder b = new StringBuilder();
-        for (Start s : starts) {
-            b.append(s.day()).append(' ').append(s.minute()).append(' ').append(s.device()).append('\n');
+        for (Run run : runs) {
+            b.append(run.day).append(' ').append(run.minute).append(' ').append(run.minutes).append(' ')
+                    .append(run.device).append('\n');
         }
         return b.toString();
     }
 
     /** Reads what {@link #save} wrote; a line that cannot be read is skipped (it is only learning). */
     void restore(String saved) {
-        starts.clear();
+        runs.clear();
         for (String line : saved.split("\n")) {
-            String[] f = line.split(" ", 3);
-            if (f.length == 3) {
+            String[] f = line.split(" ", 4);
+            if (f.length == 4) {
                 try {
-                    starts.add(new Start(LocalDate.parse(f[0]), Integer.parseInt(f[1]), f[2]));
+                    runs.add(new Run(LocalDate.parse(f[0]), Integer.parseInt(f[1]), f[3], Long.parseLong(f[2])));
                 } catch (RuntimeException e) {
                     // an unreadable line costs a timer a day or two of relearning, nothing more
                 }
@@ -141,10 +167,10 @@ final class TimerFlows {
     }
 
     void clear() {
-        starts.clear();
+        runs.clear();
     }
 
     boolean isEmpty() {
-        return starts.isEmpty();
+        return runs.isEmpty();
     }
 }

@@ -16,8 +16,10 @@ import org.anxin.protocol.ReadingKind;
 /**
  * CONTINUOUS_WATER_FLOW: a meter reports water without a pause (no reading of water for
  * {@code flowPauseMinutes}, or a reading of 0 L) for longer than {@code continuousFlowMinutes}: a
- * tap left running. Cleared when the flow stops. Also a day's total over {@code dailyWaterLitres}
- * (a burst pipe), cleared when the day ends.
+ * tap left running. A timer's flow ({@link TimerFlows}) is allowed its longest recent run on top,
+ * so the sprinklers do not raise it every night but a valve stuck open does. Cleared when the flow
+ * stops. Also a day's total over {@code dailyWaterLitres} (a burst pipe), cleared when the day
+ * ends; a timer's water is not in that total.
  */
 final class WaterFlowRule implements Rule, OpenEpisodes {
 
@@ -117,11 +119,17 @@ final class WaterFlowRule implements Rule, OpenEpisodes {
         flow.lastPositive = r.time();
         flow.litres = flow.litres.add(litres);
         Duration running = Duration.between(flow.start, r.time());
-        if (flow.alert == null && running.compareTo(options.continuousFlow()) > 0) {
+        Duration timerRun = home.timers.timerRun(r);
+        Duration allowed = timerRun == null ? options.continuousFlow() : timerRun.plus(options.continuousFlow());
+        if (flow.alert == null && running.compareTo(allowed) > 0) {
             flow.alert = Alert.raise(AlertType.CONTINUOUS_WATER_FLOW, r.device(), r.time(), "water running at "
-                    + r.device() + " without a pause for " + Durations.human(running) + " (" + litres(flow.litres)
-                    + " L); a tap left open or a leak");
+                    + r.device() + " without a pause for " + Durations.human(running) + " (" + litres(flow.litres) + " L)"
+                    + (timerRun == null ? "; a tap left open or a leak"
+                    : ", longer than this timer's usual run of " + Durations.human(timerRun) + "; a valve stuck open or a leak"));
             alerts.add(flow.alert);
+        }
+        if (timerRun != null) {
+            return alerts;
         }
         dayLitres = dayLitres.add(litres);
         if (dayAlert == null && dayLitres.doubleValue() > options.dailyWaterLitres()) {

@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
+import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertState;
 import org.anxin.protocol.AlertType;
 import org.anxin.protocol.ReadingKind;
@@ -21,9 +23,7 @@ class TimerFlowsTest {
 
     /** The garden's sprinklers: 5 L a minute through the house meter from 03:45 for an hour. */
     private static void sprinklers(Home home, LocalDate day) {
-        for (int m = 0; m < 60; m++) {
-            home.read(at(day, "03:45").plusSeconds(60L * m), "meter", ReadingKind.WATER, "5");
-        }
+        flow(home, day, 60, "5");
     }
 
     /**
@@ -51,8 +51,39 @@ class TimerFlowsTest {
         sprinklers(home, thursday);
         home.advance(at(thursday, "07:00"));
         assertThat(home.of(AlertType.NO_WATER_USE)).as("300 L of sprinklers is no sign that she is up").hasSize(1);
-        assertThat(home.first(AlertType.CONTINUOUS_WATER_FLOW, AlertState.RAISED))
-                .as("the timer's water still counts as a flow").isNotNull();
+    }
+
+    @Test
+    void aTimerRunningItsUsualLengthIsNoTapLeftOpenButAValveStuckOpenIs() {
+        Home home = new Home(DetectionOptions.DEFAULTS);
+        for (int d = 0; d < 2; d++) {
+            flow(home, MONDAY.plusDays(d), 60, "40");
+        }
+        home.advance(at(MONDAY.plusDays(2), "00:01"));
+        assertThat(flowAlerts(home)).as("before it is known as a timer: 30 min, and 2400 L in a day")
+                .containsExactly("raised", "raised", "cleared", "cleared", "raised", "raised", "cleared", "cleared");
+        home.alerts.clear();
+
+        flow(home, MONDAY.plusDays(2), 60, "40");
+        home.advance(at(MONDAY.plusDays(3), "00:01"));
+        assertThat(flowAlerts(home)).as("its usual run, and its water out of the day's total").isEmpty();
+
+        LocalDate thursday = MONDAY.plusDays(3);
+        flow(home, thursday, 120, "5");
+        assertThat(flowAlerts(home)).containsExactly("raised");
+        Alert stuck = home.of(AlertType.CONTINUOUS_WATER_FLOW).get(0);
+        assertThat(stuck.time()).as("its longest run, 59 min, and 30 more").isEqualTo(at(thursday, "05:15"));
+        assertThat(stuck.reason()).contains("usual run of 59 min", "valve stuck open");
+    }
+
+    private static List<String> flowAlerts(Home home) {
+        return home.of(AlertType.CONTINUOUS_WATER_FLOW).stream().map(a -> a.state().wireName()).toList();
+    }
+
+    private static void flow(Home home, LocalDate day, int minutes, String litresPerMinute) {
+        for (int m = 0; m < minutes; m++) {
+            home.read(at(day, "03:45").plusSeconds(60L * m), "meter", ReadingKind.WATER, litresPerMinute);
+        }
     }
 
     @Test
