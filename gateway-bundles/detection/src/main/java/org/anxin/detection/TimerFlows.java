@@ -76,15 +76,15 @@ final class TimerFlows {
         this.zone = zone;
     }
 
-    /** Follows the meter's flows; returns whether this reading is a timer's. */
-    boolean observe(Reading r) {
+    /** Follows the meter's flows, and judges whether this reading is a timer's ({@link #isTimed}). */
+    void observe(Reading r) {
         if (r.kind() != ReadingKind.WATER || longFlow.isZero()) {
-            return false;
+            return;
         }
         Flow flow = flows.computeIfAbsent(r.device(), d -> new Flow());
         if (new BigDecimal(r.value()).signum() == 0) {
             flow.start = null;
-            return false;
+            return;
         }
         if (flow.start == null || Duration.between(flow.last, r.time()).compareTo(pause) > 0) {
             flow.start = r.time();
@@ -105,7 +105,6 @@ final class TimerFlows {
         if (flow.timerRun != null) {
             timed = r;
         }
-        return flow.timerRun != null;
     }
 
     /** Whether {@code r} is the reading {@link #observe} last judged a timer's. */
