@@ -205,7 +205,7 @@ final class DetectionBenchmark implements Callable<Integer> {
         List<Reading> water = readings.stream().filter(r -> r.kind() == ReadingKind.WATER).toList();
         t.fixedFalseAlarms = (int) FixedTwelveHourRule.raises(water, end).stream().filter(i -> !i.isBefore(judgedFrom)).count();
 
-        Predicate<Reading> resident = r -> isMovement(r) && !timed.contains(r);
+        Predicate<Reading> resident = r -> isResidents(r, timed);
         boolean waterOnly = readings.stream().allMatch(r -> !isMovement(r) || r.kind() == ReadingKind.WATER);
         HindsightThresholds ideal = new HindsightThresholds(readings.stream()
                 .filter(r -> waterOnly ? resident.test(r) && Double.parseDouble(r.value()) >= 0.5 : resident.test(r))
@@ -278,7 +278,7 @@ final class DetectionBenchmark implements Callable<Integer> {
             t.alreadyOpen++;
             return;
         }
-        Duration next = stream.stream().filter(r -> r.time().isAfter(t0) && isMovement(r) && !timed.contains(r))
+        Duration next = stream.stream().filter(r -> r.time().isAfter(t0) && isResidents(r, timed))
                 .findFirst().map(r -> Duration.between(t0, r.time())).orElse(null);
         if (next != null) {
             t.nextActivity.add(next);
@@ -310,6 +310,11 @@ final class DetectionBenchmark implements Callable<Integer> {
         } else {
             t.fixedDetect.add(Duration.between(t0, fixed));
         }
+    }
+
+    /** Movement by the resident: not a timer's water. */
+    private static boolean isResidents(Reading r, Set<Reading> timed) {
+        return isMovement(r) && !timed.contains(r);
     }
 
     /** A reading that shows the resident doing something (a motion sensor going quiet does not). */

@@ -25,6 +25,9 @@ public record Spans(List<LocalDateTime[]> intervals) {
 
     public static final Spans NONE = new Spans(List.of());
 
+    /** Ordonez's and CIWS's local times. */
+    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+
     public boolean contains(LocalDateTime t) {
         for (LocalDateTime[] i : intervals) {
             if (!t.isBefore(i[0]) && !t.isAfter(i[1])) {
@@ -35,12 +38,11 @@ public record Spans(List<LocalDateTime[]> intervals) {
     }
 
     public static Spans ordonezOutings(Path adls) throws IOException {
-        DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
         List<LocalDateTime[]> out = new ArrayList<>();
         for (String line : Files.readAllLines(adls, StandardCharsets.ISO_8859_1)) {
             String[] p = line.strip().split("\t+");
             if (p.length >= 3 && p[2].strip().equals("Leaving")) {
-                out.add(new LocalDateTime[] {LocalDateTime.parse(p[0].strip(), f), LocalDateTime.parse(p[1].strip(), f)});
+                out.add(new LocalDateTime[] {LocalDateTime.parse(p[0].strip(), LOCAL), LocalDateTime.parse(p[1].strip(), LOCAL)});
             }
         }
         return new Spans(out);
@@ -64,14 +66,11 @@ public record Spans(List<LocalDateTime[]> intervals) {
      * family away from home: the time between the last indoor use and the next is an outing.
      */
     public static Spans ciwsOutings(Path events, java.time.Duration atLeast) throws IOException {
-        DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
         java.util.Set<String> indoor = java.util.Set.of("faucet", "toilet", "shower", "clothwasher", "dishwasher", "bathtub");
         List<LocalDateTime> uses = new ArrayList<>();
-        List<String> lines = Files.readAllLines(events, StandardCharsets.UTF_8);
-        for (int i = 1; i < lines.size(); i++) {
-            String[] p = lines.get(i).strip().split(",");
-            if (p.length >= 8 && indoor.contains(p[7].strip().toLowerCase(Locale.ROOT))) {
-                uses.add(LocalDateTime.parse(p[1].strip(), f));
+        for (String[] p : ciwsEvents(events)) {
+            if (indoor.contains(p[7])) {
+                uses.add(LocalDateTime.parse(p[1], LOCAL));
             }
         }
         uses.sort(null);
@@ -89,17 +88,31 @@ public record Spans(List<LocalDateTime[]> intervals) {
      * last minute, as {@link CiwsConverter} spreads it into readings.
      */
     public static Spans ciwsTimers(Path events) throws IOException {
-        DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
         List<LocalDateTime[]> runs = new ArrayList<>();
-        List<String> lines = Files.readAllLines(events, StandardCharsets.UTF_8);
-        for (int i = 1; i < lines.size(); i++) {
-            String[] p = lines.get(i).strip().split(",");
-            if (p.length >= 8 && p[7].strip().equalsIgnoreCase("irrigation")) {
-                LocalDateTime start = LocalDateTime.parse(p[0].strip(), f);
-                long minutes = (long) Math.ceil(Double.parseDouble(p[2].strip()));
+        for (String[] p : ciwsEvents(events)) {
+            if (p[7].equals("irrigation")) {
+                LocalDateTime start = LocalDateTime.parse(p[0], LOCAL);
+                long minutes = (long) Math.ceil(Double.parseDouble(p[2]));
                 runs.add(new LocalDateTime[] {start, start.plusMinutes(Math.max(1, minutes))});
             }
         }
         return new Spans(runs);
+    }
+
+    /** The labelled rows of {@code Classified_Events.csv}, after its header: fields stripped, the label in lower case. */
+    private static List<String[]> ciwsEvents(Path events) throws IOException {
+        List<String[]> rows = new ArrayList<>();
+        List<String> lines = Files.readAllLines(events, StandardCharsets.UTF_8);
+        for (int i = 1; i < lines.size(); i++) {
+            String[] p = lines.get(i).strip().split(",");
+            if (p.length >= 8) {
+                for (int k = 0; k < p.length; k++) {
+                    p[k] = p[k].strip();
+                }
+                p[7] = p[7].toLowerCase(Locale.ROOT);
+                rows.add(p);
+            }
+        }
+        return rows;
     }
 }

@@ -22,6 +22,11 @@ class ConvertersTest {
         return Files.writeString(dir.resolve(name), text, StandardCharsets.ISO_8859_1);
     }
 
+    /** A CIWS {@code Classified_Events.csv} of these rows, under its header. */
+    private Path ciwsEvents(String rows) throws Exception {
+        return file("events.csv", "StartTime,EndTime,Duration(min),Volume(gal),Flowrate(gpm),Peak_Value(gpm),Mode_Value(gpm),Label\n" + rows);
+    }
+
     private static List<String> csv(List<ScenarioRow> rows) {
         List<ScenarioRow> sorted = new ArrayList<>(rows);
         sorted.sort(null);
@@ -84,8 +89,7 @@ class ConvertersTest {
 
     @Test
     void aDayWithoutIndoorWaterIsACiwsFamilyAwayWhateverTheSprinklerDoes() throws Exception {
-        Path events = file("events.csv", """
-                StartTime,EndTime,Duration(min),Volume(gal),Flowrate(gpm),Peak_Value(gpm),Mode_Value(gpm),Label
+        Path events = ciwsEvents("""
                 2020-07-29 16:44:00,2020-07-29 16:45:00,1,0.58,0.5,0.5,0.5,faucet
                 2020-07-30 03:45:00,2020-07-30 04:44:00,59,70.2,1.2,1.2,1.2,irrigation
                 2020-07-31 11:05:00,2020-07-31 11:06:00,1,2.2,2.2,2.2,2.2,toilet
@@ -99,8 +103,7 @@ class ConvertersTest {
 
     @Test
     void theCiwsSprinklerRunsAreTimerSpansToTheEndOfTheirLastMinute() throws Exception {
-        Path events = file("events.csv", """
-                StartTime,EndTime,Duration(min),Volume(gal),Flowrate(gpm),Peak_Value(gpm),Mode_Value(gpm),Label
+        Path events = ciwsEvents("""
                 2020-07-30 03:45:00,2020-07-30 04:44:00,59.6,70.2,1.2,1.2,1.2,irrigation
                 2020-07-30 10:37:00,2020-07-30 10:43:00,6.4,21.7,3.1,3.1,3.1,hose
                 """);
