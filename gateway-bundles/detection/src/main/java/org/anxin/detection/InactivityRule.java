@@ -28,6 +28,9 @@ final class InactivityRule implements Rule, OpenEpisodes {
     private record Use(Instant time, BigDecimal litres) {
     }
 
+    /** A usual seen on this many days or fewer gets the whole of itself as margin. */
+    static final int FULL_MARGIN_DAYS = 7;
+
     private final Signal signal;
     private final DetectionOptions options;
     private final HomeState home;
@@ -138,7 +141,7 @@ final class InactivityRule implements Rule, OpenEpisodes {
         if (usual == null) {
             return null;
         }
-        Duration threshold = threshold(usual.atMost());
+        Duration threshold = threshold(usual);
         if (gap.compareTo(threshold) <= 0) {
             return null;
         }
@@ -150,7 +153,7 @@ final class InactivityRule implements Rule, OpenEpisodes {
             // main source of false NO_WATER_USE on the real homes.
             RoutineModel.Usual still = activityUsual(now, home.resting());
             Duration activityGap = Duration.between(home.gapStart(home.lastActivity), now);
-            if (still != null && activityGap.compareTo(threshold(still.atMost())) <= 0) {
+            if (still != null && activityGap.compareTo(threshold(still)) <= 0) {
                 return null;
             }
         }
@@ -171,12 +174,19 @@ final class InactivityRule implements Rule, OpenEpisodes {
     }
 
     /**
-     * Clearly abnormal: twice the usual, or the usual plus the margin when that is more (a usual
-     * gap of 20 min is not abnormal at 41), within the minimum and maximum.
+     * Clearly abnormal: the usual plus a margin, within the minimum and maximum. The usual is the
+     * longest gap seen on n days, and the chance that the next day goes past the longest of n is
+     * 1/(n+1): the more days it rests on, the less margin it needs. So the margin is the whole
+     * usual while it rests on {@value #FULL_MARGIN_DAYS} days or fewer, and that many n-ths of it on n days (half
+     * on 14, a quarter on 28); never less than {@code learnedMarginMinutes}, for a usual gap of 20
+     * min is not abnormal at 41.
      */
-    Duration threshold(Duration usual) {
-        Duration margin = options.learnedMargin();
-        Duration t = usual.plus(usual.compareTo(margin) > 0 ? usual : margin);
+    Duration threshold(RoutineModel.Usual usual) {
+        Duration atMost = usual.atMost();
+        int days = Math.max(usual.days(), 1);
+        Duration proportional = atMost.multipliedBy(Math.min(days, FULL_MARGIN_DAYS)).dividedBy(days);
+        Duration margin = proportional.compareTo(options.learnedMargin()) > 0 ? proportional : options.learnedMargin();
+        Duration t = atMost.plus(margin);
         if (t.compareTo(options.learnedMinimum()) < 0) {
             return options.learnedMinimum();
         }

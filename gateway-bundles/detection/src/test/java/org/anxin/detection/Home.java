@@ -7,6 +7,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertState;
@@ -55,18 +56,39 @@ final class Home {
      * bed at 22:30. Every device checks in hourly.
      */
     void ordinaryDay(LocalDate day) {
+        ordinaryDayQuiet(day, "00:00", "00:00");
+    }
+
+    /**
+     * An ordinary day, except that no sensor sees the elder from {@code from} (inclusive) to
+     * {@code to} (exclusive): she sits still, or is out of the sensors' sight. The check-ins go on,
+     * and the {@code extra} readings are played in their place in time.
+     */
+    void ordinaryDayQuiet(LocalDate day, String from, String to, Reading... extra) {
+        LocalTime quietFrom = LocalTime.parse(from);
+        LocalTime quietTo = LocalTime.parse(to);
+        List<Reading> readings = new ArrayList<>(List.of(extra));
         for (int hour = 0; hour < 24; hour++) {
             for (String device : List.of("kitchen-tap", "hall-pir", "bed")) {
-                read(day.atTime(hour, 0).toInstant(ZoneOffset.UTC), device, ReadingKind.HEARTBEAT, "ok");
+                readings.add(new Reading(device, ReadingKind.HEARTBEAT, "ok", day.atTime(hour, 0).toInstant(ZoneOffset.UTC)));
             }
             if (hour >= 7 && hour <= 22) {
-                read(day.atTime(hour, 10).toInstant(ZoneOffset.UTC), "hall-pir", ReadingKind.MOTION, "on");
-                if (hour % 2 == 1) {
-                    read(day.atTime(hour, 20).toInstant(ZoneOffset.UTC), "kitchen-tap", ReadingKind.WATER, "2");
+                for (int minute : List.of(10, 20, 40)) {
+                    LocalTime time = LocalTime.of(hour, minute);
+                    Instant t = day.atTime(time).toInstant(ZoneOffset.UTC);
+                    if (!time.isBefore(quietFrom) && time.isBefore(quietTo)) {
+                        continue;
+                    }
+                    if (minute != 20) {
+                        readings.add(new Reading("hall-pir", ReadingKind.MOTION, "on", t));
+                    } else if (hour % 2 == 1) {
+                        readings.add(new Reading("kitchen-tap", ReadingKind.WATER, "2", t));
+                    }
                 }
-                read(day.atTime(hour, 40).toInstant(ZoneOffset.UTC), "hall-pir", ReadingKind.MOTION, "on");
             }
         }
+        readings.sort(Comparator.comparing(Reading::time));
+        readings.forEach(r -> read(r.time(), r.device(), r.kind(), r.value()));
     }
 
     List<String> events() {

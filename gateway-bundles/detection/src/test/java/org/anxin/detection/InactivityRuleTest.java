@@ -4,13 +4,20 @@ import static org.anxin.detection.Home.MONDAY;
 import static org.anxin.detection.Home.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertState;
 import org.anxin.protocol.AlertType;
+import org.anxin.protocol.Reading;
 import org.anxin.protocol.ReadingKind;
 import org.anxin.protocol.Severity;
 import org.junit.jupiter.api.Test;
@@ -173,6 +180,83 @@ class InactivityRuleTest {
         }
         assertThat(modelOf(home).usual(at(MONDAY.plusDays(11), "12:00")).atMost())
                 .as("the routine at noon is still the ordinary days'").isLessThan(Duration.ofHours(1));
+    }
+
+    @Test
+    void anAfternoonInTheArmchairIsNormalButTheSameSilenceUpAndAboutIsRaisedWithinTheUpRoutine() {
+        // every other afternoon she sits in the armchair from 13:05 to 15:35 and nothing else
+        // reports; on the other days she moves about as usual
+        for (int d = 0; d < 9; d++) {
+            LocalDate day = MONDAY.plusDays(d);
+            if (d % 2 == 0) {
+                armchairAfternoon(day);
+            } else {
+                home.ordinaryDay(day);
+            }
+        }
+        assertThat(home.of(AlertType.NO_ACTIVITY).stream().filter(a -> !a.time().isBefore(at(MONDAY.plusDays(7), "00:00"))))
+                .as("her afternoon in the armchair, once learned").isEmpty();
+        home.alerts.clear();
+
+        // the next day she is up at 13:10 and then nothing moves: a fall, not a rest
+        LocalDate day = MONDAY.plusDays(9);
+        home.ordinaryDayQuiet(day, "13:20", "23:59");
+        Alert raised = home.first(AlertType.NO_ACTIVITY, AlertState.RAISED);
+        assertThat(raised).isNotNull();
+        assertThat(Duration.between(at(day, "13:10"), raised.time()))
+                .as("judged by her afternoons up and about, not by the 2 h 30 min she rests on other afternoons")
+                .isLessThanOrEqualTo(Duration.ofMinutes(121));
+        assertThat(raised.reason()).doesNotContain("while resting");
+    }
+
+    private void armchairAfternoon(LocalDate day) {
+        home.ordinaryDayQuiet(day, "13:05", "15:35",
+                new Reading("armchair", ReadingKind.PRESENCE, "on", at(day, "13:05")),
+                new Reading("armchair", ReadingKind.PRESENCE, "off", at(day, "15:35")));
+    }
+
+    @Test
+    void aNewDailyHabitIsRaisedOnItsFirstDaysEachDayLaterThenLearned() {
+        for (int d = 0; d < 8; d++) {
+            home.ordinaryDay(MONDAY.plusDays(d));
+        }
+        home.alerts.clear();
+        // from now on she spends every afternoon in the garden, out of the sensors' sight, 13:15 to 16:40
+        List<LocalTime> raisedAt = new ArrayList<>();
+        for (int d = 0; d < 8; d++) {
+            LocalDate day = MONDAY.plusDays(8 + d);
+            home.alerts.clear();
+            home.ordinaryDayQuiet(day, "13:15", "16:40");
+            List<Alert> raised = home.of(AlertType.NO_ACTIVITY).stream().filter(a -> a.state() == AlertState.RAISED).toList();
+            assertThat(raised).as("day %d", d).hasSizeLessThanOrEqualTo(1);
+            raisedAt.add(raised.isEmpty() ? null : LocalTime.ofInstant(raised.get(0).time(), ZoneOffset.UTC));
+        }
+        // the half hours of an open alert are not learned (an incident must not become routine),
+        // those before it are: each day the threshold grows past the last day's alert
+        assertThat(raisedAt.get(0)).as("the first minute past 2 h, the minimum, after 13:10").isEqualTo(LocalTime.of(15, 11));
+        assertThat(raisedAt.subList(0, 4)).doesNotContainNull().isSortedAccordingTo(Comparator.naturalOrder());
+        assertThat(raisedAt.subList(4, 8)).as("learned by the fifth day").containsOnlyNulls();
+    }
+
+    @Test
+    void theMarginOverTheUsualShrinksAsTheUsualRestsOnMoreDays() {
+        InactivityRule rule = new InactivityRule(InactivityRule.Signal.ACTIVITY, DetectionOptions.DEFAULTS,
+                new HomeState(ZoneOffset.UTC, DetectionOptions.DEFAULTS), Routine.open(ZoneOffset.UTC, RoutineStore.inMemory()));
+        Duration fourHours = Duration.ofHours(4);
+        assertThat(rule.threshold(usual(fourHours, 3))).as("few days: the whole usual").isEqualTo(Duration.ofHours(8));
+        assertThat(rule.threshold(usual(fourHours, 7))).isEqualTo(Duration.ofHours(8));
+        assertThat(rule.threshold(usual(fourHours, 14))).as("half of it").isEqualTo(Duration.ofHours(6));
+        assertThat(rule.threshold(usual(fourHours, 28))).as("a quarter").isEqualTo(Duration.ofHours(5));
+        assertThat(rule.threshold(usual(Duration.ofMinutes(100), 28))).as("never less than learnedMarginMinutes")
+                .isEqualTo(Duration.ofMinutes(160));
+        assertThat(rule.threshold(usual(Duration.ofMinutes(20), 28))).as("nor than learnedMinimumMinutes")
+                .isEqualTo(Duration.ofMinutes(120));
+        assertThat(rule.threshold(usual(Duration.ofHours(14), 7))).as("nor more than learnedMaximumHours")
+                .isEqualTo(Duration.ofHours(24));
+    }
+
+    private static RoutineModel.Usual usual(Duration atMost, int days) {
+        return new RoutineModel.Usual(atMost, false, DayOfWeek.MONDAY, days);
     }
 
     private static RoutineModel modelOf(Home h) {

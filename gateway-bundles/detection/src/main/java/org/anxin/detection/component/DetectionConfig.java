@@ -44,7 +44,7 @@ public @interface DetectionConfig {
     int learningDays() default 7;
 
     @AttributeDefinition(name = "Learned margin (min)", min = "0", max = "720",
-            description = "A gap must exceed the usual one by this much (or be twice it, if more) to raise an alert")
+            description = "A gap must exceed the usual one by at least this much to raise an alert (by the whole usual while it rests on 7 days of history, by 7/n of it on n days, if more)")
     int learnedMarginMinutes() default 60;
 
     @AttributeDefinition(name = "Learned minimum (min)", min = "30", max = "1440",
