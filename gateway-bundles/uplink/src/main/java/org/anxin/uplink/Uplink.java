@@ -350,7 +350,10 @@ public final class Uplink implements AutoCloseable {
                 LOG.debug("disconnect: {}", e.getMessage());
             }
         }
-        closeQuietly(c);
+        // A disconnect that has not finished (it waited out its timeout) must not meet a plain close:
+        // Paho then marks the close pending, its disconnect task skips the shutdown, and the
+        // connection's sender and callback threads live for ever. A forced shutdown first stops them.
+        forceClose(c);
     }
 
     private MqttAsyncClient track(MqttAsyncClient c) {

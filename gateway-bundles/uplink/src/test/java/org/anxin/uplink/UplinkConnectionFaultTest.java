@@ -115,8 +115,13 @@ class UplinkConnectionFaultTest {
                 || t.getName().contains("anxin-gw-")).count();
     }
 
+    /** The uplink's threads left, each with where it waits, for a failure to say why it lives on. */
     private static List<String> threadNames() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted().toList();
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().startsWith("anxin-uplink") || e.getKey().getName().contains("anxin-gw-"))
+                .map(e -> e.getKey().getName() + " " + e.getKey().getState() + " at "
+                        + java.util.Arrays.stream(e.getValue()).limit(8).map(String::valueOf).collect(java.util.stream.Collectors.joining(" < ")))
+                .sorted().toList();
     }
 
     @Test
