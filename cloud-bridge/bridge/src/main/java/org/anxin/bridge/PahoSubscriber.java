@@ -214,7 +214,15 @@ abstract class PahoSubscriber<M> implements MqttIngress {
                 disconnect();
             }
         } catch (Exception e) {
-            dropConnection();
+            log.debug("disconnect: {}", describe(e));
+        }
+        try {
+            // A disconnect that waited out its timeout must not meet a plain close: Paho then marks the
+            // close pending, its disconnect task skips the shutdown, and the sender and callback threads
+            // live for ever. A forced shutdown first stops them (the uplink does the same).
+            disconnectForcibly();
+        } catch (Exception e) {
+            log.debug("forced disconnect: {}", describe(e));
         }
         try {
             closeClient();
