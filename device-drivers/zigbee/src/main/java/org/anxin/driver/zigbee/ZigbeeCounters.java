@@ -10,6 +10,9 @@ public final class ZigbeeCounters {
     final AtomicLong unknown = new AtomicLong();
     final AtomicLong readings = new AtomicLong();
     final AtomicLong unstored = new AtomicLong();
+    final AtomicLong heldAlarms = new AtomicLong();
+    final AtomicLong setUpRetries = new AtomicLong();
+    final AtomicLong notSetUp = new AtomicLong();
 
     /** APS frames the dongle passed up. */
     public long frames() {
@@ -36,9 +39,24 @@ public final class ZigbeeCounters {
         return unstored.get();
     }
 
+    /** Alarms from a zone that had not yet said its zone type: held, and reported once it did. */
+    public long heldAlarms() {
+        return heldAlarms.get();
+    }
+
+    /** Nudges sent to devices whose discovery or set-up made no progress for a while (see {@link ZigbeeNetwork}). */
+    public long setUpRetries() {
+        return setUpRetries.get();
+    }
+
+    /** Devices given up on: their set-up did not finish after every nudge; each is reported as a device fault. */
+    public long notSetUp() {
+        return notSetUp.get();
+    }
+
     @Override
     public String toString() {
         return "frames=" + frames() + ", malformed=" + malformed() + ", unknown=" + unknown() + ", readings=" + readings()
-                + ", unstored=" + unstored();
+                + ", unstored=" + unstored() + ", heldAlarms=" + heldAlarms() + ", setUpRetries=" + setUpRetries() + ", notSetUp=" + notSetUp();
     }
 }

@@ -2,6 +2,7 @@ package org.anxin.driver.zigbee;
 
 import org.anxin.driver.api.DeviceHealthReporter;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,7 +17,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.anxin.driver.api.DeviceHealth;
@@ -34,6 +37,7 @@ import com.zsmartsystems.zigbee.IeeeAddress;
 import com.zsmartsystems.zigbee.ZigBeeCommand;
 import com.zsmartsystems.zigbee.ZigBeeCommandListener;
 import com.zsmartsystems.zigbee.ZigBeeEndpoint;
+import com.zsmartsystems.zigbee.ZigBeeEndpointAddress;
 import com.zsmartsystems.zigbee.ZigBeeNetworkManager;
 import com.zsmartsystems.zigbee.ZigBeeNetworkNodeListener;
 import com.zsmartsystems.zigbee.ZigBeeNetworkState;
@@ -65,6 +69,8 @@ import com.zsmartsystems.zigbee.zcl.clusters.ZclBasicCluster;
 import com.zsmartsystems.zigbee.zcl.clusters.ZclIasZoneCluster;
 import com.zsmartsystems.zigbee.zcl.clusters.ZclMeteringCluster;
 import com.zsmartsystems.zigbee.zcl.clusters.ZclPowerConfigurationCluster;
+import com.zsmartsystems.zigbee.zcl.clusters.iaszone.ZoneStateEnum;
+import com.zsmartsystems.zigbee.zdo.command.NetworkAddressRequest;
 
 /**
  * One Zigbee network on one coordinator: the library's network manager on a dongle (or, in tests,
@@ -81,6 +87,15 @@ import com.zsmartsystems.zigbee.zcl.clusters.ZclPowerConfigurationCluster;
  * alarm and its clear a few milliseconds apart could reach a converter swapped, leaving the zone in
  * the wrong state. Decoded here, they are converted and delivered one at a time, in the order the
  * dongle received them.
+ *
+ * <p>Each device is watched until it is set up: found out (its endpoints known), its clusters set up
+ * and, for an alarm zone, its enrolment confirmed. The library keeps at most five requests out at a
+ * time, and a device whose first request was queued while five were out is not sent anything until
+ * a new request to that same device is queued (ZigBeeTransactionManager.sendNextTransaction): when
+ * many devices join at once, some would wait for ever. So a device being set up that is not heard
+ * from for {@link #SET_UP_SILENCE} is nudged with a request of its own, which gets its waiting ones
+ * sent too; after {@link #SET_UP_NUDGES} nudges in one step of its set-up it is given up on and
+ * reported as a device fault.
  */
 public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
 
@@ -90,6 +105,13 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
     private static final int BROADCAST_ENDPOINT = 0xFF;
     private static final long MODEL_READ_MAX_AGE = Long.MAX_VALUE;
     private static final long SCALE_READ_SECONDS = 30;
+    /** How long a device being set up may go unheard before it is nudged; the library times a request out after 8 s. */
+    static final Duration SET_UP_SILENCE = Duration.ofSeconds(15);
+    /** Nudges in one step of a device's set-up before it is reported as not set up. */
+    static final int SET_UP_NUDGES = 5;
+    /** The library's zone client answers a zone's enrolment unasked 2 s after setting it up; its state is read once that is out. */
+    private static final long ENROLMENT_CHECK_DELAY_MILLIS = 3000;
+    private static final long WATCH_PERIOD_MILLIS = 1000;
 
     private final GuardedTransport transport;
     private final ZigBeeNetworkDataStore store;
@@ -104,15 +126,38 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
     private final ExecutorService setup;
     /** Converts and delivers readings, one at a time, in the order their frames arrived. */
     private final ExecutorService readings;
+    /** Watches the devices being set up, and nudges them. */
+    private final ScheduledExecutorService watch;
     private final ApsDuplicates duplicates;
     private final Map<IeeeAddress, DeviceState> devices = new ConcurrentHashMap<>();
     private final Set<IeeeAddress> knownAtStart = new HashSet<>();
     private final Set<Integer> zoneIds = ConcurrentHashMap.newKeySet();
+    /** Devices asked to leave and not yet gone: what the library still tells of them does not bring them back. */
+    private final Set<IeeeAddress> leaving = ConcurrentHashMap.newKeySet();
     private volatile ZigBeeNetworkManager manager;
     private volatile boolean closed;
     /** Counted down once the library has started its extensions and told its listeners the network is up. */
     private final java.util.concurrent.CountDownLatch online = new java.util.concurrent.CountDownLatch(1);
     private static final long ONLINE_WAIT_SECONDS = 30;
+
+    /** Where a device is in being set up, and what the log says while it waits there and once it is given up on. */
+    private enum SetUpStep {
+        DISCOVERY("has not yet said what it is", "joined but never said what it is"),
+        SET_UP("has not yet taken its settings", "was found but never took its settings"),
+        /** Without its zone type an alarm zone's alarm cannot be told apart (smoke? a call?) and is held. */
+        ZONE_TYPE("has not yet said what kind of alarm zone it is",
+                "never said what kind of alarm zone it is; setting its role in the configuration settles that"),
+        ENROLMENT("has not yet confirmed its enrolment as an alarm zone", "never confirmed its enrolment as an alarm zone"),
+        DONE("", "");
+
+        final String waiting;
+        final String stalled;
+
+        SetUpStep(String waiting, String stalled) {
+            this.waiting = waiting;
+            this.stalled = stalled;
+        }
+    }
 
     /** What the gateway keeps of one device; guarded by itself. */
     private final class DeviceState {
@@ -125,10 +170,54 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
         volatile Integer batteryPercent;
         boolean announced;
         boolean enrolling;
+        /** Its endpoints are known and its converters attached. */
+        volatile boolean discovered;
+        /** Set-ups under way: a node updated while it is set up starts another. */
+        final AtomicInteger settingUp = new AtomicInteger();
+        /** When it was last heard from or took a step of its set-up, by the network's clock. */
+        volatile Instant progressAt;
+        SetUpStep watchedStep = SetUpStep.DISCOVERY;
+        int nudges;
+        /** Why it is not set up, once given up on; kept in its health until it is. */
+        volatile String fault;
 
         DeviceState(IeeeAddress ieee) {
             this.ieee = ieee;
             this.device = deviceId(ieee);
+            this.progressAt = clock.instant();
+        }
+
+        SetUpStep step() {
+            if (!discovered) {
+                return SetUpStep.DISCOVERY;
+            }
+            synchronized (this) {
+                if (settingUp.get() > 0 || !announced) {
+                    return SetUpStep.SET_UP;
+                }
+            }
+            if (!zonesWithoutType().isEmpty()) {
+                return SetUpStep.ZONE_TYPE;
+            }
+            return unenrolledZones().isEmpty() ? SetUpStep.DONE : SetUpStep.ENROLMENT;
+        }
+
+        List<IasZoneConverter> zonesWithoutType() {
+            return zones(zone -> !zoneTypeKnown(zone));
+        }
+
+        List<IasZoneConverter> unenrolledZones() {
+            return zones(zone -> !enrolled(zone));
+        }
+
+        List<IasZoneConverter> zones(java.util.function.Predicate<IasZoneConverter> which) {
+            List<IasZoneConverter> zones = new ArrayList<>();
+            for (Attached a : converters.values()) {
+                if (a.converter() instanceof IasZoneConverter zone && which.test(zone)) {
+                    zones.add(zone);
+                }
+            }
+            return zones;
         }
 
         Set<ReadingKind> kinds() {
@@ -180,6 +269,11 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
         });
         this.readings = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "anxin-zigbee-readings");
+            t.setDaemon(true);
+            return t;
+        });
+        this.watch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "anxin-zigbee-watch");
             t.setDaemon(true);
             return t;
         });
@@ -241,6 +335,7 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
         }
         LOG.info("Zigbee network up on {}: channel {}, PAN {}, {} devices kept", m.getTransportVersionString(), m.getZigBeeChannel(),
                 String.format("%04X", m.getZigBeePanId()), knownAtStart.size());
+        watch.scheduleWithFixedDelay(this::watchSetUps, WATCH_PERIOD_MILLIS, WATCH_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     public boolean online() {
@@ -275,6 +370,7 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
             return false;
         }
         LOG.info("removing Zigbee device {} from the network", device);
+        leaving.add(ieee);
         // the library sends the leave on its own thread and then removes the node (forced, should
         // the device not answer); removing it here too could drop the node's queue before the
         // request went out, leaving the device joined
@@ -315,6 +411,7 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
         @Override
         public void nodeRemoved(ZigBeeNode node) {
             detach(node.getIeeeAddress());
+            leaving.remove(node.getIeeeAddress());
         }
     };
 
@@ -343,14 +440,15 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
     private void attach(ZigBeeNode node) {
         ZigBeeNetworkManager m = manager;
         // a node removed while this waited its turn is not attached again
-        if (m == null || closed || node.getIeeeAddress().equals(m.getLocalIeeeAddress()) || m.getNode(node.getIeeeAddress()) == null) {
-            return;
-        }
-        if (node.getEndpoints().isEmpty()) {
-            // announced, not yet discovered: it becomes a device once its endpoints are known
+        if (m == null || closed || node.getIeeeAddress().equals(m.getLocalIeeeAddress()) || m.getNode(node.getIeeeAddress()) == null
+                || leaving.contains(node.getIeeeAddress())) {
             return;
         }
         DeviceState state = devices.computeIfAbsent(node.getIeeeAddress(), DeviceState::new);
+        if (node.getEndpoints().isEmpty()) {
+            // announced, not yet discovered: listed (an installer sees it joined) and watched until its endpoints are known
+            return;
+        }
         List<ZclConverter> added = new ArrayList<>();
         Optional<ReadingKind> role = roles.apply(node.getIeeeAddress().toString());
         synchronized (state) {
@@ -364,12 +462,20 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
                 }
             }
         }
+        state.discovered = true;
         // The converters (above) read the very next frame, so no report is missed; setting a device up talks to
         // it and may wait on a sleepy one for seconds, so it runs apart and never holds up another device.
+        state.settingUp.incrementAndGet();
         try {
-            setup.execute(() -> setUp(m, node, state, added));
+            setup.execute(() -> {
+                try {
+                    setUp(m, node, state, added);
+                } finally {
+                    state.settingUp.decrementAndGet();
+                }
+            });
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closing
+            state.settingUp.decrementAndGet();
         }
     }
 
@@ -396,6 +502,143 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
                 Instant now = clock.instant();
                 health.report(new DeviceHealth(state.device, driverPid, Optional.ofNullable(state.lastSeen).or(() -> Optional.of(now)),
                         battery(state), Optional.empty(), now));
+            }
+        }
+        if (!state.unenrolledZones().isEmpty()) {
+            try {
+                watch.schedule(() -> readZoneStates(state), ENROLMENT_CHECK_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
+        }
+    }
+
+    private static boolean enrolled(IasZoneConverter zone) {
+        ZclAttribute state = zone.cluster().getAttribute(ZclIasZoneCluster.ATTR_ZONESTATE);
+        return state != null && Integer.valueOf(ZoneStateEnum.ENROLLED.getKey()).equals(state.getLastValue());
+    }
+
+    /** The answer, read by the library into its copy of the attribute, tells {@link #enrolled} the zone is. */
+    private void readZoneStates(DeviceState state) {
+        if (closed) {
+            return;
+        }
+        for (IasZoneConverter zone : state.unenrolledZones()) {
+            zone.cluster().readAttributes(List.of(ZclIasZoneCluster.ATTR_ZONESTATE));
+        }
+    }
+
+    private void watchSetUps() {
+        ZigBeeNetworkManager m = manager;
+        if (m == null || closed) {
+            return;
+        }
+        for (DeviceState state : devices.values()) {
+            try {
+                watchSetUp(m, state);
+            } catch (RuntimeException e) {
+                // one device's trouble must not end the watch over the others
+                LOG.warn("Zigbee device {}: its set-up could not be checked: {}", state.device, e.toString());
+            }
+        }
+    }
+
+    private void watchSetUp(ZigBeeNetworkManager m, DeviceState state) {
+        SetUpStep step = state.step();
+        Instant now = clock.instant();
+        boolean stepTaken;
+        boolean setUpAfterAll = false;
+        String givenUp = null;
+        boolean nudge = false;
+        synchronized (state) {
+            stepTaken = step != state.watchedStep;
+            if (stepTaken) {
+                // a step taken is progress: the next one has its own nudges
+                state.watchedStep = step;
+                state.nudges = 0;
+                state.progressAt = now;
+                setUpAfterAll = step == SetUpStep.DONE && state.fault != null;
+                if (setUpAfterAll) {
+                    state.fault = null;
+                }
+            } else if (step == SetUpStep.DONE || state.fault != null
+                    || Duration.between(state.progressAt, now).compareTo(SET_UP_SILENCE) < 0) {
+                return;
+            } else if (state.nudges == SET_UP_NUDGES) {
+                givenUp = "not set up: it " + step.stalled + " (asked " + SET_UP_NUDGES + " times); remove it and pair it again";
+                state.fault = givenUp;
+            } else {
+                state.nudges++;
+                state.progressAt = now;
+                nudge = true;
+            }
+        }
+        if (stepTaken) {
+            releaseHeldAlarms(state);
+        }
+        if (setUpAfterAll) {
+            LOG.info("Zigbee device {} is set up after all", state.device);
+            health.report(new DeviceHealth(state.device, driverPid, Optional.ofNullable(state.lastSeen), battery(state), Optional.empty(), now));
+        } else if (givenUp != null) {
+            counters.notSetUp.incrementAndGet();
+            LOG.error("Zigbee device {} {}, though nudged {} times, {} s apart: it is not set up and may send no readings. Check that "
+                    + "it is in range of the gateway or of a mains-powered Zigbee device and that its battery is good, then remove it "
+                    + "and pair it again", state.device, step.stalled, SET_UP_NUDGES, SET_UP_SILENCE.toSeconds());
+            health.report(new DeviceHealth(state.device, driverPid, Optional.ofNullable(state.lastSeen), battery(state),
+                    Optional.of(givenUp), now));
+        } else if (nudge) {
+            nudge(m, state, step);
+        }
+    }
+
+    /**
+     * A new request to a device gets the library to send it what it has waiting: its answer does
+     * not matter. A zone waiting for enrolment is asked its state, which also tells when it is.
+     */
+    private void nudge(ZigBeeNetworkManager m, DeviceState state, SetUpStep step) {
+        ZigBeeNode node = m.getNode(state.ieee);
+        if (node == null) {
+            return;
+        }
+        counters.setUpRetries.incrementAndGet();
+        LOG.info("Zigbee device {} {} and was not heard from for {} s: nudged ({} of {})", state.device, step.waiting,
+                SET_UP_SILENCE.toSeconds(), state.nudges, SET_UP_NUDGES);
+        if (step == SetUpStep.ZONE_TYPE) {
+            readZoneTypes(state);
+            return;
+        }
+        if (step == SetUpStep.ENROLMENT) {
+            readZoneStates(state);
+            return;
+        }
+        NetworkAddressRequest request = new NetworkAddressRequest(state.ieee, 0, 0);
+        request.setDestinationAddress(new ZigBeeEndpointAddress(node.getNetworkAddress()));
+        m.sendTransaction(request, request);
+    }
+
+    private static boolean zoneTypeKnown(IasZoneConverter zone) {
+        synchronized (zone) {
+            return zone.knowsZoneType();
+        }
+    }
+
+    /** The answer reaches the converters as every frame does, through {@link #arrived}, and releases a held alarm. */
+    private void readZoneTypes(DeviceState state) {
+        if (closed) {
+            return;
+        }
+        for (IasZoneConverter zone : state.zonesWithoutType()) {
+            zone.cluster().readAttributes(List.of(ZclIasZoneCluster.ATTR_ZONETYPE));
+        }
+    }
+
+    /** A zone type the library heard in a frame that did not reach a converter still lets a held alarm out. */
+    private void releaseHeldAlarms(DeviceState state) {
+        for (IasZoneConverter zone : state.zones(any -> true)) {
+            try {
+                readings.execute(() -> deliver(state, zone, c -> zone.releaseHeldAlarm()));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                return; // closing
             }
         }
     }
@@ -577,14 +820,22 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
 
     private void deliver(DeviceState state, ZclConverter converter, Function<ZclConverter, List<Reading>> convert) {
         List<Reading> readings;
+        boolean newlyHeld;
         try {
             synchronized (converter) {
+                boolean heldBefore = converter instanceof IasZoneConverter zone && zone.holdsAlarm();
                 readings = convert.apply(converter);
+                newlyHeld = !heldBefore && converter instanceof IasZoneConverter zone && zone.holdsAlarm();
             }
         } catch (RuntimeException e) {
             counters.malformed.incrementAndGet();
             LOG.warn("Zigbee device {}: a report could not be read: {}", state.device, e.toString());
             return;
+        }
+        if (newlyHeld) {
+            counters.heldAlarms.incrementAndGet();
+            LOG.warn("Zigbee zone {} raised an alarm before it said its zone type: held until it does, and asked", state.device);
+            readZoneTypes(state);
         }
         for (Reading reading : readings) {
             if (reading.kind() == ReadingKind.BATTERY) {
@@ -610,14 +861,19 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
         if (node == null || node.getIeeeAddress().equals(m.getLocalIeeeAddress())) {
             return;
         }
-        // a device is tracked once discovered (attach); frames during discovery or after removal are not check-ins
+        // frames after removal are not check-ins
         DeviceState state = devices.get(node.getIeeeAddress());
         if (state == null) {
             return;
         }
         Instant now = clock.instant();
         state.lastSeen = now;
-        health.report(new DeviceHealth(state.device, driverPid, Optional.of(now), battery(state), Optional.empty(), now));
+        state.progressAt = now;
+        String fault = state.fault;
+        // health hears of a device once its endpoints are known (a joining device is announced soon after), or once given up on
+        if (state.discovered || fault != null) {
+            health.report(new DeviceHealth(state.device, driverPid, Optional.of(now), battery(state), Optional.ofNullable(fault), now));
+        }
     }
 
     private static OptionalInt battery(DeviceState state) {
@@ -637,6 +893,7 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        watch.shutdownNow();
         worker.shutdownNow();
         setup.shutdownNow();
         ZigBeeNetworkManager m = manager;

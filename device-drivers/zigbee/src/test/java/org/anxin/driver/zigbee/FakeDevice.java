@@ -53,6 +53,8 @@ final class FakeDevice {
     volatile Integer enrolledZoneId;
     volatile int enrolResponses;
     volatile boolean left;
+    /** While set, a read of the IAS zone type goes unanswered, as when the answer is lost on the air. */
+    volatile boolean zoneTypeUnanswered;
 
     FakeDevice(String ieee, int nwk, int deviceType, List<Integer> inputClusters) {
         this.ieee = new IeeeAddress(ieee);
@@ -131,6 +133,9 @@ final class FakeDevice {
                 case 0x00 -> {
                     ReadAttributesCommand read = new ReadAttributesCommand();
                     read.deserialize(in);
+                    if (zoneTypeUnanswered && cluster == 0x0500 && read.getIdentifiers().contains(0x0001)) {
+                        return answers;
+                    }
                     List<ReadAttributeStatusRecord> records = new ArrayList<>();
                     for (int id : read.getIdentifiers()) {
                         ReadAttributeStatusRecord record = new ReadAttributeStatusRecord();
@@ -169,6 +174,9 @@ final class FakeDevice {
             enrol.deserialize(in);
             enrolledZoneId = enrol.getZoneId();
             enrolResponses++;
+            if (Integer.valueOf(0).equals(enrol.getEnrollResponseCode())) {
+                attribute(cluster, 0x0000, ZclDataType.ENUMERATION_8_BIT, 1); // zone state: enrolled, as the IAS spec has it
+            }
         }
         return answers;
     }

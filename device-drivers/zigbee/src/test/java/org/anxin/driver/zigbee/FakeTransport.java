@@ -1,11 +1,14 @@
 package org.anxin.driver.zigbee;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import com.zsmartsystems.zigbee.ExtendedPanId;
 import com.zsmartsystems.zigbee.IeeeAddress;
 import com.zsmartsystems.zigbee.ZigBeeChannel;
@@ -24,16 +27,27 @@ import com.zsmartsystems.zigbee.zdo.command.IeeeAddressResponse;
 /**
  * The hardware boundary for tests: a coordinator dongle with a radio full of {@link FakeDevice}s.
  * It implements the library's transport interface, so the real network manager runs on top of
- * it; frames the manager sends are acknowledged as a dongle does (TX_ACK, the device's answer,
- * RX_ACK) on one "air" thread, and tests play frames from devices up through it.
+ * it; frames the manager sends are acknowledged as a dongle does (TX_ACK at once, the device's
+ * answer and RX_ACK {@link #ANSWER_DELAY_MILLIS} later) on one "air" thread, and tests play frames
+ * from devices up through it. While a request is on its way the library counts it outstanding, as
+ * with a real radio. A test can hold every answer back (requests pile up, as when the air is busy)
+ * and let a device sleep: what is sent to it waits, unanswered, until it wakes.
  */
 public final class FakeTransport implements ZigBeeTransportTransmit {
 
     static final IeeeAddress COORDINATOR = new IeeeAddress("00124B0001ABCDEF");
+    /** A device's answer comes this long after the dongle sent the request, as a sensor's does over the air. */
+    static final long ANSWER_DELAY_MILLIS = 5;
 
     final List<ZigBeeApsFrame> sent = new CopyOnWriteArrayList<>();
+
+    /** What was sent from the {@code from}th frame on, copied: a view would throw while the network keeps sending. */
+    List<ZigBeeApsFrame> sentSince(int from) {
+        List<ZigBeeApsFrame> all = List.copyOf(sent);
+        return all.subList(Math.min(from, all.size()), all.size());
+    }
     private final Map<Integer, FakeDevice> devices = new ConcurrentHashMap<>();
-    private final ExecutorService air = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService air = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fake-zigbee-air");
         t.setDaemon(true);
         return t;
@@ -41,6 +55,11 @@ public final class FakeTransport implements ZigBeeTransportTransmit {
     private volatile ZigBeeTransportReceive receiver;
     volatile boolean dongleMissing;
     volatile boolean formed;
+    /** Answers held back while {@link #holdAnswers()} is in force; guarded by this. */
+    private final List<Runnable> heldAnswers = new ArrayList<>();
+    private boolean holding;
+    /** Requests to a sleeping device, by its network address, answered when it wakes; guarded by this. */
+    private final Map<Integer, List<Runnable>> asleep = new HashMap<>();
     private ZigBeeChannel channel = ZigBeeChannel.CHANNEL_15;
     private int panId = 0x2B1A;
     private ExtendedPanId extendedPanId = new ExtendedPanId("00124B0001ABCDEF");
@@ -61,6 +80,31 @@ public final class FakeTransport implements ZigBeeTransportTransmit {
     /** A frame arrives from the air. */
     void play(ZigBeeApsFrame frame) {
         air.execute(() -> receiver.receiveCommand(frame));
+    }
+
+    /** From now on no request is answered until {@link #releaseAnswers()}; each is acknowledged as sent. */
+    synchronized void holdAnswers() {
+        holding = true;
+    }
+
+    /** The held answers come, in the order their requests were sent. */
+    synchronized void releaseAnswers() {
+        holding = false;
+        heldAnswers.forEach(this::answerLater);
+        heldAnswers.clear();
+    }
+
+    /** The device sleeps: what is sent to it is acknowledged by its parent but not answered until it {@link #wake}s. */
+    synchronized void sleep(FakeDevice device) {
+        asleep.putIfAbsent(device.nwk, new ArrayList<>());
+    }
+
+    /** The device wakes and answers what waited for it. */
+    synchronized void wake(FakeDevice device) {
+        List<Runnable> waiting = asleep.remove(device.nwk);
+        if (waiting != null) {
+            waiting.forEach(this::answerLater);
+        }
     }
 
     /** The dongle is pulled out. */
@@ -107,8 +151,8 @@ public final class FakeTransport implements ZigBeeTransportTransmit {
     @Override
     public void sendCommand(int msgTag, ZigBeeApsFrame frame) {
         sent.add(frame);
-        air.execute(() -> {
-            receiver.receiveCommandState(msgTag, ZigBeeTransportProgressState.TX_ACK);
+        air.execute(() -> receiver.receiveCommandState(msgTag, ZigBeeTransportProgressState.TX_ACK));
+        Runnable reply = () -> {
             try {
                 for (ZigBeeApsFrame answer : answer(frame)) {
                     receiver.receiveCommand(answer);
@@ -118,7 +162,25 @@ public final class FakeTransport implements ZigBeeTransportTransmit {
                 new AssertionError("fake device cannot answer " + frame, e).printStackTrace();
             }
             receiver.receiveCommandState(msgTag, ZigBeeTransportProgressState.RX_ACK);
-        });
+        };
+        synchronized (this) {
+            List<Runnable> sleeping = asleep.get(frame.getDestinationAddress());
+            if (sleeping != null) {
+                sleeping.add(reply);
+            } else if (holding) {
+                heldAnswers.add(reply);
+            } else {
+                answerLater(reply);
+            }
+        }
+    }
+
+    private void answerLater(Runnable reply) {
+        try {
+            air.schedule(reply, ANSWER_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the dongle was shut down: nothing more comes over the air
+        }
     }
 
     private List<ZigBeeApsFrame> answer(ZigBeeApsFrame frame) {

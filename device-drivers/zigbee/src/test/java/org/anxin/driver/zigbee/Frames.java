@@ -1,5 +1,7 @@
 package org.anxin.driver.zigbee;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import com.zsmartsystems.zigbee.aps.ZigBeeApsFrame;
 import com.zsmartsystems.zigbee.serialization.DefaultSerializer;
@@ -15,7 +17,8 @@ final class Frames {
 
     static final int PROFILE_ZDO = 0x0000;
     static final int PROFILE_HA = 0x0104;
-    private static final AtomicInteger APS_COUNTER = new AtomicInteger();
+    /** Each device counts its own APS frames, as real ones do: one device's repeat is told by its own last counter. */
+    private static final Map<Integer, AtomicInteger> APS_COUNTERS = new ConcurrentHashMap<>();
     private static final AtomicInteger ZCL_SEQUENCE = new AtomicInteger(100);
 
     private Frames() {
@@ -55,7 +58,7 @@ final class Frames {
         frame.setDestinationEndpoint(destinationEndpoint);
         frame.setProfile(profile);
         frame.setCluster(cluster);
-        frame.setApsCounter(APS_COUNTER.getAndIncrement() & 0xFF);
+        frame.setApsCounter(APS_COUNTERS.computeIfAbsent(source, s -> new AtomicInteger()).getAndIncrement() & 0xFF);
         frame.setPayload(payload);
         return frame;
     }

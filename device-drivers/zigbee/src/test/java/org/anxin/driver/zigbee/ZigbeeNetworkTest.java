@@ -1,6 +1,5 @@
 package org.anxin.driver.zigbee;
 
-import org.anxin.driver.api.DeviceHealthReporter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -9,11 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.anxin.driver.api.DeviceHealth;
+import org.anxin.driver.api.DeviceHealthReporter;
 import org.anxin.driver.zigbee.api.ZigbeeDevice;
 import org.anxin.protocol.Reading;
 import org.anxin.protocol.ReadingKind;
@@ -36,10 +38,10 @@ import com.zsmartsystems.zigbee.zcl.protocol.ZclDataType;
 class ZigbeeNetworkTest {
 
     /**
-     * A ceiling, not a target: the library's discovery now and then waits out its 8 s transaction
-     * timeout for one of the five devices, and on a loaded machine more than once.
+     * A ceiling, not a target: now and then the library leaves a joining device's requests waiting
+     * (five were out) until the network nudges it, 15 s later, and on a loaded machine more than once.
      */
-    static final Duration JOIN = Duration.ofSeconds(60);
+    static final Duration JOIN = Duration.ofSeconds(90);
     static final int IAS_ZONE = 0x0500;
     static final int POWER_CONFIGURATION = 0x0001;
     static final int BASIC = 0x0000;
@@ -88,7 +90,12 @@ class ZigbeeNetworkTest {
             transport.join(device);
         }
         await().atMost(JOIN).until(() -> network.devices().size() == 5
-                && network.devices().stream().noneMatch(d -> d.model().isEmpty()));
+                && network.devices().stream().noneMatch(d -> d.model().isEmpty())
+                && kindsOf(smoke).contains(ReadingKind.SMOKE) && kindsOf(pendant).contains(ReadingKind.CALL));
+    }
+
+    Set<ReadingKind> kindsOf(FakeDevice device) {
+        return network.devices().stream().filter(d -> d.device().equals(id(device))).findFirst().map(ZigbeeDevice::kinds).orElse(Set.of());
     }
 
     @AfterAll
@@ -152,6 +159,29 @@ class ZigbeeNetworkTest {
     }
 
     @Test
+    void aPressBeforeThePendantSaidWhatItIsIsHeldAndReportedAtItsTimeOnceItSays() {
+        FakeDevice quiet = zone("0015BC001A000006", 0x1A06, 0x002C);
+        quiet.zoneTypeUnanswered = true;
+        long held = network.counters().heldAlarms();
+        transport.join(quiet);
+        // discovered, its converters listening (a device joined but not yet discovered is listed, with no kinds), its zone
+        // type read unanswered (the library sends it again every 8 s)
+        await().atMost(JOIN).until(() -> !kindsOf(quiet).isEmpty());
+        assertThat(kindsOf(quiet)).doesNotContain(ReadingKind.CALL);
+
+        Instant pressed = Instant.now();
+        transport.play(notification(quiet, 0x0001));
+        await().until(() -> network.counters().heldAlarms() == held + 1);
+        assertThat(readingsOf(quiet)).doesNotContain("call=pressed");
+
+        quiet.zoneTypeUnanswered = false;
+        await().atMost(JOIN).untilAsserted(() -> assertThat(readingsOf(quiet)).containsOnlyOnce("call=pressed"));
+        Reading call = readings.stream().filter(r -> r.device().equals(id(quiet)) && r.kind() == ReadingKind.CALL).findFirst().orElseThrow();
+        assertThat(call.time()).isBetween(pressed, pressed.plusSeconds(2));
+        assertThat(kindsOf(quiet)).contains(ReadingKind.CALL);
+    }
+
+    @Test
     void meteringReportsBecomeLitresSinceThePreviousSummation() {
         // the summation read when the meter joined (123.456 m3) is the baseline
         await().until(() -> waterMeter.value(METERING, 0x0000) != null && network.counters().frames() > 0);
@@ -198,7 +228,7 @@ class ZigbeeNetworkTest {
         int before = transport.sent.size();
         network.permitJoin(60);
         // a management permit-joining request with 60 s, broadcast to the routers and sent to the coordinator itself
-        await().untilAsserted(() -> assertThat(transport.sent.subList(before, transport.sent.size()))
+        await().untilAsserted(() -> assertThat(transport.sentSince(before))
                 .anyMatch(f -> f.getCluster() == 0x0036 && f.getPayload()[1] == 60));
         assertThatThrownBy(() -> network.permitJoin(255)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> network.permitJoin(-1)).isInstanceOf(IllegalArgumentException.class);

@@ -21,6 +21,9 @@ import com.zsmartsystems.zigbee.zcl.clusters.iaszone.ZoneTypeEnum;
  * configuration), a personal emergency device, remote or key fob is {@code call}, a motion sensor
  * {@code motion}. The tamper bit is {@code tamper}; the low-battery bit a {@code battery} reading.
  * A status is reported only when its bit changes, except a call, which is each press.
+ *
+ * <p>An alarm from a zone whose type is not yet known (its answer to the first read was lost) is
+ * held, not dropped: it is reported, at the time it came, as soon as the zone says its type.
  */
 public final class IasZoneConverter extends ZclConverter {
 
@@ -41,6 +44,10 @@ public final class IasZoneConverter extends ZclConverter {
     private final boolean reportsBatteryLevel;
     private Integer zoneType;
     private Integer previousStatus;
+    /** When an alarm came that could not be told apart yet, for want of the zone type; null if none waits. */
+    private Instant heldAlarm;
+    /** When that alarm ended, if it did before the zone type came. */
+    private Instant heldClear;
 
     /**
      * @param role the kind a contact zone reports as ({@code door} or {@code entry_door}); for other
@@ -61,7 +68,7 @@ public final class IasZoneConverter extends ZclConverter {
         if (role.isPresent()) {
             return role;
         }
-        ZoneTypeEnum type = zoneType == null ? null : ZoneTypeEnum.getByValue(zoneType);
+        ZoneTypeEnum type = knowsZoneType() ? ZoneTypeEnum.getByValue(zoneType) : null;
         if (type == null) {
             return Optional.empty();
         }
@@ -94,7 +101,7 @@ public final class IasZoneConverter extends ZclConverter {
     public List<Reading> attributeUpdated(ZclAttribute attribute, Object value, Instant time) {
         if (attribute.getId() == ZclIasZoneCluster.ATTR_ZONETYPE && value instanceof Integer type) {
             zoneType = type;
-            return List.of();
+            return releaseHeldAlarm();
         }
         if (attribute.getId() == ZclIasZoneCluster.ATTR_ZONESTATUS && value instanceof Integer status) {
             return statusChanged(status, time);
@@ -110,8 +117,42 @@ public final class IasZoneConverter extends ZclConverter {
         return List.of();
     }
 
+    /** Whether what the zone's alarm bits mean is settled, by its role or the zone type it said. */
+    public boolean knowsZoneType() {
+        if (role.isPresent()) {
+            return true;
+        }
+        if (zoneType == null && cluster().getAttribute(ZclIasZoneCluster.ATTR_ZONETYPE).getLastValue() instanceof Integer type) {
+            // the library heard it (its own read, an enrolment) before a frame of ours did
+            zoneType = type;
+        }
+        return zoneType != null;
+    }
+
+    /** Whether an alarm waits for the zone type to say what it is. */
+    public boolean holdsAlarm() {
+        return heldAlarm != null;
+    }
+
+    /** The alarm held for want of the zone type, once the zone type is known; empty until then. */
+    public List<Reading> releaseHeldAlarm() {
+        Optional<ReadingKind> kind = alarmKind();
+        if (heldAlarm == null || kind.isEmpty()) {
+            return List.of();
+        }
+        ReadingKind k = kind.get();
+        List<Reading> readings = new ArrayList<>(2);
+        readings.add(reading(k, activeValue(k, true), heldAlarm));
+        if (heldClear != null && k != ReadingKind.CALL) {
+            readings.add(reading(k, activeValue(k, false), heldClear));
+        }
+        heldAlarm = null;
+        heldClear = null;
+        return readings;
+    }
+
     private List<Reading> statusChanged(int status, Instant time) {
-        List<Reading> readings = new ArrayList<>(3);
+        List<Reading> readings = new ArrayList<>(releaseHeldAlarm());
         boolean first = previousStatus == null;
         int before = first ? 0 : previousStatus;
         previousStatus = status;
@@ -122,11 +163,18 @@ public final class IasZoneConverter extends ZclConverter {
             ReadingKind k = kind.get();
             if (k == ReadingKind.CALL) {
                 if (alarm && (first || !wasAlarm)) {
-                    readings.add(reading(k, "pressed", time));
+                    readings.add(reading(k, activeValue(k, true), time));
                 }
             } else if (first || alarm != wasAlarm) {
                 readings.add(reading(k, activeValue(k, alarm), time));
             }
+        } else if (knowsZoneType()) {
+            // a zone type that names no alarm (a "standard CIE"): only its role could; tamper and battery still count
+        } else if (alarm && heldAlarm == null) {
+            heldAlarm = time;
+            heldClear = null;
+        } else if (!alarm && heldAlarm != null && heldClear == null) {
+            heldClear = time;
         }
         if (first ? (status & TAMPER) != 0 : changed(status, before, TAMPER)) {
             readings.add(reading(ReadingKind.TAMPER, (status & TAMPER) != 0 ? "on" : "off", time));
@@ -147,6 +195,7 @@ public final class IasZoneConverter extends ZclConverter {
         return switch (kind) {
             case DOOR, ENTRY_DOOR -> active ? "open" : "closed";
             case SMOKE, GAS, LEAK -> active ? "alarm" : "clear";
+            case CALL -> "pressed"; // a press has no release
             default -> active ? "on" : "off";
         };
     }

@@ -97,4 +97,37 @@ class IasZoneConverterTest {
         List<Reading> readings = converter.attributeUpdated(cluster.getAttribute(ZclIasZoneCluster.ATTR_ZONESTATUS), 0x0001, T);
         assertThat(readings).containsExactly(new Reading("zb-0015bc001a000001", ReadingKind.SMOKE, "alarm", T));
     }
+
+    @Test
+    void anAlarmBeforeTheZoneTypeIsKnownIsHeldAndReportedAtItsOwnTimeOnceItIs() {
+        ZclIasZoneCluster cluster = new ZclIasZoneCluster(Endpoints.endpoint());
+        IasZoneConverter converter = new IasZoneConverter(cluster, "zb-0015bc001a000001", Optional.empty(), true);
+        assertThat(converter.commandReceived(new ZoneStatusChangeNotificationCommand(0x0001, 0, 0, 0), T)).isEmpty();
+        assertThat(converter.holdsAlarm()).isTrue();
+        Instant cleared = T.plusSeconds(40);
+        assertThat(converter.commandReceived(new ZoneStatusChangeNotificationCommand(0x0000, 0, 0, 0), cleared)).isEmpty();
+
+        List<Reading> readings = converter.attributeUpdated(cluster.getAttribute(ZclIasZoneCluster.ATTR_ZONETYPE),
+                ZoneTypeEnum.FIRE_SENSOR.getKey(), T.plusSeconds(90));
+        assertThat(readings).containsExactly(new Reading("zb-0015bc001a000001", ReadingKind.SMOKE, "alarm", T),
+                new Reading("zb-0015bc001a000001", ReadingKind.SMOKE, "clear", cleared));
+        assertThat(converter.holdsAlarm()).isFalse();
+    }
+
+    @Test
+    void aZoneTypeTheLibraryAlreadyHeardReleasesTheHeldAlarmWithTheNextStatus() {
+        ZclIasZoneCluster cluster = new ZclIasZoneCluster(Endpoints.endpoint());
+        IasZoneConverter converter = new IasZoneConverter(cluster, "zb-0015bc001a000001", Optional.empty(), true);
+        assertThat(notify(converter, 0x0001)).isEmpty();
+        cluster.getAttribute(ZclIasZoneCluster.ATTR_ZONETYPE).updateValue(ZoneTypeEnum.PERSONAL_EMERGENCY_DEVICE.getKey());
+        assertThat(converter.releaseHeldAlarm()).containsExactly(new Reading("zb-0015bc001a000001", ReadingKind.CALL, "pressed", T));
+        assertThat(notify(converter, 0x0000)).isEmpty();
+    }
+
+    @Test
+    void aZoneTypeThatNamesNoAlarmHoldsNothing() {
+        IasZoneConverter generic = zone(ZoneTypeEnum.STANDARD_CIE, Optional.empty(), true);
+        notify(generic, 0x0001);
+        assertThat(generic.holdsAlarm()).isFalse();
+    }
 }
