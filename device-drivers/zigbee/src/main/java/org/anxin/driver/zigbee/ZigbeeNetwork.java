@@ -140,22 +140,26 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
     private final java.util.concurrent.CountDownLatch online = new java.util.concurrent.CountDownLatch(1);
     private static final long ONLINE_WAIT_SECONDS = 30;
 
-    /** Where a device is in being set up, and what the log says while it waits there and once it is given up on. */
+    /** Where a device is in being set up, and what the log says while it waits there, once it is given up on, and what to do. */
     private enum SetUpStep {
-        DISCOVERY("has not yet said what it is", "joined but never said what it is"),
-        SET_UP("has not yet taken its settings", "was found but never took its settings"),
+        DISCOVERY("has not yet said what it is", "joined but never said what it is", SetUpStep.PAIR_AGAIN),
+        SET_UP("has not yet taken its settings", "was found but never took its settings", SetUpStep.PAIR_AGAIN),
         /** Without its zone type an alarm zone's alarm cannot be told apart (smoke? a call?) and is held. */
-        ZONE_TYPE("has not yet said what kind of alarm zone it is",
-                "never said what kind of alarm zone it is; setting its role in the configuration settles that"),
-        ENROLMENT("has not yet confirmed its enrolment as an alarm zone", "never confirmed its enrolment as an alarm zone"),
-        DONE("", "");
+        ZONE_TYPE("has not yet said what kind of alarm zone it is", "never said what kind of alarm zone it is",
+                "give it its role in the 'roles' setting (smoke, gas, leak, call, door, entry_door, motion), or remove it and pair it again"),
+        ENROLMENT("has not yet confirmed its enrolment as an alarm zone", "never confirmed its enrolment as an alarm zone", SetUpStep.PAIR_AGAIN),
+        DONE("", "", "");
+
+        private static final String PAIR_AGAIN = "remove it and pair it again";
 
         final String waiting;
         final String stalled;
+        final String remedy;
 
-        SetUpStep(String waiting, String stalled) {
+        SetUpStep(String waiting, String stalled, String remedy) {
             this.waiting = waiting;
             this.stalled = stalled;
+            this.remedy = remedy;
         }
     }
 
@@ -565,7 +569,7 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
                     || Duration.between(state.progressAt, now).compareTo(SET_UP_SILENCE) < 0) {
                 return;
             } else if (state.nudges == SET_UP_NUDGES) {
-                givenUp = "not set up: it " + step.stalled + " (asked " + SET_UP_NUDGES + " times); remove it and pair it again";
+                givenUp = "not set up: it " + step.stalled + " (asked " + SET_UP_NUDGES + " times); " + step.remedy;
                 state.fault = givenUp;
             } else {
                 state.nudges++;
@@ -581,9 +585,11 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
             health.report(new DeviceHealth(state.device, driverPid, Optional.ofNullable(state.lastSeen), battery(state), Optional.empty(), now));
         } else if (givenUp != null) {
             counters.notSetUp.incrementAndGet();
-            LOG.error("Zigbee device {} {}, though nudged {} times, {} s apart: it is not set up and may send no readings. Check that "
-                    + "it is in range of the gateway or of a mains-powered Zigbee device and that its battery is good, then remove it "
-                    + "and pair it again", state.device, step.stalled, SET_UP_NUDGES, SET_UP_SILENCE.toSeconds());
+            // a zone that answers all but its zone type is in range; one that went silent may not be
+            String check = step == SetUpStep.ZONE_TYPE ? ""
+                    : "check that it is in range of the gateway or of a mains-powered Zigbee device and that its battery is good, then ";
+            LOG.error("Zigbee device {} {}, though asked {} times, {} s apart: it is not set up and may send no readings; {}{}",
+                    state.device, step.stalled, SET_UP_NUDGES, SET_UP_SILENCE.toSeconds(), check, step.remedy);
             health.report(new DeviceHealth(state.device, driverPid, Optional.ofNullable(state.lastSeen), battery(state),
                     Optional.of(givenUp), now));
         } else if (nudge) {

@@ -6,12 +6,15 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.anxin.driver.api.DeviceHealth;
 import org.anxin.driver.zigbee.api.ZigbeeDevice;
+import org.anxin.protocol.Reading;
+import org.anxin.protocol.ReadingKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,11 +34,12 @@ class ZigbeeStalledJoinTest {
     Path dir;
     final FakeTransport transport = new FakeTransport();
     final List<DeviceHealth> health = new CopyOnWriteArrayList<>();
+    final List<Reading> readings = new CopyOnWriteArrayList<>();
     final ZigbeeCounters counters = new ZigbeeCounters();
     ZigbeeNetwork network;
 
     ZigbeeNetwork start(Clock clock) {
-        network = new ZigbeeNetwork(transport, new FileNetworkDataStore(dir), ieee -> Optional.empty(), reading -> { },
+        network = new ZigbeeNetwork(transport, new FileNetworkDataStore(dir), ieee -> Optional.empty(), readings::add,
                 ZigbeeNetworkTest.reporter(health), clock, ZigbeeDriver.PID, reason -> { }, counters);
         network.start(Optional.empty());
         return network;
@@ -112,6 +116,34 @@ class ZigbeeStalledJoinTest {
         Thread.sleep(2000);
         assertThat(counters.setUpRetries()).isEqualTo(ZigbeeNetwork.SET_UP_NUDGES);
         assertThat(counters.toString()).contains("setUpRetries=" + ZigbeeNetwork.SET_UP_NUDGES, "notSetUp=1");
+    }
+
+    @Test
+    void aZoneThatNeverSaysWhatKindItIsIsAFaultUntilItsHeldAlarmGetsItToSay() {
+        // real time while the library discovers it (it backs off for seconds in real time), fast from then on
+        FastClock clock = new FastClock(1);
+        start(clock);
+        FakeDevice pendant = ZigbeeNetworkTest.zone("0015BC0030000042", 0x3142, 0x002C);
+        // it answers every read but has no zone type to give, as some cheap zones do
+        FakeDevice.Attribute zoneType = pendant.attributes.get(ZigbeeNetworkTest.IAS_ZONE).remove(0x0001);
+        transport.join(pendant);
+        await("discovered and set up").atMost(SET_UP).until(() -> listed(pendant).map(d -> !d.model().isEmpty()).orElse(false));
+        clock.speed(20);
+
+        await("the zone without a type reported as a fault").atMost(SET_UP).until(() -> !faults().isEmpty());
+        assertThat(faults()).singleElement().satisfies(h -> assertThat(h.fault().orElseThrow())
+                .contains("never said what kind of alarm zone it is", "(asked " + ZigbeeNetwork.SET_UP_NUDGES + " times)",
+                        "its role in the 'roles' setting"));
+
+        // now it would say; a press is held, the zone asked at once, and the call reported at the press's time
+        pendant.attributes.get(ZigbeeNetworkTest.IAS_ZONE).put(0x0001, zoneType);
+        Instant pressed = clock.instant();
+        transport.play(ZigbeeNetworkTest.notification(pendant, 0x0001));
+        await().atMost(Duration.ofSeconds(20)).until(() -> readings.stream().anyMatch(r -> r.kind() == ReadingKind.CALL));
+        assertThat(readings.stream().filter(r -> r.kind() == ReadingKind.CALL)).singleElement()
+                .satisfies(call -> assertThat(call.time()).isBetween(pressed, pressed.plusSeconds(2 * 20)));
+        assertThat(counters.heldAlarms()).isEqualTo(1);
+        await("set up after all").atMost(Duration.ofSeconds(10)).until(() -> health.get(health.size() - 1).fault().isEmpty());
     }
 
     @Test
