@@ -1,6 +1,5 @@
 package org.anxin.driver.zigbee;
 
-import org.anxin.driver.api.DeviceHealthReporter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,14 +14,20 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.anxin.driver.api.DeviceHealth;
+import org.anxin.driver.api.DeviceHealthReporter;
 import org.anxin.driver.api.ReadingSink;
 import org.anxin.driver.zigbee.api.ZigbeeDevice;
 import org.anxin.driver.zigbee.api.ZigbeePairing;
@@ -89,7 +94,7 @@ import com.zsmartsystems.zigbee.zdo.command.NetworkAddressRequest;
  * dongle received them.
  *
  * <p>Each device is watched until it is set up: found out (its endpoints known), its clusters set up
- * and, for an alarm zone, its enrolment confirmed. The library keeps at most five requests out at a
+ * and, for an alarm zone, its zone type said and its enrolment confirmed. The library keeps at most five requests out at a
  * time, and a device whose first request was queued while five were out is not sent anything until
  * a new request to that same device is queued (ZigBeeTransactionManager.sendNextTransaction): when
  * many devices join at once, some would wait for ever. So a device being set up that is not heard
@@ -137,7 +142,7 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
     private volatile ZigBeeNetworkManager manager;
     private volatile boolean closed;
     /** Counted down once the library has started its extensions and told its listeners the network is up. */
-    private final java.util.concurrent.CountDownLatch online = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch online = new CountDownLatch(1);
     private static final long ONLINE_WAIT_SECONDS = 30;
 
     /** Where a device is in being set up, and what the log says while it waits there, once it is given up on, and what to do. */
@@ -214,7 +219,7 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
             return zones(zone -> !enrolled(zone));
         }
 
-        List<IasZoneConverter> zones(java.util.function.Predicate<IasZoneConverter> which) {
+        List<IasZoneConverter> zones(Predicate<IasZoneConverter> which) {
             List<IasZoneConverter> zones = new ArrayList<>();
             for (Attached a : converters.values()) {
                 if (a.converter() instanceof IasZoneConverter zone && which.test(zone)) {
@@ -436,7 +441,7 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
         }
         try {
             worker.execute(() -> attach(node));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // closing
         }
     }
@@ -478,7 +483,7 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
                     state.settingUp.decrementAndGet();
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             state.settingUp.decrementAndGet();
         }
     }
@@ -511,7 +516,7 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
         if (!state.unenrolledZones().isEmpty()) {
             try {
                 watch.schedule(() -> readZoneStates(state), ENROLMENT_CHECK_DELAY_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 // closing
             }
         }
@@ -643,7 +648,7 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
         for (IasZoneConverter zone : state.zones(any -> true)) {
             try {
                 readings.execute(() -> deliver(state, zone, c -> zone.releaseHeldAlarm()));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 return; // closing
             }
         }
@@ -713,7 +718,7 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
         }
         try {
             readings.execute(() -> deliver(state, attached.converter(), convert));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             LOG.warn("Zigbee device {}: a report arrived while the network closed and is not read", state.device);
         }
     }
@@ -770,7 +775,7 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
             if (!converter.scaleAttributes().isEmpty()) {
                 try {
                     cluster.readAttributes(converter.scaleAttributes()).get(SCALE_READ_SECONDS, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                } catch (ExecutionException | TimeoutException e) {
                     LOG.warn("Zigbee device {}: cluster {} did not say its scale; its values are read unscaled until it does",
                             state.device, String.format("%04X", cluster.getClusterId()));
                 } catch (InterruptedException e) {

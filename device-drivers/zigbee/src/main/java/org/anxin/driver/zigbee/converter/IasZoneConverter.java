@@ -2,6 +2,7 @@ package org.anxin.driver.zigbee.converter;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -85,7 +86,7 @@ public final class IasZoneConverter extends ZclConverter {
 
     @Override
     public Set<ReadingKind> kinds() {
-        Set<ReadingKind> kinds = new java.util.LinkedHashSet<>();
+        Set<ReadingKind> kinds = new LinkedHashSet<>();
         alarmKind().ifPresent(kinds::add);
         kinds.add(ReadingKind.TAMPER);
         kinds.add(ReadingKind.BATTERY);
