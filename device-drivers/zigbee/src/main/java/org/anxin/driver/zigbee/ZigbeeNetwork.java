@@ -75,6 +75,7 @@ import com.zsmartsystems.zigbee.zcl.clusters.ZclIasZoneCluster;
 import com.zsmartsystems.zigbee.zcl.clusters.ZclMeteringCluster;
 import com.zsmartsystems.zigbee.zcl.clusters.ZclPowerConfigurationCluster;
 import com.zsmartsystems.zigbee.zcl.clusters.iaszone.ZoneStateEnum;
+import com.zsmartsystems.zigbee.zcl.clusters.iaszone.ZoneStatusChangeNotificationCommand;
 import com.zsmartsystems.zigbee.zdo.command.NetworkAddressRequest;
 
 /**
@@ -93,14 +94,15 @@ import com.zsmartsystems.zigbee.zdo.command.NetworkAddressRequest;
  * the wrong state. Decoded here, they are converted and delivered one at a time, in the order the
  * dongle received them.
  *
- * <p>Each device is watched until it is set up: found out (its endpoints known), its clusters set up
- * and, for an alarm zone, its zone type said and its enrolment confirmed. The library keeps at most five requests out at a
- * time, and a device whose first request was queued while five were out is not sent anything until
- * a new request to that same device is queued (ZigBeeTransactionManager.sendNextTransaction): when
- * many devices join at once, some would wait for ever. So a device being set up that is not heard
- * from for {@link #SET_UP_SILENCE} is nudged with a request of its own, which gets its waiting ones
- * sent too; after {@link #SET_UP_NUDGES} nudges in one step of its set-up it is given up on and
- * reported as a device fault.
+ * <p>Each device is watched until it is set up: found out (its endpoints known), its clusters set
+ * up and, for an alarm zone, its zone type said and its enrolment confirmed. The library keeps at
+ * most five requests out at a time, and a device whose first request was queued while five were
+ * out is not sent anything until a new request to that same device is queued
+ * (ZigBeeTransactionManager.sendNextTransaction): when many devices join at once, some would wait
+ * for ever. So a device being set up that answers nothing for {@link #SET_UP_SILENCE} (its own
+ * reports do not count) is nudged with a request of its own, which gets its waiting ones sent too;
+ * after {@link #SET_UP_NUDGES} nudges in one step of its set-up it is given up on and reported as
+ * a device fault.
  */
 public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
 
@@ -110,7 +112,7 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
     private static final int BROADCAST_ENDPOINT = 0xFF;
     private static final long MODEL_READ_MAX_AGE = Long.MAX_VALUE;
     private static final long SCALE_READ_SECONDS = 30;
-    /** How long a device being set up may go unheard before it is nudged; the library times a request out after 8 s. */
+    /** How long a device being set up may answer nothing before it is nudged; the library times a request out after 8 s. */
     static final Duration SET_UP_SILENCE = Duration.ofSeconds(15);
     /** Nudges in one step of a device's set-up before it is reported as not set up. */
     static final int SET_UP_NUDGES = 5;
@@ -183,7 +185,7 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
         volatile boolean discovered;
         /** Set-ups under way: a node updated while it is set up starts another. */
         final AtomicInteger settingUp = new AtomicInteger();
-        /** When it was last heard from or took a step of its set-up, by the network's clock. */
+        /** When it last answered, was nudged or took a step of its set-up, by the network's clock. */
         volatile Instant progressAt;
         SetUpStep watchedStep = SetUpStep.DISCOVERY;
         int nudges;
@@ -612,7 +614,7 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
             return;
         }
         counters.setUpRetries.incrementAndGet();
-        LOG.info("Zigbee device {} {} and was not heard from for {} s: nudged ({} of {})", state.device, step.waiting,
+        LOG.info("Zigbee device {} {} and answered nothing for {} s: nudged ({} of {})", state.device, step.waiting,
                 SET_UP_SILENCE.toSeconds(), state.nudges, SET_UP_NUDGES);
         if (step == SetUpStep.ZONE_TYPE) {
             readZoneTypes(state);
@@ -879,12 +881,20 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
         }
         Instant now = clock.instant();
         state.lastSeen = now;
-        state.progressAt = now;
+        if (!unasked(command)) {
+            // only an answer shows its set-up moving: a device that keeps reporting may still have its requests stuck
+            state.progressAt = now;
+        }
         String fault = state.fault;
         // health hears of a device once its endpoints are known (a joining device is announced soon after), or once given up on
         if (state.discovered || fault != null) {
             health.report(new DeviceHealth(state.device, driverPid, Optional.of(now), battery(state), Optional.ofNullable(fault), now));
         }
+    }
+
+    /** What a device sends of itself, not in answer to a request. */
+    private static boolean unasked(ZigBeeCommand command) {
+        return command instanceof ReportAttributesCommand || command instanceof ZoneStatusChangeNotificationCommand;
     }
 
     private static OptionalInt battery(DeviceState state) {
