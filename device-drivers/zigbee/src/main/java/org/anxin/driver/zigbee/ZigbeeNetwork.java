@@ -559,7 +559,7 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
         Instant now = clock.instant();
         boolean stepTaken;
         boolean setUpAfterAll = false;
-        String givenUp = null;
+        boolean givenUp = false;
         boolean nudge = false;
         synchronized (state) {
             stepTaken = step != state.watchedStep;
@@ -576,8 +576,8 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
                     || Duration.between(state.progressAt, now).compareTo(SET_UP_SILENCE) < 0) {
                 return;
             } else if (state.nudges == SET_UP_NUDGES) {
-                givenUp = "not set up: it " + step.stalled + " (asked " + SET_UP_NUDGES + " times); " + step.remedy;
-                state.fault = givenUp;
+                state.fault = "not set up: it " + step.stalled + " (asked " + SET_UP_NUDGES + " times); " + step.remedy;
+                givenUp = true;
             } else {
                 state.nudges++;
                 state.progressAt = now;
@@ -589,16 +589,15 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
         }
         if (setUpAfterAll) {
             LOG.info("Zigbee device {} is set up after all", state.device);
-            health.report(new DeviceHealth(state.device, driverPid, Optional.ofNullable(state.lastSeen), battery(state), Optional.empty(), now));
-        } else if (givenUp != null) {
+            reportHealth(state, now);
+        } else if (givenUp) {
             counters.notSetUp.incrementAndGet();
             // a zone that answers all but its zone type is in range; one that went silent may not be
             String check = step == SetUpStep.ZONE_TYPE ? ""
                     : "check that it is in range of the gateway or of a mains-powered Zigbee device and that its battery is good, then ";
             LOG.error("Zigbee device {} {}, though asked {} times, {} s apart: it is not set up and may send no readings; {}{}",
                     state.device, step.stalled, SET_UP_NUDGES, SET_UP_SILENCE.toSeconds(), check, step.remedy);
-            health.report(new DeviceHealth(state.device, driverPid, Optional.ofNullable(state.lastSeen), battery(state),
-                    Optional.of(givenUp), now));
+            reportHealth(state, now);
         } else if (nudge) {
             nudge(m, state, step);
         }
@@ -885,16 +884,21 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
             // only an answer shows its set-up moving: a device that keeps reporting may still have its requests stuck
             state.progressAt = now;
         }
-        String fault = state.fault;
         // health hears of a device once its endpoints are known (a joining device is announced soon after), or once given up on
-        if (state.discovered || fault != null) {
-            health.report(new DeviceHealth(state.device, driverPid, Optional.of(now), battery(state), Optional.ofNullable(fault), now));
+        if (state.discovered || state.fault != null) {
+            reportHealth(state, now);
         }
     }
 
     /** What a device sends of itself, not in answer to a request. */
     private static boolean unasked(ZigBeeCommand command) {
         return command instanceof ReportAttributesCommand || command instanceof ZoneStatusChangeNotificationCommand;
+    }
+
+    /** When the device was last heard from, its battery, and why it is not set up, if it is not. */
+    private void reportHealth(DeviceState state, Instant now) {
+        health.report(new DeviceHealth(state.device, driverPid, Optional.ofNullable(state.lastSeen), battery(state),
+                Optional.ofNullable(state.fault), now));
     }
 
     private static OptionalInt battery(DeviceState state) {

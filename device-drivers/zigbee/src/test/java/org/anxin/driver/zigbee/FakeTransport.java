@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import com.zsmartsystems.zigbee.ExtendedPanId;
@@ -40,12 +41,6 @@ public final class FakeTransport implements ZigBeeTransportTransmit {
     static final long ANSWER_DELAY_MILLIS = 5;
 
     final List<ZigBeeApsFrame> sent = new CopyOnWriteArrayList<>();
-
-    /** What was sent from the {@code from}th frame on, copied: a view would throw while the network keeps sending. */
-    List<ZigBeeApsFrame> sentSince(int from) {
-        List<ZigBeeApsFrame> all = List.copyOf(sent);
-        return all.subList(Math.min(from, all.size()), all.size());
-    }
     private final Map<Integer, FakeDevice> devices = new ConcurrentHashMap<>();
     private final ScheduledExecutorService air = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fake-zigbee-air");
@@ -68,6 +63,12 @@ public final class FakeTransport implements ZigBeeTransportTransmit {
 
     void add(FakeDevice device) {
         devices.put(device.nwk, device);
+    }
+
+    /** What was sent from the {@code from}th frame on, copied: a view would throw while the network keeps sending. */
+    List<ZigBeeApsFrame> sentSince(int from) {
+        List<ZigBeeApsFrame> all = List.copyOf(sent);
+        return all.subList(Math.min(from, all.size()), all.size());
     }
 
     /** A device joins: the trust centre tells of it, then it announces itself, as an EZSP dongle reports a join. */
@@ -178,7 +179,7 @@ public final class FakeTransport implements ZigBeeTransportTransmit {
     private void answerLater(Runnable reply) {
         try {
             air.schedule(reply, ANSWER_DELAY_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // the dongle was shut down: nothing more comes over the air
         }
     }
