@@ -215,8 +215,9 @@ final class DetectionBenchmark implements Callable<Integer> {
                 .filter(r -> waterOnly ? resident.test(r) && Double.parseDouble(r.value()) >= 0.5 : resident.test(r)).toList();
         LocalDateTime from = LocalDateTime.ofInstant(judgedFrom, ZoneOffset.UTC);
         LocalDateTime to = LocalDateTime.ofInstant(end, ZoneOffset.UTC);
-        HindsightThresholds ideal = new HindsightThresholds(activity.stream().map(DetectionBenchmark::local).toList(), out, from, to);
-        UnavoidableAlarms.Floor floor = UnavoidableAlarms.count(activity.stream().map(DetectionBenchmark::local).toList(),
+        List<LocalDateTime> activityTimes = activity.stream().map(DetectionBenchmark::local).toList();
+        HindsightThresholds ideal = new HindsightThresholds(activityTimes, out, from, to);
+        UnavoidableAlarms.Floor floor = UnavoidableAlarms.count(activityTimes,
                 activity.stream().filter(r -> r.kind() == ReadingKind.ENTRY_DOOR).map(DetectionBenchmark::local).collect(Collectors.toSet()),
                 from, to, HORIZON, options.notReturnedAfter());
         t.unavoidable = floor.total();
