@@ -87,9 +87,28 @@ class UplinkTest {
         broker.stopServer();
     }
 
+    /** The stored messages' sequence numbers, each once: a redelivery after a dropped connection is the same message. */
     private List<Long> storedSeqs() {
         return received.stream().filter(e -> !(e.body() instanceof GatewayState) && e.body().channel().qos() > 0)
-                .map(Envelope::seq).toList();
+                .map(Envelope::seq).distinct().toList();
+    }
+
+    /**
+     * The last state announced before the first stored message. Not simply the first message:
+     * Moquette now and then closes a connection it has just accepted ("SUBSCRIBE received on
+     * already closed connection" in its log), and then that connection's will, OFFLINE, rightly
+     * comes before the birth of the next.
+     */
+    private GatewayState.Status stateBeforeTheFirstStoredMessage() {
+        GatewayState.Status last = null;
+        for (Envelope e : received) {
+            if (e.body() instanceof GatewayState s) {
+                last = s.status();
+            } else if (e.body().channel().qos() > 0) {
+                return last;
+            }
+        }
+        return last;
     }
 
     @Test
@@ -101,8 +120,8 @@ class UplinkTest {
             outbox.append(Alert.raise(AlertType.EMERGENCY_CALL, "call-1", T, "pressed"));
             try (Uplink uplink = new Uplink(UplinkOptions.of("gw-a", "tcp://127.0.0.1:" + port), outbox, Clock.systemUTC(), "test")) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> storedSeqs().size() == 51 && outbox.size() == 0);
-                assertThat(received.get(0).body()).isInstanceOf(GatewayState.class);
-                assertThat(((GatewayState) received.get(0).body()).status()).isEqualTo(GatewayState.Status.ONLINE);
+                assertThat(stateBeforeTheFirstStoredMessage()).as("announced online before anything else")
+                        .isEqualTo(GatewayState.Status.ONLINE);
                 assertThat(storedSeqs().get(0)).as("the alert goes first").isEqualTo(51L);
                 assertThat(storedSeqs().subList(1, 51)).as("telemetry in order").isSorted();
                 assertThat(received).allSatisfy(e -> assertThat(e.gateway()).isEqualTo("gw-a"));
