@@ -189,19 +189,19 @@ final class DetectionBenchmark implements Callable<Integer> {
         Replay baseline = run(stream, null, timed, end, options);
         t.replayMillis = (System.nanoTime() - started) / 1_000_000;
         // with learning off, the same days as with it on: from the end of the learningDays-th complete day
-        LocalDateTime firstDay = LocalDateTime.ofInstant(start.minusNanos(1), ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay();
+        LocalDateTime firstDay = local(start.minusNanos(1)).toLocalDate().plusDays(1).atStartOfDay();
         Instant judgedFrom = baseline.learnedFrom() != null ? baseline.learnedFrom()
                 : firstDay.plusDays(options.learningDays()).toInstant(ZoneOffset.UTC);
         t.days = Duration.between(judgedFrom, end).toMinutes() / 1440.0;
         for (Alert a : baseline.alerts()) {
             if (ROUTINE.contains(a.type()) && a.state() == AlertState.RAISED && !a.time().isBefore(judgedFrom)) {
                 t.falseAlarms.merge(a.type(), 1, Integer::sum);
-                boolean away = out.contains(LocalDateTime.ofInstant(a.time(), ZoneOffset.UTC));
+                boolean away = out.contains(local(a.time()));
                 if (away) {
                     t.falseAlarmsAway++;
                 }
                 if (verbose) {
-                    System.err.println("  false alarm " + name + " " + LocalDateTime.ofInstant(a.time(), ZoneOffset.UTC)
+                    System.err.println("  false alarm " + name + " " + local(a.time())
                             + " " + a.type() + (away ? " (nobody home)" : "") + ": " + a.reason());
                 }
             }
@@ -213,12 +213,12 @@ final class DetectionBenchmark implements Callable<Integer> {
         boolean waterOnly = readings.stream().allMatch(r -> !isMovement(r) || r.kind() == ReadingKind.WATER);
         List<Reading> activity = readings.stream()
                 .filter(r -> waterOnly ? resident.test(r) && Double.parseDouble(r.value()) >= 0.5 : resident.test(r)).toList();
-        LocalDateTime from = LocalDateTime.ofInstant(judgedFrom, ZoneOffset.UTC);
-        LocalDateTime to = LocalDateTime.ofInstant(end, ZoneOffset.UTC);
-        List<LocalDateTime> activityTimes = activity.stream().map(DetectionBenchmark::local).toList();
+        LocalDateTime from = local(judgedFrom);
+        LocalDateTime to = local(end);
+        List<LocalDateTime> activityTimes = activity.stream().map(r -> local(r.time())).toList();
         HindsightThresholds ideal = new HindsightThresholds(activityTimes, out, from, to);
         UnavoidableAlarms.Floor floor = UnavoidableAlarms.count(activityTimes,
-                activity.stream().filter(r -> r.kind() == ReadingKind.ENTRY_DOOR).map(DetectionBenchmark::local).collect(Collectors.toSet()),
+                activity.stream().filter(r -> r.kind() == ReadingKind.ENTRY_DOOR).map(r -> local(r.time())).collect(Collectors.toSet()),
                 from, to, HORIZON, options.notReturnedAfter());
         t.unavoidable = floor.total();
         if (verbose) {
@@ -243,7 +243,7 @@ final class DetectionBenchmark implements Callable<Integer> {
         Random random = new Random(seed ^ name.hashCode());
         List<LocalDateTime> moments = new ArrayList<>();
         if (this.moments == Moments.UNIFORM) {
-            for (LocalDateTime day = LocalDateTime.ofInstant(judgedFrom, ZoneOffset.UTC);
+            for (LocalDateTime day = local(judgedFrom);
                  day.toInstant(ZoneOffset.UTC).isBefore(end); day = day.plusDays(1)) {
                 for (int k = 0; k < perDay; k++) {
                     LocalDateTime moment = day.plusSeconds(random.nextInt(86_400));
@@ -256,7 +256,7 @@ final class DetectionBenchmark implements Callable<Integer> {
         }
         List<LocalDateTime> candidates = new ArrayList<>();
         for (Reading r : readings) {
-            LocalDateTime at = LocalDateTime.ofInstant(r.time().plusSeconds(1), ZoneOffset.UTC);
+            LocalDateTime at = local(r.time().plusSeconds(1));
             if (resident.test(r) && !r.time().isBefore(judgedFrom) && r.time().isBefore(end) && !out.contains(at)) {
                 candidates.add(at);
             }
@@ -304,7 +304,7 @@ final class DetectionBenchmark implements Callable<Integer> {
             (at.getHour() >= 7 && at.getHour() < 22 ? t.detectDay : t.detectNight).add(d);
             t.detectedBy.merge(detected.type(), 1, Integer::sum);
             if (verbose) {
-                System.err.println("  incident " + name + " " + LocalDateTime.ofInstant(t0, ZoneOffset.UTC) + " detected after "
+                System.err.println("  incident " + name + " " + local(t0) + " detected after "
                         + hm(d) + " by " + detected.type() + " (next real activity after " + hm(next) + ", in hindsight " + hm(hindsight) + "): "
                         + detected.reason());
             }
@@ -384,8 +384,9 @@ final class DetectionBenchmark implements Callable<Integer> {
                 hm(max(t.detect)), t.missed, hm(mean(t.nextActivity)), hm(mean(t.hindsight)), hm(mean(t.fixedDetect)), hm(max(t.fixedDetect)), t.fixedMissed));
     }
 
-    private static LocalDateTime local(Reading r) {
-        return LocalDateTime.ofInstant(r.time(), ZoneOffset.UTC);
+    /** Scenario times are local and kept as UTC instants, so this gives back the home's wall-clock time. */
+    private static LocalDateTime local(Instant t) {
+        return LocalDateTime.ofInstant(t, ZoneOffset.UTC);
     }
 
     private static Duration mean(List<Duration> ds) {

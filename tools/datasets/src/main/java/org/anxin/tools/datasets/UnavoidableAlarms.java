@@ -40,10 +40,11 @@ final class UnavoidableAlarms {
         int away = 0;
         for (int i = 0; i + 1 < activity.size(); i++) {
             LocalDateTime last = activity.get(i);
-            Duration silence = Duration.between(last, activity.get(i + 1));
-            if (last.isBefore(judgedFrom) || activity.get(i + 1).isAfter(end)) {
+            LocalDateTime next = activity.get(i + 1);
+            if (last.isBefore(judgedFrom) || next.isAfter(end)) {
                 continue;
             }
+            Duration silence = Duration.between(last, next);
             if (silence.compareTo(horizon) > 0) {
                 longer++;
             } else if (silence.compareTo(notReturned) > 0 && entrance.contains(last)) {
