@@ -9,39 +9,60 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertType;
 import org.anxin.protocol.Reading;
+import org.anxin.protocol.ReadingKind;
 
 /**
  * Runs every rule over each reading, and over time: {@link #advanceTo} moves the engine's clock
  * minute by minute so that silence raises alerts too. The gateway calls it from a timer with the
- * wall clock; {@code ./anxin replay} with a virtual clock, as fast as it goes. Not thread-safe:
- * one caller feeds it.
+ * wall clock; {@code ./anxin replay} with a virtual clock, as fast as it goes.
+ *
+ * <p>One caller at a time feeds it, except for the life-safety path: {@link #onImmediate} and
+ * {@link #openLifeSafetyAlerts} may be called from any thread at any time, while another thread is
+ * inside the routine rules, so that a call press never waits for them. The routine store is used
+ * by both, one write at a time.
  */
 public final class DetectionEngine implements AutoCloseable {
 
     private static final Duration TICK = Duration.ofMinutes(1);
     private static final int SLOT_MINUTES = 30;
+    /**
+     * The shortest gap fast-forwarded (see {@link #advanceTo}): longer than any rule's threshold at
+     * the defaults, and longer than the 48 h past the last reading that replays and the benchmark
+     * run the clock on, so their ticks are the same minute by minute.
+     */
+    static final Duration MIN_FAST_FORWARD = Duration.ofHours(72);
 
     private final List<Rule> rules;
     private final HomeState home;
     private final Routine routine;
     private final RoutineStore store;
+    /** The life-safety rule, run under its own lock; null in an engine of given rules. */
+    private final ImmediateAlarmRule immediate;
+    private final Duration fastForwardAfter;
+    /** The routine rules' open episodes as last saved, for the life-safety path to save beside its own. */
+    private volatile List<Episode> routineOpen = List.of();
+    private long fastForwards;
     private Instant now;
     private InactivityRule waterRule;
     private InactivityRule activityRule;
 
     /** An engine of just these rules, with no routine: for tests of a rule. */
     public DetectionEngine(List<Rule> rules) {
-        this(rules, null, null, RoutineStore.inMemory());
+        this(rules, null, null, new GuardedStore(RoutineStore.inMemory()), null, MIN_FAST_FORWARD);
     }
 
-    private DetectionEngine(List<Rule> rules, HomeState home, Routine routine, RoutineStore store) {
+    private DetectionEngine(List<Rule> rules, HomeState home, Routine routine, RoutineStore store,
+            ImmediateAlarmRule immediate, Duration fastForwardAfter) {
         this.rules = List.copyOf(rules);
         this.home = home;
         this.routine = routine;
         this.store = store;
+        this.immediate = immediate;
+        this.fastForwardAfter = fastForwardAfter;
     }
 
     /** The full engine with the routine kept in memory, local times read as UTC (as replay does). */
@@ -59,15 +80,16 @@ public final class DetectionEngine implements AutoCloseable {
         Routine routine = Routine.open(zone, store);
         InactivityRule water = new InactivityRule(InactivityRule.Signal.WATER, options, home, routine);
         InactivityRule activity = new InactivityRule(InactivityRule.Signal.ACTIVITY, options, home, routine);
+        ImmediateAlarmRule immediate = new ImmediateAlarmRule(options.callRearm());
         List<Rule> rules = List.of(
-                new ImmediateAlarmRule(options.callRearm()),
+                immediate,
                 water,
                 activity,
                 new AwayRule(options, home),
                 new WaterFlowRule(options, home),
                 new NightDoorRule(options, home),
                 new DeviceHealthRule(options));
-        DetectionEngine engine = new DetectionEngine(rules, home, routine, store);
+        DetectionEngine engine = new DetectionEngine(rules, home, routine, store, immediate, fastForwardAfter(options));
         engine.waterRule = water;
         engine.activityRule = activity;
         Map<String, String> state = store.loadState();
@@ -76,8 +98,33 @@ public final class DetectionEngine implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * Longer than any threshold these settings give a rule: a gap that long is fast-forwarded
+     * past, each rule having already seen every minute in which it could raise.
+     */
+    private static Duration fastForwardAfter(DetectionOptions o) {
+        Duration longest = MIN_FAST_FORWARD;
+        for (Duration d : List.of(o.noWaterPeriod(), o.noActivityPeriod(), o.learnedMaximum(), o.notReturnedAfter(),
+                o.mainsSilent(), o.batterySilent(), o.continuousFlow())) {
+            longest = d.compareTo(longest) > 0 ? d : longest;
+        }
+        return longest;
+    }
+
     /** The alerts this reading raises or clears (and any that time raised up to it), life-safety first. */
     public List<Alert> onReading(Reading reading) {
+        return read(reading, true);
+    }
+
+    /**
+     * As {@link #onReading}, leaving out the life-safety rule: the gateway runs that one first, on
+     * its own, through {@link #onImmediate}.
+     */
+    public List<Alert> onRoutineReading(Reading reading) {
+        return read(reading, false);
+    }
+
+    private List<Alert> read(Reading reading, boolean withImmediate) {
         List<Alert> alerts = new ArrayList<>(advanceTo(reading.time()));
         if (home != null) {
             if (home.start == null) {
@@ -87,17 +134,85 @@ public final class DetectionEngine implements AutoCloseable {
         }
         List<Alert> read = new ArrayList<>();
         for (Rule rule : rules) {
-            read.addAll(rule.onReading(reading));
+            if (rule != immediate) {
+                read.addAll(rule.onReading(reading));
+            } else if (withImmediate) {
+                synchronized (immediate) {
+                    read.addAll(rule.onReading(reading));
+                }
+            }
         }
         saveIfEpisodesChanged(read);
         alerts.addAll(read);
         return lifeSafetyFirst(alerts);
     }
 
+    /** Whether readings of this kind can raise a life-safety alarm (call, smoke, gas, leak). */
+    public static boolean isLifeSafety(ReadingKind kind) {
+        return ImmediateAlarmRule.alarmType(kind) != null;
+    }
+
+    /**
+     * The life-safety rule alone, on any thread, never waiting for the routine rules: the alarms
+     * (or clears) this reading raises. {@code first} gets each of them before anything is written
+     * (the siren); then an episode opened or closed is saved, before the caller stores the alert,
+     * so that a power cut between the two leaves an episode to send again, never an alarm the
+     * engine forgot. The routine rules still need the reading, through {@link #onRoutineReading}.
+     */
+    public List<Alert> onImmediate(Reading reading, Consumer<Alert> first) {
+        if (immediate == null) {
+            throw new IllegalStateException("this engine has no life-safety rule of its own");
+        }
+        List<Alert> alerts;
+        synchronized (immediate) {
+            alerts = immediate.onReading(reading);
+            alerts.forEach(first);
+        }
+        if (home != null && alerts.stream().anyMatch(a -> a.type() != AlertType.EMERGENCY_CALL)) {
+            saveEpisodes();
+        }
+        return alerts;
+    }
+
+    /** The raises of the life-safety episodes open now; from any thread. */
+    public List<Alert> openLifeSafetyAlerts() {
+        List<Alert> open = new ArrayList<>();
+        for (Episode episode : immediateOpen()) {
+            open.add(episode.alert());
+        }
+        return open;
+    }
+
+    private List<Episode> immediateOpen() {
+        List<Episode> open = new ArrayList<>();
+        if (immediate != null) {
+            synchronized (immediate) {
+                immediate.collectOpen(open);
+            }
+        }
+        return open;
+    }
+
+    /** Both paths' open episodes, written as one set; one write at a time so the last has both. */
+    private void saveEpisodes() {
+        synchronized (store) {
+            List<Episode> all = immediateOpen();
+            all.addAll(routineOpen);
+            store.saveEpisodes(all);
+        }
+    }
+
     /**
      * Moves the engine's clock to {@code time}, minute by minute, and returns what time alone
      * raised or cleared on the way. A time before the clock changes nothing: the clock never goes
      * back, so a late reading is judged when it arrives.
+     *
+     * <p>The work is bounded whatever the gap (a clock set to year 9999 must not hold the engine
+     * for hours): beyond the longest threshold any rule has (at least {@value #MIN_FAST_FORWARD_HOURS}
+     * h), the rest of the gap is skipped, and the rules see one more tick, at its end. Every alert
+     * that silence raises within that threshold was raised on its minute; what the skipped span
+     * would still have raised, the last tick raises. The routine learns nothing from the span, as
+     * after a restart: a gap that long is no home's routine.
      */
     public List<Alert> advanceTo(Instant time) {
         if (now == null) {
@@ -109,8 +224,15 @@ public final class DetectionEngine implements AutoCloseable {
         }
         List<Alert> alerts = new ArrayList<>();
         Instant minute = now.truncatedTo(ChronoUnit.MINUTES).plus(TICK);
+        Instant stepUntil = now.plus(fastForwardAfter);
+        Instant lastMinute = time.truncatedTo(ChronoUnit.MINUTES);
         while (!minute.isAfter(time)) {
-            tick(minute, alerts);
+            if (minute.isAfter(stepUntil) && minute.isBefore(lastMinute)) {
+                fastForwards++;
+                tick(lastMinute, alerts, false);
+                break;
+            }
+            tick(minute, alerts, true);
             minute = minute.plus(TICK);
         }
         now = time;
@@ -118,10 +240,17 @@ public final class DetectionEngine implements AutoCloseable {
         return lifeSafetyFirst(alerts);
     }
 
-    private void tick(Instant minute, List<Alert> alerts) {
+    private static final long MIN_FAST_FORWARD_HOURS = 72;
+
+    /** Gaps {@link #advanceTo} skipped the end of, being longer than any rule needs. */
+    public long fastForwards() {
+        return fastForwards;
+    }
+
+    private void tick(Instant minute, List<Alert> alerts, boolean learn) {
         if (home != null && home.start != null) {
             home.tick(minute);
-            if (minute.atZone(home.zone).getMinute() % SLOT_MINUTES == 0) {
+            if (learn && minute.atZone(home.zone).getMinute() % SLOT_MINUTES == 0) {
                 record(minute);
             }
         }
@@ -168,7 +297,7 @@ public final class DetectionEngine implements AutoCloseable {
             this.delegate = delegate;
         }
 
-        private void guard(Runnable write) {
+        private synchronized void guard(Runnable write) {
             try {
                 write.run();
             } catch (RuntimeException e) {
@@ -178,33 +307,33 @@ public final class DetectionEngine implements AutoCloseable {
         }
 
         @Override
-        public java.util.SortedMap<java.time.LocalDate, short[]> loadDays(String signal) {
+        public synchronized java.util.SortedMap<java.time.LocalDate, short[]> loadDays(String signal) {
             return delegate.loadDays(signal);
         }
 
         @Override
-        public void saveDay(String signal, java.time.LocalDate day, short[] slots) {
+        public synchronized void saveDay(String signal, java.time.LocalDate day, short[] slots) {
             guard(() -> delegate.saveDay(signal, day, slots));
         }
 
         @Override
-        public void deleteDaysBefore(String signal, java.time.LocalDate day) {
+        public synchronized void deleteDaysBefore(String signal, java.time.LocalDate day) {
             guard(() -> delegate.deleteDaysBefore(signal, day));
         }
 
         @Override
-        public Map<String, String> loadState() {
+        public synchronized Map<String, String> loadState() {
             return delegate.loadState();
         }
 
         @Override
-        public void saveState(Map<String, String> state) {
+        public synchronized void saveState(Map<String, String> state) {
             guard(() -> delegate.saveState(state));
         }
 
         /** Episodes that cannot be read are counted: the engine must start and raise alerts without them. */
         @Override
-        public List<Episode> loadEpisodes() {
+        public synchronized List<Episode> loadEpisodes() {
             try {
                 return delegate.loadEpisodes();
             } catch (RuntimeException e) {
@@ -215,17 +344,17 @@ public final class DetectionEngine implements AutoCloseable {
         }
 
         @Override
-        public void saveEpisodes(java.util.Collection<Episode> open) {
+        public synchronized void saveEpisodes(java.util.Collection<Episode> open) {
             guard(() -> delegate.saveEpisodes(open));
         }
 
         @Override
-        public void clear() {
+        public synchronized void clear() {
             guard(delegate::clear);
         }
 
         @Override
-        public void close() {
+        public synchronized void close() {
             guard(delegate::close);
         }
     }
@@ -363,16 +492,23 @@ public final class DetectionEngine implements AutoCloseable {
                 }
             }
         }
+        routineOpen = routineEpisodes();
         if (legacy) {
             // an earlier version kept them in the state, which the next save no longer writes them to
-            store.saveEpisodes(openEpisodes());
+            saveEpisodes();
         }
     }
 
     private List<Episode> openEpisodes() {
+        List<Episode> open = immediateOpen();
+        open.addAll(routineEpisodes());
+        return open;
+    }
+
+    private List<Episode> routineEpisodes() {
         List<Episode> open = new ArrayList<>();
         for (Rule rule : rules) {
-            if (rule instanceof OpenEpisodes episodes) {
+            if (rule instanceof OpenEpisodes episodes && rule != immediate) {
                 episodes.collectOpen(open);
             }
         }
@@ -418,7 +554,8 @@ public final class DetectionEngine implements AutoCloseable {
         }
         for (Alert a : alerts) {
             if (a.type() != AlertType.EMERGENCY_CALL) {
-                store.saveEpisodes(openEpisodes());
+                routineOpen = routineEpisodes();
+                saveEpisodes();
                 store.saveState(state());
                 return;
             }

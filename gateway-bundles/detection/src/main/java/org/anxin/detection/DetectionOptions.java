@@ -25,7 +25,8 @@ public record DetectionOptions(
         boolean continuousFlowEnabled, Duration continuousFlow, Duration flowPause, double dailyWaterLitres,
         Duration timerFlow,
         boolean nightDoorEnabled, LocalTime nightStart, LocalTime nightEnd,
-        boolean deviceSilentEnabled, Duration mainsSilent, Duration batterySilent, int lowBatteryPercent) {
+        boolean deviceSilentEnabled, Duration mainsSilent, Duration batterySilent, int lowBatteryPercent,
+        Duration deviceClockAhead, Duration deviceClockBehind) {
 
     /** Every setting: its property name (as in MetaType and the .cfg file), default and range. */
     public enum Setting {
@@ -53,7 +54,9 @@ public record DetectionOptions(
         DEVICE_SILENT_ENABLED("deviceSilentEnabled", "true"),
         MAINS_SILENT_HOURS("mainsSilentHours", "2", 1, 168),
         BATTERY_SILENT_HOURS("batterySilentHours", "26", 1, 336),
-        LOW_BATTERY_PERCENT("lowBatteryPercent", "15", 1, 50);
+        LOW_BATTERY_PERCENT("lowBatteryPercent", "15", 1, 50),
+        DEVICE_CLOCK_AHEAD_MINUTES("deviceClockAheadMinutes", "10", 1, 120),
+        DEVICE_CLOCK_BEHIND_HOURS("deviceClockBehindHours", "24", 1, 168);
 
         /** The kind of value; a range applies to numbers only. */
         public enum Type { INTEGER, BOOLEAN, TIME }
@@ -195,7 +198,9 @@ public record DetectionOptions(
                 bool(values, Setting.NIGHT_DOOR_ENABLED), (LocalTime) values.get(Setting.NIGHT_START),
                 (LocalTime) values.get(Setting.NIGHT_END),
                 bool(values, Setting.DEVICE_SILENT_ENABLED), Duration.ofHours(num(values, Setting.MAINS_SILENT_HOURS)),
-                Duration.ofHours(num(values, Setting.BATTERY_SILENT_HOURS)), (int) num(values, Setting.LOW_BATTERY_PERCENT));
+                Duration.ofHours(num(values, Setting.BATTERY_SILENT_HOURS)), (int) num(values, Setting.LOW_BATTERY_PERCENT),
+                Duration.ofMinutes(num(values, Setting.DEVICE_CLOCK_AHEAD_MINUTES)),
+                Duration.ofHours(num(values, Setting.DEVICE_CLOCK_BEHIND_HOURS)));
     }
 
     private static long num(Map<Setting, Object> values, Setting s) {

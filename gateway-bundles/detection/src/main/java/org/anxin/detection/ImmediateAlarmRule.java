@@ -85,7 +85,7 @@ public final class ImmediateAlarmRule implements Rule, OpenEpisodes {
                 "emergency call button " + reading.device() + " pressed"));
     }
 
-    private static AlertType alarmType(ReadingKind kind) {
+    static AlertType alarmType(ReadingKind kind) {
         return switch (kind) {
             case CALL -> AlertType.EMERGENCY_CALL;
             case SMOKE -> AlertType.FIRE;

@@ -48,6 +48,8 @@ class DetectionOptionsTest {
         assertThat(d.mainsSilent()).isEqualTo(Duration.ofHours(2));
         assertThat(d.batterySilent()).isEqualTo(Duration.ofHours(26));
         assertThat(d.lowBatteryPercent()).isEqualTo(15);
+        assertThat(d.deviceClockAhead()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(d.deviceClockBehind()).isEqualTo(Duration.ofHours(24));
     }
 
     @Test

@@ -59,4 +59,44 @@ class ImmediateAlarmRuleTest {
         assertThat(feed("d", ReadingKind.ENTRY_DOOR, "open", 0)).isEmpty();
         assertThat(feed("m", ReadingKind.WATER, "2", 0)).isEmpty();
     }
+
+    @Test
+    void advancingTheClockTenYearsIsBoundedWorkNotAMinuteByMinuteLoop() {
+        int[] ticks = {0};
+        Rule counting = new Rule() {
+            @Override
+            public List<org.anxin.protocol.Alert> onReading(org.anxin.protocol.Reading reading) {
+                return List.of();
+            }
+
+            @Override
+            public List<org.anxin.protocol.Alert> onTick(java.time.Instant now) {
+                ticks[0]++;
+                return List.of();
+            }
+        };
+        DetectionEngine engine = new DetectionEngine(List.of(counting));
+        java.time.Instant start = java.time.Instant.parse("2026-11-23T08:00:00Z");
+        engine.advanceTo(start);
+        java.time.Instant later = start.plus(java.time.Duration.ofDays(3653));
+        engine.advanceTo(later);
+        assertThat(engine.now()).isEqualTo(later);
+        assertThat(ticks[0]).isLessThanOrEqualTo(72 * 60 + 1);
+        assertThat(engine.fastForwards()).isEqualTo(1);
+
+        // an ordinary gap is still ticked minute by minute
+        ticks[0] = 0;
+        engine.advanceTo(later.plus(java.time.Duration.ofHours(48)));
+        assertThat(ticks[0]).isEqualTo(48 * 60);
+    }
+
+    @Test
+    void theFullEngineOverTenYearsOfSilenceRaisesEachAlertOnce() {
+        DetectionEngine engine = DetectionEngine.create(DetectionOptions.DEFAULTS);
+        java.time.Instant start = java.time.Instant.parse("2026-11-23T08:00:00Z");
+        engine.onReading(new org.anxin.protocol.Reading("hall", org.anxin.protocol.ReadingKind.MOTION, "on", start));
+        List<org.anxin.protocol.Alert> alerts = engine.advanceTo(start.plus(java.time.Duration.ofDays(3653)));
+        assertThat(alerts).extracting(org.anxin.protocol.Alert::type).containsExactlyInAnyOrder(
+                org.anxin.protocol.AlertType.NO_ACTIVITY, org.anxin.protocol.AlertType.NO_WATER_USE);
+    }
 }

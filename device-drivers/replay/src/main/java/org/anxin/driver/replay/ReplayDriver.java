@@ -58,7 +58,7 @@ public class ReplayDriver {
                 }
                 waitUntilDue(Duration.between(firstTime, line.time()), startNanos);
                 try {
-                    sink.accept(line.toReading(options.zone()));
+                    sink.acceptReplayed(line.toReading(options.zone()));
                     count++;
                 } catch (RuntimeException e) {
                     failed++;

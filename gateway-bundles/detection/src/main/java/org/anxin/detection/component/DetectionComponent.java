@@ -5,11 +5,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.anxin.detection.DetectionControl;
 import org.anxin.detection.DetectionEngine;
 import org.anxin.detection.DetectionOptions;
@@ -41,9 +46,19 @@ import org.slf4j.LoggerFactory;
  * directory. Also published as {@link DetectionControl}: away and visit modes, resetting the
  * routine.
  *
+ * <p>A life-safety reading (call, smoke, gas, leak) never waits behind the routine rules: its
+ * rule runs under its own lock, the siren is driven first, then the alert is stored, then the
+ * reading. The routine rules take it when the engine is free, on this thread or on the one that
+ * holds the engine. An alert the outbox refuses (a full disk) is logged and counted, never thrown:
+ * the siren has sounded, and the engine's episode is open.
+ *
  * <p>The engine's clock follows the readings' own timeline and lets wall time run on between them:
  * a live device's readings are stamped now, so the clock is the wall clock; a replay driver plays
- * a recorded day, and the engine judges it in that day's time instead of calling it two years old.
+ * a recorded day ({@link #acceptReplayed}), and the engine judges it in that day's time instead of
+ * calling it two years old. A live device's own time is not trusted that far: one more than
+ * {@code deviceClockAheadMinutes} ahead of the gateway's clock or {@code deviceClockBehindHours}
+ * behind it is replaced by the gateway's time, and no live reading moves the timeline ahead of the
+ * wall clock.
  */
 @Component(configurationPid = DetectionComponent.PID, service = {ReadingSink.class, DetectionControl.class}, immediate = true)
 @Designate(ocd = DetectionConfig.class)
@@ -60,10 +75,27 @@ public class DetectionComponent implements ReadingSink, DetectionControl {
     private final DetectionEngine engine;
     private final Clock clock;
     private final ScheduledExecutorService timer;
+    private final Duration clockAhead;
+    private final Duration clockBehind;
+    /** Held while the routine rules run; the life-safety rule has its own lock, in the engine. */
+    private final ReentrantLock engineLock = new ReentrantLock();
+    /** Keeps the life-safety rule and the siren in one order: a clear never silences a later alarm. */
+    private final Object alarmLock = new Object();
+    /** Life-safety readings the routine rules have yet to see; taken by whoever holds the engine next. */
+    private final Queue<Pending> forRoutine = new ConcurrentLinkedQueue<>();
+
+    private record Pending(Reading reading, boolean replayed) {
+    }
+
     /** Reading time minus wall time, the largest seen; null before the first reading. */
     private Duration timeline;
     private long tickFailures;
     private long engineFailures;
+    private final AtomicLong restamped = new AtomicLong();
+    private volatile String lastRestamped;
+    private final AtomicLong restampLogged = new AtomicLong();
+    private volatile Instant restampLogAt;
+    private final AtomicLong alertStoreFailures = new AtomicLong();
 
     private volatile LocalAlarm localAlarm;
 
@@ -75,10 +107,17 @@ public class DetectionComponent implements ReadingSink, DetectionControl {
 
     /** For tests: a given clock, and a timer period (zero: no timer; call {@link #tick()}). */
     DetectionComponent(Outbox outbox, DetectionOptions options, Path modelFile, Clock clock, ZoneId zone, Duration tickEvery) {
+        this(outbox, options, openStore(modelFile), clock, zone, tickEvery);
+        LOG.info("detection: routine in {}, learned from {} days", modelFile, engine.learnedDays());
+    }
+
+    /** For tests: a given routine store too. */
+    DetectionComponent(Outbox outbox, DetectionOptions options, RoutineStore store, Clock clock, ZoneId zone, Duration tickEvery) {
         this.outbox = outbox;
         this.clock = clock;
-        this.engine = DetectionEngine.create(options, zone, openStore(modelFile));
-        LOG.info("detection: routine in {}, learned from {} days", modelFile, engine.learnedDays());
+        this.clockAhead = options.deviceClockAhead();
+        this.clockBehind = options.deviceClockBehind();
+        this.engine = DetectionEngine.create(options, zone, store);
         redeliverOpenAlarms();
         if (tickEvery.isZero()) {
             this.timer = null;
@@ -102,7 +141,7 @@ public class DetectionComponent implements ReadingSink, DetectionControl {
         for (Alert open : engine.openAlerts()) {
             if (open.type().isLifeSafety()) {
                 LOG.warn("alert {} {} was open before the restart and still is: {}", open.type(), open.id(), open.reason());
-                outbox.append(open);
+                store(open);
             }
         }
     }
@@ -114,13 +153,15 @@ public class DetectionComponent implements ReadingSink, DetectionControl {
     @Reference(name = "localAlarm", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             unbind = "unsetLocalAlarm")
     void setLocalAlarm(LocalAlarm alarm) {
-        localAlarm = alarm;
-        Alert open = openLifeSafety();
-        if (open != null) {
-            try {
-                alarm.sound(open.reason());
-            } catch (RuntimeException e) {
-                LOG.error("local alarm failed for {}: {}", open.type(), e.toString());
+        synchronized (alarmLock) {
+            localAlarm = alarm;
+            Alert open = openLifeSafety();
+            if (open != null) {
+                try {
+                    alarm.sound(open.reason());
+                } catch (RuntimeException e) {
+                    LOG.error("local alarm failed for {}: {}", open.type(), e.toString());
+                }
             }
         }
     }
@@ -133,11 +174,8 @@ public class DetectionComponent implements ReadingSink, DetectionControl {
 
     /** The first open life-safety episode's raise, or null. */
     private Alert openLifeSafety() {
-        List<Alert> open;
-        synchronized (engine) {
-            open = engine.openAlerts();
-        }
-        return open.isEmpty() || !open.get(0).type().isLifeSafety() ? null : open.get(0);
+        List<Alert> open = engine.openLifeSafetyAlerts();
+        return open.isEmpty() ? null : open.get(0);
     }
 
     /**
@@ -164,43 +202,150 @@ public class DetectionComponent implements ReadingSink, DetectionControl {
             timer.shutdownNow();
             timer.awaitTermination(5, TimeUnit.SECONDS);
         }
-        synchronized (engine) {
+        engineLock.lock();
+        try {
             engine.close();
+        } finally {
+            engineLock.unlock();
         }
     }
 
     @Override
     public void accept(Reading reading) {
-        List<Alert> alerts = List.of();
-        synchronized (engine) {
-            Duration ahead = Duration.between(clock.instant(), reading.time());
-            if (timeline == null || ahead.compareTo(timeline) > 0) {
-                timeline = ahead;
+        accept(reading, false);
+    }
+
+    /** A replayed reading keeps its recorded time, and the engine judges it on the replay's timeline. */
+    @Override
+    public void acceptReplayed(Reading reading) {
+        accept(reading, true);
+    }
+
+    private void accept(Reading received, boolean replayed) {
+        Reading reading = replayed ? received : trusted(received);
+        if (DetectionEngine.isLifeSafety(reading.kind())) {
+            List<Alert> alerts;
+            synchronized (alarmLock) {
+                alerts = engine.onImmediate(reading, this::soundOrSilence);
             }
+            alerts.forEach(this::log);
+            alerts.forEach(this::store);
+            forRoutine.add(new Pending(reading, replayed));
             try {
-                alerts = engine.onReading(reading);
-            } catch (RuntimeException e) {
-                // a fault in a rule must not cost the reading its place in the outbox
-                engineFailures++;
-                LOG.error("detection failed on a reading from {} ({} so far): {}", reading.device(), engineFailures, e.toString());
+                outbox.append(reading);
+            } finally {
+                routineWhenFree();
             }
+            return;
         }
-        deliver(alerts);
-        outbox.append(reading);
+        List<Alert> alerts = List.of();
+        engineLock.lock();
+        try {
+            alerts = routine(reading, replayed);
+            alerts = withPending(alerts);
+        } finally {
+            engineLock.unlock();
+        }
+        try {
+            deliver(alerts);
+            outbox.append(reading);
+        } finally {
+            routineWhenFree();
+        }
+    }
+
+    /**
+     * The reading as the engine may take it: a device's time far from the gateway's clock (a
+     * clock never set, a battery swapped, a forged time) is replaced by the gateway's. Trusted, it
+     * would move the engine's clock years ahead, or swallow a call press as a repeat of one "later".
+     */
+    private Reading trusted(Reading reading) {
+        Instant wall = clock.instant();
+        Duration off = Duration.between(wall, reading.time());
+        if (off.compareTo(clockAhead) <= 0 && off.negated().compareTo(clockBehind) <= 0) {
+            return reading;
+        }
+        long n = restamped.incrementAndGet();
+        lastRestamped = reading.device() + " at " + reading.time();
+        Instant logged = restampLogAt;
+        // one line a minute at most: a device with a wrong clock sends every reading with it
+        if (logged == null || !wall.isBefore(logged.plus(RESTAMP_LOG_EVERY))) {
+            restampLogAt = wall;
+            long since = n - restampLogged.getAndSet(n);
+            LOG.warn("reading from {} stamped {}, {} the gateway's clock ({}): taken at the gateway's time ({} so, {} since the last line)",
+                    reading.device(), reading.time(), off.isNegative() ? "too far behind" : "too far ahead", wall, n, since);
+        }
+        return new Reading(reading.device(), reading.kind(), reading.value(), wall);
+    }
+
+    private static final Duration RESTAMP_LOG_EVERY = Duration.ofMinutes(1);
+
+    /** The routine rules over one reading; the caller holds the engine. */
+    private List<Alert> routine(Reading reading, boolean replayed) {
+        Duration ahead = Duration.between(clock.instant(), reading.time());
+        if (!replayed && ahead.compareTo(Duration.ZERO) > 0) {
+            // a device's clock a few minutes fast must not put the whole home's clock ahead for good
+            ahead = Duration.ZERO;
+        }
+        if (timeline == null || ahead.compareTo(timeline) > 0) {
+            timeline = ahead;
+        }
+        try {
+            return engine.onRoutineReading(reading);
+        } catch (RuntimeException e) {
+            // a fault in a rule must not cost the reading its place in the outbox
+            engineFailures++;
+            LOG.error("detection failed on a reading from {} ({} so far): {}", reading.device(), engineFailures, e.toString());
+            return List.of();
+        }
+    }
+
+    /** Adds what the waiting life-safety readings give the routine rules; the caller holds the engine. */
+    private List<Alert> withPending(List<Alert> alerts) {
+        Pending waiting = forRoutine.poll();
+        if (waiting == null) {
+            return alerts;
+        }
+        List<Alert> all = new ArrayList<>(alerts);
+        for (; waiting != null; waiting = forRoutine.poll()) {
+            all.addAll(routine(waiting.reading(), waiting.replayed()));
+        }
+        return all;
+    }
+
+    /**
+     * Gives the routine rules the life-safety readings left for them, if nobody holds the engine.
+     * Every holder calls it after letting go, so none is left behind: a reading queued while the
+     * holder was finishing is taken by the holder here, or by its own thread once the holder let go.
+     */
+    private void routineWhenFree() {
+        while (!forRoutine.isEmpty() && engineLock.tryLock()) {
+            List<Alert> alerts;
+            try {
+                alerts = withPending(List.of());
+            } finally {
+                engineLock.unlock();
+            }
+            deliver(alerts);
+        }
     }
 
     /** Advances the engine to now on the readings' timeline; the timer calls it. */
     void tick() {
         try {
-            List<Alert> alerts;
-            synchronized (engine) {
-                if (timeline == null && !engine.hasHistory()) {
-                    // nothing read yet, now or before a restart: no clock to judge silence by
-                    return;
+            List<Alert> alerts = new ArrayList<>();
+            engineLock.lock();
+            try {
+                alerts.addAll(withPending(List.of()));
+                // before anything is read, now or before a restart, there is no clock to judge silence by
+                if (timeline != null || engine.hasHistory()) {
+                    alerts.addAll(engine.advanceTo(now()));
                 }
-                alerts = engine.advanceTo(now());
+            } finally {
+                engineLock.unlock();
             }
             deliver(alerts);
+            routineWhenFree();
         } catch (RuntimeException e) {
             // the timer must survive whatever one tick meets, or silence would never be noticed again
             tickFailures++;
@@ -213,14 +358,37 @@ public class DetectionComponent implements ReadingSink, DetectionControl {
         return timeline == null ? wall : wall.plus(timeline);
     }
 
+    /** The routine rules' alerts: none is life-safety, but a clear may be, from a replay's engine. */
     private void deliver(List<Alert> alerts) {
         for (Alert alert : alerts) {
-            outbox.append(alert);
-            LOG.warn("alert {} {} ({}): {}", alert.type(), alert.state().wireName(), alert.severity().wireName(), alert.reason());
-            soundOrSilence(alert);
+            if (alert.type().isLifeSafety()) {
+                synchronized (alarmLock) {
+                    soundOrSilence(alert);
+                }
+            }
+            log(alert);
+            store(alert);
         }
     }
 
+    private void log(Alert alert) {
+        LOG.warn("alert {} {} ({}): {}", alert.type(), alert.state().wireName(), alert.severity().wireName(), alert.reason());
+    }
+
+    /**
+     * Stores an alert; a refusal is logged and counted, not thrown: the siren has sounded already,
+     * and the reading that raised it must still be offered to the outbox.
+     */
+    private void store(Alert alert) {
+        try {
+            outbox.append(alert);
+        } catch (RuntimeException e) {
+            long n = alertStoreFailures.incrementAndGet();
+            LOG.error("alert {} {} could not be stored ({} so far): {}", alert.type(), alert.id(), n, e.toString());
+        }
+    }
+
+    /** Drives the siren for a life-safety alert; the caller holds {@link #alarmLock}. */
     private void soundOrSilence(Alert alert) {
         LocalAlarm alarm = localAlarm;
         if (alarm == null || !alert.type().isLifeSafety()) {
@@ -240,32 +408,44 @@ public class DetectionComponent implements ReadingSink, DetectionControl {
 
     @Override
     public void setMode(HomeMode mode, Instant until) {
-        synchronized (engine) {
+        engineLock.lock();
+        try {
             engine.setMode(mode, until);
+        } finally {
+            engineLock.unlock();
         }
         LOG.info("detection: {} mode until {}", mode, until);
     }
 
     @Override
     public void clearMode() {
-        synchronized (engine) {
+        engineLock.lock();
+        try {
             engine.clearMode();
+        } finally {
+            engineLock.unlock();
         }
         LOG.info("detection: mode cleared");
     }
 
     @Override
     public void resetLearning() {
-        synchronized (engine) {
+        engineLock.lock();
+        try {
             engine.resetLearning();
+        } finally {
+            engineLock.unlock();
         }
         LOG.info("detection: learned routine reset");
     }
 
     @Override
     public int learnedDays() {
-        synchronized (engine) {
+        engineLock.lock();
+        try {
             return engine.learnedDays();
+        } finally {
+            engineLock.unlock();
         }
     }
 
@@ -281,8 +461,26 @@ public class DetectionComponent implements ReadingSink, DetectionControl {
 
     /** Routine-store writes that failed (a full disk); the engine kept going on its memory. */
     long storeFailures() {
-        synchronized (engine) {
+        engineLock.lock();
+        try {
             return engine.storeFailures();
+        } finally {
+            engineLock.unlock();
         }
+    }
+
+    /** Readings whose device time was replaced by the gateway's (too far ahead or behind); each is logged, one line a minute. */
+    public long readingsRestamped() {
+        return restamped.get();
+    }
+
+    /** The last reading re-stamped: its device and the time it came with; null when none was. */
+    public String lastRestamped() {
+        return lastRestamped;
+    }
+
+    /** Alerts the outbox refused (a full disk); each was logged, the siren driven before. */
+    public long alertStoreFailures() {
+        return alertStoreFailures.get();
     }
 }

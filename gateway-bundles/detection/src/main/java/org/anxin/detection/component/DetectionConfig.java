@@ -106,4 +106,12 @@ public @interface DetectionConfig {
     @AttributeDefinition(name = "Low battery (%)", min = "1", max = "50",
             description = "A battery below this raises LOW_BATTERY")
     int lowBatteryPercent() default 15;
+
+    @AttributeDefinition(name = "Device clock ahead (min)", min = "1", max = "120",
+            description = "A reading stamped more than this ahead of the gateway's clock is taken at the gateway's time instead")
+    int deviceClockAheadMinutes() default 10;
+
+    @AttributeDefinition(name = "Device clock behind (h)", min = "1", max = "168",
+            description = "A reading stamped more than this before the gateway's clock (a replay's excepted) is taken at the gateway's time instead")
+    int deviceClockBehindHours() default 24;
 }

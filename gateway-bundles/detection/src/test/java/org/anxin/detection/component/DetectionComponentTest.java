@@ -94,12 +94,20 @@ class DetectionComponentTest {
                 dir.resolve("detection.db"), clock, ZoneOffset.UTC, Duration.ZERO);
         try {
             Instant past = Instant.parse("2024-03-04T06:30:00Z");
-            component.accept(new Reading("bed", ReadingKind.PRESENCE, "off", past));
+            component.acceptReplayed(new Reading("bed", ReadingKind.PRESENCE, "off", past));
             clock.now = clock.now.plusSeconds(60);
             component.tick();
-            component.accept(new Reading("tap", ReadingKind.WATER, "2", past.plusSeconds(600)));
+            component.acceptReplayed(new Reading("tap", ReadingKind.WATER, "2", past.plusSeconds(600)));
             component.tick();
             assertThat(alerts()).isEmpty();
+            assertThat(appended).extracting(b -> ((Reading) b).time()).containsExactly(past, past.plusSeconds(600));
+            assertThat(component.readingsRestamped()).isZero();
+
+            // and the replay's own silence still raises, in the replay's time
+            clock.now = clock.now.plus(Duration.ofHours(13));
+            component.tick();
+            assertThat(alerts()).extracting(Alert::type).contains(AlertType.NO_ACTIVITY);
+            assertThat(alerts()).allSatisfy(a -> assertThat(a.time()).isBefore(past.plus(Duration.ofDays(1))));
         } finally {
             component.close();
         }
@@ -247,6 +255,145 @@ class DetectionComponentTest {
             component.accept(new Reading("kitchen-gas", ReadingKind.GAS, "clear", t.plusSeconds(120)));
             assertThat(siren.calls).containsExactly("sound", "sound", "silence");
         } finally {
+            component.close();
+        }
+    }
+
+    @Test
+    void aReadingFromTheYear9999IsTakenAtTheGatewaysTimeAndTheEngineClockStaysAtNow() throws Exception {
+        Instant now = Instant.parse("2026-11-23T08:00:00Z");
+        MovableClock clock = new MovableClock(now);
+        DetectionComponent component = new DetectionComponent(outbox, DetectionOptions.DEFAULTS, dir.resolve("detection.db"),
+                clock, ZoneOffset.UTC, Duration.ZERO);
+        try {
+            component.accept(new Reading("meter", ReadingKind.WATER, "2", Instant.parse("9999-12-31T23:59:59Z")));
+            component.accept(new Reading("hall", ReadingKind.MOTION, "on", Instant.parse("1970-01-01T00:00:00Z")));
+            assertThat(appended).extracting(b -> ((Reading) b).time()).containsExactly(now, now);
+            assertThat(component.readingsRestamped()).isEqualTo(2);
+            assertThat(component.lastRestamped()).isEqualTo("hall at 1970-01-01T00:00:00Z");
+
+            // the engine judges silence from now, not from year 9999
+            clock.now = now.plus(Duration.ofHours(13));
+            component.tick();
+            assertThat(alerts()).extracting(Alert::type).contains(AlertType.NO_ACTIVITY);
+            assertThat(alerts()).allSatisfy(a -> assertThat(a.time()).isBefore(now.plus(Duration.ofDays(1))));
+
+            // a clock a few minutes off is a clock, and kept
+            Instant slightlyFast = clock.now.plusSeconds(300);
+            component.accept(new Reading("hall", ReadingKind.MOTION, "on", slightlyFast));
+            assertThat(((Reading) appended.get(appended.size() - 1)).time()).isEqualTo(slightlyFast);
+            assertThat(component.readingsRestamped()).isEqualTo(2);
+        } finally {
+            component.close();
+        }
+    }
+
+    @Test
+    void theSirenSoundsAndAcceptReturnsWhenTheOutboxRefusesTheAlert() throws Exception {
+        Outbox full = (Outbox) Proxy.newProxyInstance(Outbox.class.getClassLoader(), new Class<?>[] {Outbox.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("append") && args[0] instanceof Alert) {
+                        throw new org.anxin.store.StoreException("disk full", null);
+                    }
+                    if (method.getName().equals("append")) {
+                        appended.add((Body) args[0]);
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        Instant t = Instant.parse("2026-11-23T11:45:00Z");
+        DetectionComponent component = new DetectionComponent(full, DetectionOptions.DEFAULTS, dir.resolve("detection.db"),
+                new MovableClock(t), ZoneOffset.UTC, Duration.ZERO);
+        RecordingAlarm siren = new RecordingAlarm();
+        component.setLocalAlarm(siren);
+        try {
+            component.accept(new Reading("call-1", ReadingKind.CALL, "pressed", t));
+            assertThat(siren.calls).containsExactly("sound");
+            assertThat(component.alertStoreFailures()).isEqualTo(1);
+            assertThat(appended).singleElement().isInstanceOf(Reading.class);
+        } finally {
+            component.close();
+        }
+    }
+
+    /** A routine store whose state writes wait, once armed, until the test lets them go. */
+    private static final class StallingStore implements org.anxin.detection.RoutineStore {
+        private final org.anxin.detection.RoutineStore memory = org.anxin.detection.RoutineStore.inMemory();
+        volatile boolean armed;
+        final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        public java.util.SortedMap<java.time.LocalDate, short[]> loadDays(String signal) {
+            return memory.loadDays(signal);
+        }
+
+        @Override
+        public void saveDay(String signal, java.time.LocalDate day, short[] slots) {
+        }
+
+        @Override
+        public void deleteDaysBefore(String signal, java.time.LocalDate day) {
+        }
+
+        @Override
+        public java.util.Map<String, String> loadState() {
+            return java.util.Map.of();
+        }
+
+        @Override
+        public void saveState(java.util.Map<String, String> state) {
+            if (armed) {
+                armed = false;
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public void clear() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aCallPressSoundsTheSirenAndIsStoredWhileAnotherDriverHoldsTheRoutineRules() throws Exception {
+        Instant t = Instant.parse("2026-11-23T08:00:00Z");
+        MovableClock clock = new MovableClock(t);
+        StallingStore store = new StallingStore();
+        DetectionComponent component = new DetectionComponent(outbox, DetectionOptions.DEFAULTS, store, clock, ZoneOffset.UTC, Duration.ZERO);
+        RecordingAlarm siren = new RecordingAlarm();
+        component.setLocalAlarm(siren);
+        try {
+            component.accept(new Reading("hall", ReadingKind.MOTION, "on", t));
+            clock.now = t.plus(Duration.ofMinutes(45));
+            store.armed = true;
+            // thread A: a reading whose engine work reaches the half hour's routine write, and stalls there
+            Thread a = new Thread(() -> component.accept(new Reading("kitchen", ReadingKind.MOTION, "on", clock.now)));
+            a.start();
+            store.entered.await();
+            assertThat(a.getState()).isNotEqualTo(Thread.State.TERMINATED);
+
+            java.util.concurrent.CompletableFuture<Void> call = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> component.accept(new Reading("call-1", ReadingKind.CALL, "pressed", clock.now)));
+            call.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(siren.calls).containsExactly("sound");
+            assertThat(alerts()).extracting(Alert::type).containsExactly(AlertType.EMERGENCY_CALL);
+            assertThat(a.getState()).as("A still holds the routine rules").isNotEqualTo(Thread.State.TERMINATED);
+
+            store.release.countDown();
+            a.join();
+            assertThat(appended).filteredOn(Reading.class::isInstance).extracting(b -> ((Reading) b).device())
+                    .containsExactlyInAnyOrder("hall", "kitchen", "call-1");
+        } finally {
+            store.release.countDown();
             component.close();
         }
     }

@@ -14,4 +14,13 @@ public interface ReadingSink {
      * the reading will not be lost.
      */
     void accept(Reading reading);
+
+    /**
+     * Takes one reading of a recorded history played back (the replay driver). Its time is the
+     * recorded one and is kept: a live device's time far from the gateway's clock is not trusted
+     * and is replaced by the gateway's, but a replayed day is judged in that day's time.
+     */
+    default void acceptReplayed(Reading reading) {
+        accept(reading);
+    }
 }
