@@ -39,6 +39,7 @@ public class CoapDriver {
     private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
     private static final Duration LONGEST_RETRY = Duration.ofMinutes(5);
     static final Duration KEY_FILE_CHECK = Duration.ofSeconds(2);
+    static final Duration SESSION_SWEEP = Duration.ofMinutes(1);
 
     private final CoapOptions options;
     private final ReadingSink sink;
@@ -67,6 +68,9 @@ public class CoapDriver {
             return t;
         });
         worker.execute(this::tryStart);
+        // Scandium only drops a stale session when the table is full; removed here so that "idle
+        // sessions expire" holds at any load, and the per-device counts stay true
+        worker.scheduleWithFixedDelay(this::expireIdleSessions, SESSION_SWEEP.toMillis(), SESSION_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
         options.keyFile().ifPresent(file -> {
             keysModified = modified(file);
             worker.scheduleWithFixedDelay(() -> reloadKeysIfChanged(file), KEY_FILE_CHECK.toMillis(), KEY_FILE_CHECK.toMillis(),
@@ -90,6 +94,17 @@ public class CoapDriver {
             LOG.info("CoAP key file {} read again: {} devices", file, devices);
         } catch (IllegalArgumentException e) {
             LOG.error("CoAP key file changed but cannot be used, the previous keys stay: {}", e.getMessage());
+        }
+    }
+
+    private void expireIdleSessions() {
+        CoapReadingServer running = server;
+        try {
+            if (running != null) {
+                running.expireIdleSessions();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("idle DTLS sessions could not be removed: {}", e.toString());
         }
     }
 

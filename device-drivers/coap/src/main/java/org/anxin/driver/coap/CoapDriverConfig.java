@@ -34,4 +34,13 @@ public @interface CoapDriverConfig {
     @AttributeDefinition(name = "Largest request (bytes)", min = "64", max = "65536",
             description = "A larger request body is refused with 4.13")
     int maxBodyBytes() default 2048;
+
+    @AttributeDefinition(name = "DTLS sessions per device", min = "1", max = "10000",
+            description = "Sessions one key may hold at once; when a device's next handshake completes, its oldest session is closed. "
+                    + "A device needs one; two let it reconnect before the old one is gone")
+    int sessionsPerDevice() default CoapOptions.DEFAULT_SESSIONS_PER_DEVICE;
+
+    @AttributeDefinition(name = "Idle session expiry (minutes)", min = "1", max = "1440",
+            description = "A DTLS session unused this long is removed; the device's next reading starts a new handshake")
+    int sessionIdleMinutes() default 10;
 }

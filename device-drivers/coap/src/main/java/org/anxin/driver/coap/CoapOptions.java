@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -21,7 +22,16 @@ import org.anxin.protocol.Reading;
  * its key, as read from {@code keyFile}; empty for plain CoAP. {@link #toString()} never shows a key.
  */
 public record CoapOptions(boolean dtls, InetSocketAddress address, Map<String, byte[]> keys, Optional<Path> keyFile, int maxPeers,
-                          int maxBodyBytes) {
+                          int maxBodyBytes, int sessionsPerDevice, Duration sessionIdle) {
+
+    public static final int DEFAULT_SESSIONS_PER_DEVICE = 2;
+    public static final Duration DEFAULT_SESSION_IDLE = Duration.ofMinutes(10);
+
+    /** With the default session limits. */
+    public CoapOptions(boolean dtls, InetSocketAddress address, Map<String, byte[]> keys, Optional<Path> keyFile, int maxPeers,
+                       int maxBodyBytes) {
+        this(dtls, address, keys, keyFile, maxPeers, maxBodyBytes, DEFAULT_SESSIONS_PER_DEVICE, DEFAULT_SESSION_IDLE);
+    }
 
     /** Shorter keys can be guessed offline from a captured handshake. */
     public static final int MIN_KEY_BYTES = 16;
@@ -33,6 +43,13 @@ public record CoapOptions(boolean dtls, InetSocketAddress address, Map<String, b
         }
         if (maxPeers < 1 || maxBodyBytes < 64) {
             throw new IllegalArgumentException("'maxPeers' must be >= 1 and 'maxBodyBytes' >= 64");
+        }
+        if (sessionsPerDevice < 1 || sessionsPerDevice > maxPeers) {
+            throw new IllegalArgumentException("'sessionsPerDevice' must be 1.." + maxPeers + " ('maxPeers'), got " + sessionsPerDevice);
+        }
+        // Scandium counts staleness in whole seconds; a day is the old default, beyond it a table of idle sessions fills up
+        if (sessionIdle == null || sessionIdle.toSeconds() < 1 || sessionIdle.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("'sessionIdleMinutes' must be 1..1440, got " + (sessionIdle == null ? "none" : sessionIdle.toMinutes()));
         }
     }
 
@@ -60,7 +77,11 @@ public record CoapOptions(boolean dtls, InetSocketAddress address, Map<String, b
             keyFile = Optional.of(Path.of(config.pskFile().trim()));
             keys = readKeys(keyFile.get());
         }
-        return new CoapOptions(dtls, new InetSocketAddress(bind, config.port()), keys, keyFile, config.maxPeers(), config.maxBodyBytes());
+        if (config.sessionIdleMinutes() < 1 || config.sessionIdleMinutes() > 1440) {
+            throw new IllegalArgumentException("'sessionIdleMinutes' must be 1..1440, got " + config.sessionIdleMinutes());
+        }
+        return new CoapOptions(dtls, new InetSocketAddress(bind, config.port()), keys, keyFile, config.maxPeers(), config.maxBodyBytes(),
+                config.sessionsPerDevice(), Duration.ofMinutes(config.sessionIdleMinutes()));
     }
 
     /** Reads {@code device-id=key} lines; blank lines and {@code #} comments are skipped. Errors name the line, never the key. */
@@ -110,6 +131,7 @@ public record CoapOptions(boolean dtls, InetSocketAddress address, Map<String, b
     @Override
     public String toString() {
         return "CoapOptions[" + (dtls ? "dtls-psk" : "none") + ", " + address + ", " + keys.size() + " device keys, maxPeers="
-                + maxPeers + ", maxBodyBytes=" + maxBodyBytes + "]";
+                + maxPeers + ", maxBodyBytes=" + maxBodyBytes
+                + ", sessionsPerDevice=" + sessionsPerDevice + ", sessionIdle=" + sessionIdle + "]";
     }
 }

@@ -43,6 +43,8 @@ final class CoapReadingServer implements AutoCloseable {
 
     static final String PID = CoapDriver.PID;
     private static final Logger LOG = LoggerFactory.getLogger(CoapReadingServer.class);
+    private static final java.util.Set<ReadingKind> LIFE_SAFETY =
+            java.util.EnumSet.of(ReadingKind.SMOKE, ReadingKind.GAS, ReadingKind.LEAK, ReadingKind.CALL);
 
     private final CoapOptions options;
     private final ReadingSink sink;
@@ -55,6 +57,9 @@ final class CoapReadingServer implements AutoCloseable {
     private final StatusResource status = new StatusResource();
     private final AdvancedMultiPskStore keys = new AdvancedMultiPskStore();
     private final java.util.Set<String> identities = ConcurrentHashMap.newKeySet();
+    /** Devices that have posted a smoke, gas, leak or call reading with their own key since the server started. */
+    private final java.util.Set<String> lifeSafetyDevices = ConcurrentHashMap.newKeySet();
+    private final DeviceSessions sessions;
 
     CoapReadingServer(CoapOptions options, ReadingSink sink, Clock clock, DeviceHealthReporter health) {
         this.options = options;
@@ -65,9 +70,14 @@ final class CoapReadingServer implements AutoCloseable {
         CoapEndpoint.Builder builder = new CoapEndpoint.Builder().setConfiguration(config);
         if (options.dtls()) {
             replaceKeys(options.keys());
-            builder.setConnector(new DTLSConnector(DtlsConnectorConfig.builder(config)
-                    .setAddress(options.address()).setAdvancedPskStore(keys).build()));
+            sessions = new DeviceSessions(options.maxPeers(), options.sessionIdle().toSeconds(), options.sessionsPerDevice(),
+                    lifeSafetyDevices::contains, counters);
+            DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config).setAddress(options.address()).setAdvancedPskStore(keys)
+                    .setConnectionListener(sessions).build();
+            // the constructor that takes a connection store is protected
+            builder.setConnector(new DTLSConnector(dtls, sessions) { });
         } else {
+            sessions = null;
             builder.setInetSocketAddress(options.address());
         }
         this.endpoint = builder.build();
@@ -107,6 +117,16 @@ final class CoapReadingServer implements AutoCloseable {
 
     CoapCounters counters() {
         return counters;
+    }
+
+    /** Removes DTLS sessions idle longer than {@code sessionIdleMinutes}; the driver calls it every minute. Returns how many. */
+    int expireIdleSessions() {
+        return sessions == null ? 0 : sessions.expireIdle();
+    }
+
+    /** How many DTLS sessions each device holds now. */
+    Map<String, Integer> sessionsPerDevice() {
+        return sessions == null ? Map.of() : sessions.perDevice();
     }
 
     @Override
@@ -160,6 +180,11 @@ final class CoapReadingServer implements AutoCloseable {
                     return;
                 }
                 counters.accepted.incrementAndGet();
+                if (options.dtls() && LIFE_SAFETY.contains(reading.kind())) {
+                    // learned, not configured: nothing to forget when a pendant is added, and a stolen
+                    // meter key that posts a "call" gains at most sessionsPerDevice protected sessions
+                    lifeSafetyDevices.add(reading.device());
+                }
                 seen(reading);
             }
             exchange.respond(ResponseCode.CHANGED);
@@ -199,7 +224,7 @@ final class CoapReadingServer implements AutoCloseable {
 
         @Override
         public void handleGET(CoapExchange exchange) {
-            exchange.respond(ResponseCode.CONTENT, ReadingPayload.status(counters, new TreeMap<>(lastSeen)), MediaTypeRegistry.APPLICATION_JSON);
+            exchange.respond(ResponseCode.CONTENT, ReadingPayload.status(counters, sessionsPerDevice(), new TreeMap<>(lastSeen)), MediaTypeRegistry.APPLICATION_JSON);
         }
     }
 }

@@ -25,10 +25,17 @@ final class PiSizedConfiguration {
     private PiSizedConfiguration() {
     }
 
+    /** Handshakes Scandium accepts within its recent-handshake window. */
+    static int handshakeBudget(CoapOptions options) {
+        return Math.max(HANDSHAKE_BUDGET, options.maxPeers());
+    }
+
+    static final int HANDSHAKE_BUDGET = 2048;
+
     static Configuration create(CoapOptions options) {
         Configuration config = Configuration.createStandardWithoutFile();
         config.set(CoapConfig.MAX_ACTIVE_PEERS, options.maxPeers());
-        config.set(CoapConfig.MAX_PEER_INACTIVITY_PERIOD, 1, TimeUnit.HOURS);
+        config.set(CoapConfig.MAX_PEER_INACTIVITY_PERIOD, options.sessionIdle().toSeconds(), TimeUnit.SECONDS);
         config.set(CoapConfig.PROTOCOL_STAGE_THREAD_COUNT, 1);
         config.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, options.maxBodyBytes());
         config.set(CoapConfig.MAX_MESSAGE_SIZE, 1024);
@@ -40,8 +47,12 @@ final class PiSizedConfiguration {
         config.set(UdpConfig.UDP_RECEIVE_BUFFER_SIZE, 64 * 1024);
         config.set(UdpConfig.UDP_SEND_BUFFER_SIZE, 64 * 1024);
         config.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY);
-        config.set(DtlsConfig.DTLS_MAX_CONNECTIONS, options.maxPeers());
-        config.set(DtlsConfig.DTLS_STALE_CONNECTION_THRESHOLD, 1, TimeUnit.DAYS);
+        // Not the table's size (DeviceSessions is built with maxPeers): Scandium also refuses every new
+        // handshake, whoever's, once more than max(DTLS_MAX_CONNECTIONS, 50) completed in the last
+        // ~2 minutes (forgotten every 5-30 s for removed sessions). At maxPeers, 64 quick
+        // reconnects by one key locked a call pendant out.
+        config.set(DtlsConfig.DTLS_MAX_CONNECTIONS, handshakeBudget(options));
+        config.set(DtlsConfig.DTLS_STALE_CONNECTION_THRESHOLD, options.sessionIdle().toSeconds(), TimeUnit.SECONDS);
         config.set(DtlsConfig.DTLS_RECEIVER_THREAD_COUNT, 1);
         config.set(DtlsConfig.DTLS_CONNECTOR_THREAD_COUNT, 1);
         config.set(DtlsConfig.DTLS_RECEIVE_BUFFER_SIZE, 64 * 1024);

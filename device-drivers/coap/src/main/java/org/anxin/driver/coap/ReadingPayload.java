@@ -100,12 +100,18 @@ final class ReadingPayload {
         throw new IllegalArgumentException("'time' must be an ISO-8601 instant or epoch seconds");
     }
 
-    static byte[] status(CoapCounters counters, Map<String, Instant> lastSeen) {
+    static byte[] status(CoapCounters counters, Map<String, Integer> sessions, Map<String, Instant> lastSeen) {
         var node = MAPPER.createObjectNode();
         node.put("accepted", counters.accepted.get());
         node.put("malformed", counters.malformed.get());
         node.put("forbidden", counters.forbidden.get());
         node.put("unstored", counters.unstored.get());
+        node.put("sessionsEvictedOverLimit", counters.sessionsEvictedOverLimit.get());
+        node.put("sessionsEvictedForRoom", counters.sessionsEvictedForRoom.get());
+        node.put("sessionsExpired", counters.sessionsExpired.get());
+        node.put("handshakesRefused", counters.handshakesRefused.get());
+        var held = node.putObject("sessions");
+        sessions.forEach(held::put);
         var devices = node.putObject("lastSeen");
         lastSeen.forEach((device, time) -> devices.put(device, time.toString()));
         try {

@@ -16,6 +16,10 @@ class CoapOptionsTest {
     Path dir;
 
     static CoapDriverConfig config(String security, int port, String pskFile) {
+        return config(security, port, pskFile, 2, 10);
+    }
+
+    static CoapDriverConfig config(String security, int port, String pskFile, int sessionsPerDevice, int sessionIdleMinutes) {
         return new CoapDriverConfig() {
             @Override public String security() { return security; }
             @Override public int port() { return port; }
@@ -23,6 +27,8 @@ class CoapOptionsTest {
             @Override public String pskFile() { return pskFile; }
             @Override public int maxPeers() { return 64; }
             @Override public int maxBodyBytes() { return 2048; }
+            @Override public int sessionsPerDevice() { return sessionsPerDevice; }
+            @Override public int sessionIdleMinutes() { return sessionIdleMinutes; }
             @Override public Class<? extends Annotation> annotationType() { return CoapDriverConfig.class; }
         };
     }
@@ -60,5 +66,18 @@ class CoapOptionsTest {
                 .hasMessageContaining("cannot be read");
         assertThatThrownBy(() -> CoapOptions.from(config("tls", 5684, ""))).hasMessageContaining("'security' must be dtls-psk or none");
         assertThat(CoapOptions.from(config("none", 5683, "")).dtls()).isFalse();
+    }
+
+    @Test
+    void sessionLimitsAreCheckedWithTheSettingNamed() {
+        CoapOptions options = CoapOptions.from(config("none", 5683, "", 3, 5));
+        assertThat(options.sessionsPerDevice()).isEqualTo(3);
+        assertThat(options.sessionIdle()).hasMinutes(5);
+        assertThat(CoapOptions.from(config("none", 5683, "")).sessionIdle()).isEqualTo(CoapOptions.DEFAULT_SESSION_IDLE);
+        assertThatThrownBy(() -> CoapOptions.from(config("none", 5683, "", 0, 10)))
+                .hasMessageContaining("'sessionsPerDevice' must be 1..64 ('maxPeers'), got 0");
+        assertThatThrownBy(() -> CoapOptions.from(config("none", 5683, "", 65, 10))).hasMessageContaining("'sessionsPerDevice'");
+        assertThatThrownBy(() -> CoapOptions.from(config("none", 5683, "", 2, 0))).hasMessageContaining("'sessionIdleMinutes' must be 1..1440, got 0");
+        assertThatThrownBy(() -> CoapOptions.from(config("none", 5683, "", 2, 1441))).hasMessageContaining("'sessionIdleMinutes'");
     }
 }
