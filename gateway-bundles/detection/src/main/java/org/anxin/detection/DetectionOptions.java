@@ -3,9 +3,11 @@ package org.anxin.detection;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
@@ -161,6 +163,48 @@ public record DetectionOptions(
      * @throws IllegalArgumentException naming the property that is wrong
      */
     public static DetectionOptions fromProperties(Map<String, ?> properties) {
+        return build(parse(properties, null));
+    }
+
+    /**
+     * Settings read leniently, and what was wrong with the properties they were read from.
+     *
+     * @param fallbacks one sentence per property that was unusable and fell back to its default
+     */
+    public record Lenient(DetectionOptions options, List<String> fallbacks) {
+    }
+
+    /**
+     * Reads the settings as {@link #fromProperties(Map)} does, but a property that is unknown, of
+     * the wrong type or out of range falls back to its default instead of failing, and so do two
+     * settings that contradict each other: nothing in a detection file is required, so the worst a
+     * bad file can do is leave every setting at its default, and the immediate alarms always run.
+     */
+    public static Lenient fromPropertiesLeniently(Map<String, ?> properties) {
+        List<String> fallbacks = new ArrayList<>();
+        Map<Setting, Object> values = parse(properties, fallbacks);
+        // the record's cross-checks: the settings each names go back to their defaults, one check at a time
+        for (int attempt = 0; attempt < CROSS_CHECKED.size(); attempt++) {
+            try {
+                return new Lenient(build(values), List.copyOf(fallbacks));
+            } catch (IllegalArgumentException contradiction) {
+                for (Setting s : CROSS_CHECKED) {
+                    if (contradiction.getMessage().contains(s.property)) {
+                        values.put(s, s.parse(s.defaultValue));
+                    }
+                }
+                fallbacks.add(contradiction.getMessage() + "; fell back to the defaults");
+            }
+        }
+        fallbacks.add("the settings still contradict each other; every setting fell back to its default");
+        return new Lenient(DEFAULTS, List.copyOf(fallbacks));
+    }
+
+    private static final List<Setting> CROSS_CHECKED = List.of(Setting.LEARNED_MINIMUM_MINUTES,
+            Setting.LEARNED_MAXIMUM_HOURS, Setting.NIGHT_START, Setting.NIGHT_END);
+
+    /** The values of every setting; with {@code fallbacks} null a bad property throws, else it is listed and defaulted. */
+    private static Map<Setting, Object> parse(Map<String, ?> properties, List<String> fallbacks) {
         TreeSet<String> unknown = new TreeSet<>();
         Map<Setting, Object> values = new EnumMap<>(Setting.class);
         for (Setting s : Setting.values()) {
@@ -174,13 +218,28 @@ public record DetectionOptions(
             if (s == null) {
                 unknown.add(e.getKey());
             } else if (e.getValue() != null) {
-                values.put(s, s.parse(String.valueOf(e.getValue())));
+                try {
+                    values.put(s, s.parse(String.valueOf(e.getValue())));
+                } catch (IllegalArgumentException bad) {
+                    if (fallbacks == null) {
+                        throw bad;
+                    }
+                    fallbacks.add(bad.getMessage() + "; fell back to default " + s.defaultValue);
+                }
             }
         }
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown properties " + unknown + "; known: "
-                    + Arrays.stream(Setting.values()).map(Setting::property).toList());
+            String problem = "unknown properties " + unknown + "; known: "
+                    + Arrays.stream(Setting.values()).map(Setting::property).toList();
+            if (fallbacks == null) {
+                throw new IllegalArgumentException(problem);
+            }
+            fallbacks.add(problem + "; ignored");
         }
+        return values;
+    }
+
+    private static DetectionOptions build(Map<Setting, Object> values) {
         return new DetectionOptions(
                 Duration.ofSeconds(num(values, Setting.CALL_REARM_SECONDS)),
                 bool(values, Setting.NO_WATER_USE_ENABLED), num(values, Setting.NO_WATER_LITRES),

@@ -115,4 +115,67 @@ class DetectionOptionsTest {
         assertThat(home.alerts).extracting(a -> a.type()).containsExactlyInAnyOrder(
                 AlertType.FIRE, AlertType.GAS_LEAK, AlertType.WATER_LEAK, AlertType.EMERGENCY_CALL);
     }
+
+    @Test
+    void aBadSettingFallsBackToItsDefaultAndIsNamedWhenReadLeniently() {
+        DetectionOptions.Lenient read = DetectionOptions.fromPropertiesLeniently(Map.of(
+                "noWaterHours", "twelve", "callRearmSeconds", "99999", "nightDoorEnabled", "yes",
+                "fireEnabled", "false", "noWaterLitres", "20"));
+        assertThat(read.options().noWaterPeriod()).isEqualTo(Duration.ofHours(12));
+        assertThat(read.options().callRearm()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(read.options().nightDoorEnabled()).isFalse();
+        assertThat(read.options().noWaterLitres()).isEqualTo(20);
+        assertThat(read.fallbacks()).hasSize(4)
+                .anySatisfy(p -> assertThat(p).contains("'noWaterHours'", "'twelve'", "fell back to default 12"))
+                .anySatisfy(p -> assertThat(p).contains("'callRearmSeconds'", "fell back to default 300"))
+                .anySatisfy(p -> assertThat(p).contains("fireEnabled", "ignored"));
+    }
+
+    @Test
+    void contradictorySettingsFallBackToTheirDefaultsWhenReadLeniently() {
+        DetectionOptions.Lenient read = DetectionOptions.fromPropertiesLeniently(Map.of(
+                "learnedMinimumMinutes", "600", "learnedMaximumHours", "5", "nightStart", "23:00", "nightEnd", "23:00",
+                "noWaterHours", "6"));
+        assertThat(read.options().learnedMinimum()).isEqualTo(Duration.ofMinutes(120));
+        assertThat(read.options().learnedMaximum()).isEqualTo(Duration.ofHours(24));
+        assertThat(read.options().nightStart()).isEqualTo(LocalTime.of(22, 0));
+        assertThat(read.options().noWaterPeriod()).isEqualTo(Duration.ofHours(6));
+        assertThat(read.fallbacks()).isNotEmpty().allSatisfy(p -> assertThat(p).contains("fell back"));
+    }
+
+    @Test
+    void aDetectionFileOfNothingButTyposStillRaisesTheImmediateAlarms() {
+        Map<String, Object> typos = new HashMap<>();
+        for (Setting s : Setting.values()) {
+            typos.put(s.property(), "twelve");
+        }
+        Home home = new Home(DetectionOptions.fromPropertiesLeniently(typos).options());
+        home.read(Home.MONDAY, "08:00", "smoke", ReadingKind.SMOKE, "alarm");
+        home.read(Home.MONDAY, "08:00", "call", ReadingKind.CALL, "pressed");
+        assertThat(home.alerts).extracting(a -> a.type()).containsExactlyInAnyOrder(AlertType.FIRE, AlertType.EMERGENCY_CALL);
+    }
+
+    @Test
+    void aWrongValueFallsBackToItsDefaultAndIsReportedInsteadOfFailingTheWholeFile() {
+        DetectionOptions.Lenient parsed = DetectionOptions.fromPropertiesLeniently(
+                Map.of("noWaterHours", "twelve", "lowBatteryPercent", "99", "noActivityHours", "6", "service.pid", "x"));
+
+        assertThat(parsed.options().noWaterPeriod()).isEqualTo(Duration.ofHours(12));
+        assertThat(parsed.options().lowBatteryPercent()).isEqualTo(15);
+        assertThat(parsed.options().noActivityPeriod()).isEqualTo(Duration.ofHours(6));
+        assertThat(parsed.fallbacks()).containsExactly(
+                "'lowBatteryPercent' must be from 1 to 50, got 99; fell back to default 15",
+                "'noWaterHours': 'twelve' is not a whole number; fell back to default 12");
+        assertThatThrownBy(() -> DetectionOptions.fromProperties(Map.of("noWaterHours", "twelve")))
+                .hasMessageContaining("noWaterHours");
+    }
+
+    @Test
+    void anUnknownPropertyIsIgnoredLenientlyAndAGoodFileHasNoProblems() {
+        DetectionOptions.Lenient parsed = DetectionOptions.fromPropertiesLeniently(Map.of("noWaterHour", "6"));
+        assertThat(parsed.options()).isEqualTo(DetectionOptions.DEFAULTS);
+        assertThat(parsed.fallbacks()).singleElement().asString().contains("unknown properties [noWaterHour]", "ignored");
+
+        assertThat(DetectionOptions.fromPropertiesLeniently(Map.of("noWaterHours", "6")).fallbacks()).isEmpty();
+    }
 }

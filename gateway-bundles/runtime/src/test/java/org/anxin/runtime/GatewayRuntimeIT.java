@@ -107,6 +107,24 @@ class GatewayRuntimeIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> status().get("configProblems").isEmpty());
     }
 
+    @Test
+    void aTypoInTheDetectionFileCostsThatSettingNotTheCallButton() throws Exception {
+        Path conf = configure(Map.of("org.anxin.detection.cfg", "noWaterHours=twelve\nnoActivityHours=6\n"));
+        start(conf);
+
+        // the setting falls back to its default: detection runs, so the replay driver can deliver the call press
+        List<Body> stored = await().atMost(Duration.ofSeconds(60)).until(this::outbox, rows -> rows.size() == 6);
+        assertThat(stored).filteredOn(Alert.class::isInstance).extracting(b -> ((Alert) b).type())
+                .containsExactly(AlertType.EMERGENCY_CALL);
+        assertThat(states()).containsEntry("org.anxin.detection.component.DetectionComponent", "active")
+                .containsEntry("org.anxin.driver.replay.ReplayDriver", "active");
+        String file = conf.resolve("org.anxin.detection.cfg").toString();
+        List<String> problems = new ArrayList<>();
+        status().get("configProblems").forEach(p -> problems.add(p.get("file").asText() + ": " + p.get("problem").asText()));
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith(file).contains("noWaterHours"));
+        assertThat(Files.readString(dir.resolve("gateway.log"))).contains("'noWaterHours'", "fell back to default 12");
+    }
+
     private Path configure(Map<String, String> override) throws IOException {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Path scenario = Files.writeString(dir.resolve("scenario.csv"), SCENARIO);
