@@ -14,6 +14,8 @@ public enum AlertType {
     DEVICE_SILENT(Severity.MAINTENANCE, false),
     LOW_BATTERY(Severity.MAINTENANCE, false),
     TAMPER(Severity.MAINTENANCE, false),
+    /** The gateway's data disk is full: readings are refused, alerts are kept in the store's reserve. */
+    DISK_FULL(Severity.MAINTENANCE, false),
     /** Raised by the bridge, not a gateway, when a gateway stops reporting. */
     GATEWAY_OFFLINE(Severity.WARNING, false);
 

@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * it (QoS 1 PUBACK), so a crash or an outage at any moment loses nothing; it may send a message
  * twice, which the bridge drops by (gateway, seq).
  *
+ * <p>A row the broker has acknowledged but the outbox cannot delete (a full disk) is remembered
+ * here, left out of what is sent, and its delete retried; the connection is kept. After a restart
+ * it is sent once more, which the bridge drops as a duplicate.
+ *
  * <p>Paho's automatic reconnect is not used: it has known bugs that leak threads and stall. Each
  * connection gets a new client, closed when the connection ends, and Paho runs on one executor that
  * this class owns and shuts down.
@@ -65,6 +69,13 @@ public final class Uplink implements AutoCloseable {
     private final Map<Long, Boolean> inflight = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Long> acknowledged = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<Long> failed = new LinkedBlockingQueue<>();
+    /** Acknowledged by the broker, not yet deleted from the outbox: never sent again, deleted later. Uplink thread only. */
+    private final java.util.Set<Long> unremoved = new java.util.HashSet<>();
+    private final AtomicInteger unremovedCount = new AtomicInteger();
+    private final AtomicLong deleteFailures = new AtomicLong();
+    private Instant nextDeleteRetry = Instant.MIN;
+    /** Retry of deletes that failed, at most this often: each try on a full disk costs a checkpoint. */
+    private static final Duration DELETE_RETRY = Duration.ofSeconds(1);
     private final SSLSocketFactory socketFactory;
     private final AtomicLong published = new AtomicLong();
     private final AtomicInteger connections = new AtomicInteger();
@@ -112,6 +123,16 @@ public final class Uplink implements AutoCloseable {
     /** Messages from the bridge refused since start: malformed, or addressed to another gateway. */
     public long downlinkRejected() {
         return downlinkRejected.get();
+    }
+
+    /** Messages the broker has acknowledged that the outbox could not delete yet (full disk). */
+    public int unremoved() {
+        return unremovedCount.get();
+    }
+
+    /** Deletes of acknowledged messages the outbox refused since start, retries included. */
+    public long deleteFailures() {
+        return deleteFailures.get();
     }
 
     /** Connections made since start. */
@@ -222,7 +243,7 @@ public final class Uplink implements AutoCloseable {
             removeAcknowledged();
             int room = options.maxInflight() - inflight.size();
             List<StoredMessage> batch = room >= minBatch || (room > 0 && inflight.isEmpty())
-                    ? outbox.peek(room, inflight.keySet()) : List.of();
+                    ? outbox.peek(room, notToSend()) : List.of();
             for (StoredMessage message : batch) {
                 inflight.put(message.seq(), Boolean.TRUE);
                 Envelope envelope = Envelope.of(options.gatewayId(), message.seq(), message.created(), message.body());
@@ -252,9 +273,10 @@ public final class Uplink implements AutoCloseable {
                 nextHeartbeat = clock.instant().plus(options.heartbeat());
             }
             if (batch.isEmpty()) {
-                if (inflight.isEmpty()) {
+                if (inflight.isEmpty() && unremoved.isEmpty()) {
                     outbox.awaitMessages(Duration.ofMillis(50)); // short: a lost connection is noticed here
                 } else {
+                    // rows left undeleted count as messages, so awaitMessages would return at once
                     Long seq = acknowledged.poll(20, TimeUnit.MILLISECONDS);
                     if (seq != null) {
                         acknowledged.add(seq);
@@ -268,17 +290,56 @@ public final class Uplink implements AutoCloseable {
         }
     }
 
+    private java.util.Set<Long> notToSend() {
+        if (unremoved.isEmpty()) {
+            return inflight.keySet();
+        }
+        java.util.Set<Long> skip = new java.util.HashSet<>(inflight.keySet());
+        skip.addAll(unremoved);
+        return skip;
+    }
+
+    /**
+     * Deletes what the broker has acknowledged. A delete the outbox refuses is not a reason to
+     * reconnect: that would send the same rows again and again while the disk stays full.
+     */
     private void removeAcknowledged() {
         List<Long> done = new ArrayList<>();
         acknowledged.drainTo(done);
         if (!done.isEmpty()) {
-            outbox.remove(done);
             done.forEach(inflight::remove);
             published.addAndGet(done.size());
+            if (!unremoved.isEmpty() && !clock.instant().isBefore(nextDeleteRetry)) {
+                done.addAll(unremoved); // one transaction for the new and the old
+            }
+            delete(done);
+        } else if (!unremoved.isEmpty() && !clock.instant().isBefore(nextDeleteRetry)) {
+            delete(new ArrayList<>(unremoved));
         }
         List<Long> retry = new ArrayList<>();
         failed.drainTo(retry);
         retry.forEach(inflight::remove);
+    }
+
+    private void delete(List<Long> seqs) {
+        try {
+            outbox.remove(seqs);
+            if (!unremoved.isEmpty()) {
+                seqs.forEach(unremoved::remove);
+                if (unremoved.isEmpty()) {
+                    LOG.info("the outbox deletes sent messages again");
+                }
+            }
+        } catch (org.anxin.store.StoreException e) {
+            if (unremoved.isEmpty()) {
+                LOG.error("cannot delete {} message(s) the broker has acknowledged: {}; they are not sent again,"
+                        + " the delete is retried", seqs.size(), e.getMessage());
+            }
+            unremoved.addAll(seqs);
+            deleteFailures.incrementAndGet();
+            nextDeleteRetry = clock.instant().plus(DELETE_RETRY);
+        }
+        unremovedCount.set(unremoved.size());
     }
 
     private final class Inbound implements MqttCallback {

@@ -34,7 +34,8 @@ public class OutboxComponent implements Outbox {
         if (!path.isAbsolute()) {
             path = Path.of(dataDir == null ? "data" : dataDir).resolve(path);
         }
-        this.outbox = SqliteOutbox.open(path, Clock.systemUTC(), config.capacityMegabytes() * 1024L * 1024L);
+        this.outbox = SqliteOutbox.open(path, Clock.systemUTC(), config.capacityMegabytes() * 1024L * 1024L,
+                Math.max(0, config.reserveKilobytes()) * 1024L);
     }
 
     @Deactivate

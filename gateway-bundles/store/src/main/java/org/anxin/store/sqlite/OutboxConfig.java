@@ -17,4 +17,9 @@ public @interface OutboxConfig {
             description = "Cap on the outbox's size on disk. Past it the oldest readings are dropped, counted and"
                     + " logged; alerts are never dropped.")
     int capacityMegabytes() default 128;
+
+    @AttributeDefinition(name = "Reserve for a full disk (KiB)", min = "0", max = "1048576",
+            description = "A file of this size is kept beside the outbox and deleted when the disk fills, so alerts and"
+                    + " the deletion of sent messages can still be committed; 0 for none")
+    int reserveKilobytes() default 1024;
 }

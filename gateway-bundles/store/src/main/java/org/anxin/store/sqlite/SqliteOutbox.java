@@ -30,6 +30,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.anxin.protocol.Alert;
+import org.anxin.protocol.AlertType;
 import org.anxin.protocol.Body;
 import org.anxin.protocol.MessageCodec;
 import org.anxin.protocol.ProtocolException;
@@ -58,6 +60,15 @@ import org.sqlite.SQLiteException;
  * {@link StoreException} and is counted; the writer carries on. A corrupt file found at open is
  * kept aside for inspection and a fresh store is started.
  *
+ * <p>A full disk does not cost alerts: a reserve file ({@code <file>.reserve}, {@code reserveBytes}
+ * of real blocks) is kept beside the database. The first write refused with {@code SQLITE_FULL}
+ * deletes it and checkpoints the WAL into the database, which gives SQLite room again; from then
+ * on the store is in full-disk mode: readings are refused (a {@link StoreException}, counted),
+ * alerts and the uplink's deletes are committed out of the freed room, the WAL is truncated after
+ * each write, and a {@code DISK_FULL} maintenance alert is stored. When the file system again has
+ * room for the reserve and as much again, the reserve is re-created, readings are accepted again
+ * and the alert is cleared.
+ *
  * <p>Sequence numbers survive a lost file: the writer reserves them in blocks in a small side file
  * ({@code <file>.seq}) before it uses them, so a fresh store continues after every number that
  * may have been sent, and the bridge never takes a new message for a duplicate of an old one.
@@ -72,6 +83,12 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
     private static final int QUEUE_CAPACITY = 20_000;
     /** Sequence numbers reserved in the side file at a time. */
     static final long SEQ_BLOCK = 10_000;
+    /** The reserve kept for alerts and deletes on a full disk, unless configured otherwise. */
+    public static final long DEFAULT_RESERVE_BYTES = 1024 * 1024;
+    /** SQLite's WAL is cut back to this after a checkpoint; also the free space below which it is kept short. */
+    private static final long JOURNAL_SIZE_LIMIT = 8L * 1024 * 1024;
+    /** Free space wanted beyond the reserve before the full-disk mode ends, when the reserve is small or none. */
+    private static final long MIN_HEADROOM = 256 * 1024;
 
     /** Each entry moves the schema one version forward; the file records its version in user_version. */
     private static final List<String> MIGRATIONS = List.of(
@@ -93,6 +110,9 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
     private final Path seqFile;
     private final Clock clock;
     private final long capacityBytes;
+    private final Path reserveFile;
+    private final long reserveBytes;
+    private final java.nio.file.FileStore fileStore;
     private final Connection connection;
     private final String recoveredFrom;
     private final ReentrantLock lock = new ReentrantLock();
@@ -110,17 +130,31 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
     private long writeFailures;
     private long quarantined;
     private boolean atCapacity;
+    private long refusedTelemetry;
+    /** In full-disk mode: readings refused, alerts stored out of the released reserve. */
+    private volatile boolean diskFull;
+    /** The DISK_FULL episode stored in the outbox, to be cleared; null when none is open. */
+    private Alert diskFullRaised;
+    /** A DISK_FULL raise or clear not yet stored (the writer stores it); null when none waits. */
+    private Alert diskFullPending;
 
     private record Pending(Priority priority, Instant created, Body body, String json,
                            CompletableFuture<StoredMessage> done) {
     }
 
-    private SqliteOutbox(Path file, Clock clock, long capacityBytes, Connection connection, String recoveredFrom)
-            throws SQLException {
+    private SqliteOutbox(Path file, Clock clock, long capacityBytes, long reserveBytes, Connection connection,
+                         String recoveredFrom) throws SQLException {
         this.file = file;
         this.seqFile = file.resolveSibling(file.getFileName() + ".seq");
+        this.reserveFile = file.resolveSibling(file.getFileName() + ".reserve");
         this.clock = clock;
         this.capacityBytes = capacityBytes;
+        this.reserveBytes = Math.max(0, reserveBytes);
+        try {
+            this.fileStore = Files.getFileStore(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new SQLException("cannot find the file system of " + file + ": " + e, e);
+        }
         this.connection = connection;
         this.recoveredFrom = recoveredFrom;
         boolean fresh = queryLong("PRAGMA user_version") == 0;
@@ -142,6 +176,9 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
             lastSequence = reservedSequence;
         }
         this.bytesUsed = usedBytes();
+        if (!holdReserve()) {
+            enterDiskFull("the reserve of " + this.reserveBytes + " bytes cannot be created at start");
+        }
         this.writer = new Thread(this::writeLoop, "anxin-outbox-writer");
         writer.setDaemon(true);
         writer.start();
@@ -160,6 +197,14 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
      * @throws StoreException when the store cannot be opened at all (e.g. the directory is not writable)
      */
     public static SqliteOutbox open(Path file, Clock clock, long capacityBytes) {
+        return open(file, clock, capacityBytes, DEFAULT_RESERVE_BYTES);
+    }
+
+    /**
+     * Opens the outbox with a reserve of {@code reserveBytes} kept for alerts and deletes on a
+     * full disk (0 for none, as before there was one).
+     */
+    public static SqliteOutbox open(Path file, Clock clock, long capacityBytes, long reserveBytes) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -172,7 +217,7 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
         try {
             connection = connect(file);
             checkIntegrity(connection);
-            return new SqliteOutbox(file, clock, capacityBytes, connection, null);
+            return new SqliteOutbox(file, clock, capacityBytes, reserveBytes, connection, null);
         } catch (SQLException e) {
             closeQuietly(connection);
             if (!isCorruption(e)) {
@@ -181,7 +226,7 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
             Path kept = keepAside(file, clock, e);
             try {
                 connection = connect(file);
-                return new SqliteOutbox(file, clock, capacityBytes, connection, kept.toString());
+                return new SqliteOutbox(file, clock, capacityBytes, reserveBytes, connection, kept.toString());
             } catch (SQLException again) {
                 closeQuietly(connection);
                 throw new StoreException("cannot start a fresh outbox " + file.toAbsolutePath() + ": " + again.getMessage(), again);
@@ -194,7 +239,7 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(5000);
-        config.setJournalSizeLimit(8 * 1024 * 1024); // the WAL shrinks back after a burst
+        config.setJournalSizeLimit((int) JOURNAL_SIZE_LIMIT); // the WAL shrinks back after a burst
         return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
     }
 
@@ -326,12 +371,12 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
         while (running || !queue.isEmpty()) {
             try {
                 Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                    commit(batch);
                 }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                commit(batch);
+                maintainDiskState();
             } catch (InterruptedException e) {
                 if (!running) {
                     break;
@@ -348,43 +393,228 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
         fail(left, new StoreException("outbox " + file + " is closed", null));
     }
 
-    /** Stores one batch in one transaction; on a full disk drops old telemetry and tries once more. */
+    /**
+     * Stores one batch in one transaction. On a full disk it releases the reserve and tries the
+     * alerts of the batch again, then drops old telemetry and tries once more; readings are refused
+     * while the disk is full.
+     */
     private void commit(List<Pending> batch) {
-        boolean durable = batch.stream().anyMatch(p -> p.priority().isAlert());
         lock.lock();
         try {
+            List<Pending> keep = diskFull ? refuseTelemetry(batch) : batch;
+            if (keep.isEmpty()) {
+                return;
+            }
             List<StoredMessage> stored;
             try {
-                stored = insert(batch, durable);
-            } catch (SQLException e) {
+                stored = insert(keep);
+            } catch (SQLException | IOException e) {
                 if (!isFull(e)) {
                     throw e;
                 }
                 diskFullErrors++;
-                long freed = evictOldestTelemetry(Math.max(batch.size(), 1000));
-                LOG.error("outbox {}: disk full; dropped the {} oldest readings to make room", file, freed);
-                stored = insert(batch, durable);
+                enterDiskFull("a commit of " + keep.size() + " message(s) was refused: " + e.getMessage());
+                keep = refuseTelemetry(keep);
+                if (keep.isEmpty()) {
+                    return;
+                }
+                try {
+                    stored = insert(keep);
+                } catch (SQLException | IOException again) {
+                    if (!isFull(again)) {
+                        throw again;
+                    }
+                    diskFullErrors++;
+                    long freed = evictOldestTelemetryQuietly(Math.max(keep.size(), 1000));
+                    LOG.error("outbox {}: disk full even with the reserve released; dropped the {} oldest readings to make room",
+                            file, freed);
+                    stored = insert(keep);
+                }
             }
             for (StoredMessage m : stored) {
                 queuedByPriority[m.priority().ordinal()]++;
             }
             lastSequence = stored.get(stored.size() - 1).seq();
-            enforceCapacity();
             appended.signalAll();
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).done().complete(stored.get(i));
+            for (int i = 0; i < keep.size(); i++) {
+                keep.get(i).done().complete(stored.get(i));
             }
+            try {
+                enforceCapacity();
+            } catch (SQLException e) {
+                // what was committed stays accepted; the cap is enforced again after the next commit
+                LOG.warn("outbox {}: cannot enforce the cap: {}", file, e.getMessage());
+            }
+            keepWalShort();
         } catch (SQLException | IOException e) {
-            boolean full = e instanceof SQLException s && isFull(s);
+            boolean full = isFull(e);
             if (full) {
                 diskFullErrors++;
             }
-            writeFailures += batch.size();
-            LOG.error("outbox {}: {} message(s) not stored{}: {}", file, batch.size(), full ? " (disk full)" : "", e.getMessage());
-            fail(batch, new StoreException((full ? "disk full: " : "") + "cannot store " + batch.size()
+            List<Pending> open = batch.stream().filter(p -> !p.done().isDone()).toList();
+            writeFailures += open.size();
+            LOG.error("outbox {}: {} message(s) not stored{}: {}", file, open.size(), full ? " (disk full)" : "", e.getMessage());
+            fail(open, new StoreException((full ? "disk full: " : "") + "cannot store " + open.size()
                     + " message(s) in " + file + ": " + e.getMessage(), e));
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Fails the readings of {@code batch} as refused for a full disk; returns the rest. */
+    private List<Pending> refuseTelemetry(List<Pending> batch) {
+        List<Pending> keep = new ArrayList<>(batch.size());
+        List<Pending> refused = new ArrayList<>();
+        for (Pending p : batch) {
+            (p.priority() == Priority.TELEMETRY ? refused : keep).add(p);
+        }
+        if (!refused.isEmpty()) {
+            refusedTelemetry += refused.size();
+            writeFailures += refused.size();
+            fail(refused, new StoreException("disk full: " + refused.size() + " reading(s) refused by " + file
+                    + " (alerts are still stored, out of the reserve)", null));
+        }
+        return keep;
+    }
+
+    private List<StoredMessage> insert(List<Pending> batch) throws SQLException, IOException {
+        return insert(batch, batch.stream().anyMatch(p -> p.priority().isAlert()));
+    }
+
+    /**
+     * Enters full-disk mode, or deepens it: the reserve is deleted and the WAL checkpointed and
+     * truncated, both to give SQLite room for what must still be written. Raises DISK_FULL once.
+     */
+    private void enterDiskFull(String why) {
+        boolean released = releaseReserve();
+        checkpointQuietly();
+        if (!diskFull) {
+            diskFull = true;
+            long free = freeBytes();
+            LOG.error("outbox {}: the disk is full ({}; {} bytes free){}; readings are refused, alerts are kept",
+                    file, why, free, released ? ", released the reserve of " + reserveBytes + " bytes" : "");
+            diskFullPending = Alert.raise(AlertType.DISK_FULL, null, clock.instant(),
+                    "the gateway's data disk is full (" + free + " bytes free): readings are refused, alerts are kept");
+        }
+    }
+
+    /**
+     * In full-disk mode: ends it when the file system has room for the reserve and as much again
+     * (re-creating the reserve), and stores the DISK_FULL raise or clear that waits. Writer thread only.
+     */
+    private void maintainDiskState() {
+        if (!diskFull && diskFullPending == null) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (diskFull && freeBytes() >= reserveBytes + Math.max(reserveBytes, MIN_HEADROOM) && holdReserve()) {
+                diskFull = false;
+                LOG.info("outbox {}: there is room on the disk again ({} bytes free); the reserve is back, readings are accepted",
+                        file, freeBytes());
+                if (diskFullRaised != null) {
+                    diskFullPending = diskFullRaised.clear(clock.instant(), "the gateway's data disk has room again");
+                } else {
+                    diskFullPending = null; // its raise never got out: nothing to clear
+                }
+            }
+            Alert pending = diskFullPending;
+            if (pending == null) {
+                return;
+            }
+            CompletableFuture<StoredMessage> done = new CompletableFuture<>();
+            Pending p = new Pending(Priority.of(pending), clock.instant(), pending,
+                    new String(MessageCodec.encode(pending), StandardCharsets.UTF_8), done);
+            List<StoredMessage> stored;
+            try {
+                stored = insert(List.of(p));
+            } catch (SQLException | IOException e) {
+                if (isFull(e)) {
+                    diskFullErrors++;
+                }
+                LOG.debug("outbox {}: {} {} not stored yet: {}", file, pending.type(), pending.state(), e.getMessage());
+                return;
+            }
+            queuedByPriority[stored.get(0).priority().ordinal()]++;
+            lastSequence = stored.get(0).seq();
+            diskFullRaised = pending.state() == org.anxin.protocol.AlertState.RAISED ? pending : null;
+            diskFullPending = null;
+            keepWalShort();
+            appended.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * While the disk is full or nearly so, truncates the WAL after each write: the WAL otherwise
+     * grows to SQLite's checkpoint threshold (about 4 MiB) and can fill a small disk by itself.
+     */
+    private void keepWalShort() {
+        if (diskFull || (reserveBytes > 0 && freeBytes() < JOURNAL_SIZE_LIMIT + reserveBytes)) {
+            checkpointQuietly();
+        }
+    }
+
+    private void checkpointQuietly() {
+        try {
+            queryLong("PRAGMA wal_checkpoint(TRUNCATE)");
+        } catch (SQLException e) {
+            LOG.debug("outbox {}: checkpoint: {}", file, e.getMessage());
+        }
+    }
+
+    /** Makes sure the reserve file is in place with real blocks; false when the disk has no room for it. */
+    private boolean holdReserve() {
+        if (reserveBytes == 0) {
+            return true;
+        }
+        try {
+            if (Files.isRegularFile(reserveFile) && Files.size(reserveFile) == reserveBytes) {
+                return true;
+            }
+            // written, not just sized: a sparse file would hold no blocks and reserve nothing
+            try (FileChannel ch = FileChannel.open(reserveFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(64 * 1024);
+                long left = reserveBytes;
+                while (left > 0) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), left));
+                    left -= ch.write(zeros);
+                }
+                ch.force(true);
+            }
+            return true;
+        } catch (IOException e) {
+            LOG.debug("outbox {}: cannot hold the reserve: {}", file, e.toString());
+            releaseReserve();
+            return false;
+        }
+    }
+
+    private boolean releaseReserve() {
+        try {
+            return Files.deleteIfExists(reserveFile);
+        } catch (IOException e) {
+            LOG.warn("outbox {}: cannot release the reserve {}: {}", file, reserveFile, e.toString());
+            return false;
+        }
+    }
+
+    private long freeBytes() {
+        try {
+            return fileStore.getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private long evictOldestTelemetryQuietly(long count) {
+        try {
+            return evictOldestTelemetry(count);
+        } catch (SQLException e) {
+            LOG.debug("outbox {}: cannot drop old readings: {}", file, e.getMessage());
+            return 0;
         }
     }
 
@@ -499,8 +729,12 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
         return (queryLong("PRAGMA page_count") - queryLong("PRAGMA freelist_count")) * pageSize;
     }
 
-    private static boolean isFull(SQLException e) {
-        return e instanceof SQLiteException s && (s.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_FULL.code;
+    /** SQLITE_FULL, or the side file's write refused for want of space. */
+    private static boolean isFull(Exception e) {
+        if (e instanceof SQLiteException s) {
+            return (s.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_FULL.code;
+        }
+        return e instanceof IOException && String.valueOf(e.getMessage()).contains("No space left on device");
     }
 
     private static void fail(List<Pending> batch, StoreException e) {
@@ -576,6 +810,30 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
             return;
         }
         lock.lock();
+        try {
+            try {
+                delete(seqs);
+            } catch (SQLException e) {
+                if (!isFull(e)) {
+                    throw e;
+                }
+                diskFullErrors++;
+                enterDiskFull("deleting " + seqs.size() + " sent message(s) was refused: " + e.getMessage());
+                delete(seqs);
+            }
+            keepWalShort(); // on a full disk the WAL's room goes back to the file system
+        } catch (SQLException e) {
+            if (isFull(e)) {
+                diskFullErrors++;
+            }
+            throw new StoreException((isFull(e) ? "disk full: " : "") + "cannot remove sent messages from " + file
+                    + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void delete(Collection<Long> seqs) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement("DELETE FROM outbox WHERE seq = ? RETURNING priority")) {
             connection.setAutoCommit(false);
             List<Integer> removed = new ArrayList<>();
@@ -593,10 +851,9 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
             }
         } catch (SQLException e) {
             rollbackQuietly();
-            throw new StoreException("cannot remove sent messages from " + file + ": " + e.getMessage(), e);
+            throw e;
         } finally {
             restoreAutoCommit();
-            lock.unlock();
         }
     }
 
@@ -648,7 +905,8 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
         try {
             return new StoreStatus(queued(), queuedByPriority[Priority.LIFE_SAFETY.ordinal()]
                     + queuedByPriority[Priority.ALERT.ordinal()], usedBytes(), capacityBytes, evictedTelemetry,
-                    diskFullErrors, writeFailures, quarantined, recoveredFrom);
+                    diskFullErrors, writeFailures, quarantined, recoveredFrom, diskFull, freeBytes(), reserveBytes,
+                    reserveBytes > 0 && Files.isRegularFile(reserveFile), refusedTelemetry);
         } catch (SQLException e) {
             throw new StoreException("cannot read the state of outbox " + file + ": " + e.getMessage(), e);
         } finally {
