@@ -22,9 +22,16 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     static GatewayProcess start(Path jar, Path configDir, Path dataDir, String heap, Redirect output) throws IOException {
+        return start(jar, configDir, dataDir, heap, output, java.util.Map.of());
+    }
+
+    /** With extra system properties, e.g. {@code anxin.gpio.board=mock} on a test bench. */
+    static GatewayProcess start(Path jar, Path configDir, Path dataDir, String heap, Redirect output,
+                                java.util.Map<String, String> properties) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + heap);
+        properties.forEach((name, value) -> command.add("-D" + name + "=" + value));
         command.add("-Dfelix.fileinstall.dir=" + configDir.toAbsolutePath());
         command.add("-Danxin.data=" + dataDir.toAbsolutePath());
         command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");

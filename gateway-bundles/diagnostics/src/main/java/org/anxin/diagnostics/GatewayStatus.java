@@ -9,8 +9,9 @@ import java.util.List;
  * @param time when this status was taken
  * @param components every declared component
  * @param configProblems every configuration file with a problem
+ * @param siren the local siren read back from its output: sounding, silent, unknown, or none (no siren configured)
  */
-public record GatewayStatus(Instant time, List<ComponentState> components, List<ConfigProblem> configProblems) {
+public record GatewayStatus(Instant time, List<ComponentState> components, List<ConfigProblem> configProblems, String siren) {
 
     /**
      * One component.

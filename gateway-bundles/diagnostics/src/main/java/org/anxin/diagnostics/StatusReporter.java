@@ -47,6 +47,7 @@ public class StatusReporter {
         return t;
     });
     private String lastSummary = "";
+    private volatile org.anxin.driver.api.LocalAlarm localAlarm;
 
     @Activate
     public StatusReporter(BundleContext context, @Reference ServiceComponentRuntime scr,
@@ -56,6 +57,28 @@ public class StatusReporter {
         String dataDir = context.getProperty("anxin.data");
         this.statusFile = Path.of(dataDir == null ? "data" : dataDir).resolve("status.json");
         timer.scheduleWithFixedDelay(this::report, 0, PERIOD_MS, TimeUnit.MILLISECONDS);
+    }
+
+    @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC, unbind = "unsetLocalAlarm")
+    void setLocalAlarm(org.anxin.driver.api.LocalAlarm alarm) {
+        localAlarm = alarm;
+    }
+
+    void unsetLocalAlarm(org.anxin.driver.api.LocalAlarm alarm) {
+        if (localAlarm == alarm) {
+            localAlarm = null;
+        }
+    }
+
+    /** The siren as its output says, so an installer (or a fault-injection test) sees whether it really sounds. */
+    private String siren() {
+        org.anxin.driver.api.LocalAlarm alarm = localAlarm;
+        try {
+            return alarm == null ? "none" : alarm.state().name().toLowerCase(java.util.Locale.ROOT);
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
     }
 
     @Deactivate
@@ -79,7 +102,7 @@ public class StatusReporter {
             }
         }
         states.sort(Comparator.comparing(GatewayStatus.ComponentState::name));
-        return new GatewayStatus(Clock.systemUTC().instant(), states, validator.problems());
+        return new GatewayStatus(Clock.systemUTC().instant(), states, validator.problems(), siren());
     }
 
     private void report() {
@@ -87,7 +110,7 @@ public class StatusReporter {
             GatewayStatus status = snapshot();
             String summary = status.components().stream()
                     .collect(Collectors.groupingBy(GatewayStatus.ComponentState::state, java.util.TreeMap::new, Collectors.counting()))
-                    + " config problems: " + status.configProblems().size();
+                    + " config problems: " + status.configProblems().size() + " siren: " + status.siren();
             if (summary.equals(lastSummary)) {
                 return;
             }

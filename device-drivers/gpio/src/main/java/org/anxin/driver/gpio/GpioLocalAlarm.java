@@ -123,6 +123,20 @@ public class GpioLocalAlarm extends PinDriver implements LocalAlarm {
         }
     }
 
+    /** What the siren's output pin is driven to now, read back from the pin, not from what was asked. */
+    @Override
+    public State state() {
+        DigitalOutput pin = siren;
+        if (pin == null) {
+            return State.UNKNOWN;
+        }
+        try {
+            return pin.state().isHigh() == activeHigh ? State.SOUNDING : State.SILENT;
+        } catch (RuntimeException e) {
+            return State.UNKNOWN;
+        }
+    }
+
     /** Whether the alarm was asked to sound. */
     boolean sounding() {
         return sounding;

@@ -45,6 +45,12 @@ public final class Pi4jBoard implements GpioBoard, AutoCloseable {
         }
     }
 
+    /** Pi4J's mock board, whose outputs keep the state they are driven to: for tests and benches. */
+    public static Pi4jBoard mock() {
+        return new Pi4jBoard(com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider.newInstance(),
+                com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider.newInstance());
+    }
+
     public Context context() {
         return context;
     }

@@ -13,9 +13,20 @@ final class SharedGpiodBoard {
     private SharedGpiodBoard() {
     }
 
+    /** System property that puts every pin of this bundle on Pi4J's mock board: test benches only. */
+    static final String BOARD_PROPERTY = "anxin.gpio.board";
+
     static synchronized GpioBoard acquire() {
         if (board == null) {
-            board = Pi4jBoard.gpiod();
+            if ("mock".equals(System.getProperty(BOARD_PROPERTY))) {
+                // a gateway whose siren is a mock rings nobody: say so at every start, loudly
+                org.slf4j.LoggerFactory.getLogger(SharedGpiodBoard.class).error(
+                        "{}=mock: GPIO pins are Pi4J's MOCK board, no real sensor or siren is connected; for tests and benches only",
+                        BOARD_PROPERTY);
+                board = Pi4jBoard.mock();
+            } else {
+                board = Pi4jBoard.gpiod();
+            }
         }
         users++;
         return board;

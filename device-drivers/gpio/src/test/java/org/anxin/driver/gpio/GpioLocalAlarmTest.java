@@ -43,6 +43,20 @@ class GpioLocalAlarmTest {
     }
 
     @Test
+    void theReportedStateIsReadBackFromTheSirenPinAtEitherActiveLevel() {
+        start(config(18, -1, "low", 0));
+        DigitalOutput siren = mock.output("anxin-siren");
+        assertThat(alarm.state()).isEqualTo(org.anxin.driver.api.LocalAlarm.State.SILENT);
+
+        alarm.sound("EMERGENCY_CALL: call-button pressed");
+        assertThat(alarm.state()).isEqualTo(org.anxin.driver.api.LocalAlarm.State.SOUNDING);
+
+        // what the pin does, not what was asked: a pin driven off behind the alarm's back shows silent
+        siren.high();
+        assertThat(alarm.state()).isEqualTo(org.anxin.driver.api.LocalAlarm.State.SILENT);
+    }
+
+    @Test
     void theSirenSoundsOnCommandAndStopsWhenSilenced() {
         start(config(18, -1, "high", 0));
         DigitalOutput siren = mock.output("anxin-siren");

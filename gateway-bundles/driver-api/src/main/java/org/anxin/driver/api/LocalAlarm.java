@@ -15,4 +15,12 @@ public interface LocalAlarm {
      * unless a real alarm started to sound meanwhile: a test never silences a real alarm.
      */
     void test(java.time.Duration length);
+
+    /** What the siren's output really does, as far as its driver can read it back. */
+    enum State { SOUNDING, SILENT, UNKNOWN }
+
+    /** The siren's state read back from its output, for status.json; UNKNOWN where it cannot be read. */
+    default State state() {
+        return State.UNKNOWN;
+    }
 }
