@@ -285,10 +285,11 @@ final class Escalations {
             ps.setString(2, r.alertId());
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    long raisedAt = rs.getLong("raised_at");
+                    // read at once: wasNull() answers for the column read last (a null device made it 1970)
+                    Long raisedAt = Database.nullableLong(rs, "raised_at");
                     return new Alert(r.alertId(), org.anxin.protocol.AlertType.valueOf(rs.getString("type")),
                             AlertState.RAISED, org.anxin.protocol.Severity.fromWireName(rs.getString("severity")),
-                            rs.getString("device"), Instant.ofEpochMilli(rs.wasNull() ? 0 : raisedAt),
+                            rs.getString("device"), raisedAt == null ? Instant.EPOCH : Instant.ofEpochMilli(raisedAt),
                             rs.getString("reason") == null ? "" : rs.getString("reason"));
                 }
             }
