@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
 import org.anxin.protocol.Alert;
+import org.anxin.protocol.AlertState;
 import org.anxin.protocol.Body;
 import org.anxin.protocol.CommandRequest;
 import org.anxin.protocol.CommandResult;
@@ -169,8 +170,10 @@ final class MessageIngest {
         String bodyJson = new String(MessageCodec.encode(envelope.body()), StandardCharsets.UTF_8);
         PendingNotification notification =
                 alert != null && notifier != null ? notifier.prepare(envelope.gateway(), alert) : null;
-        IngestStore.EventResult result = store.storeEvent(envelope, type, bodyJson, now, alert, notification);
-        if (alert != null) {
+        boolean raise = alert != null && alert.state() == AlertState.RAISED;
+        IngestStore.EventResult result = store.storeEvent(envelope, type, bodyJson, now, alert, notification,
+                c -> escalations.onAlert(c, envelope.gateway(), alert, now));
+        if (raise) {
             // also for a duplicate: the escalation is opened in its own transaction after the event's,
             // and a copy redelivered after a crash between the two must still open it (it is idempotent)
             deliveries.sendNow(escalations.onAlert(envelope.gateway(), alert));
@@ -181,6 +184,13 @@ final class MessageIngest {
             return;
         }
         counters.stored.incrementAndGet();
+        if (result.refused() != null) {
+            counters.clearsRefused.incrementAndGet();
+            log.warn("refused the clear of alert {} from {} (seq {}): {}", alert.id(), envelope.gateway(),
+                    envelope.seq(), result.refused());
+            return;
+        }
+        deliveries.sendNow(result.deliveries());
         if (alert != null) {
             log.info("alert {} {} from {} ({}, {})", alert.id(), alert.state().wireName(), envelope.gateway(),
                     alert.type(), alert.severity().wireName());
