@@ -31,6 +31,7 @@ public final class BridgeCounters {
     final AtomicLong unknownCommandResults = new AtomicLong();
     final AtomicLong clearsRefused = new AtomicLong();
     final AtomicLong quarantined = new AtomicLong();
+    final AtomicLong mendedAlarms = new AtomicLong();
 
     /** Every MQTT message that arrived, whatever became of it. */
     public long received() {
@@ -156,6 +157,11 @@ public final class BridgeCounters {
         return quarantined.get();
     }
 
+    /** Life-safety alarms stored with their reason, severity or time mended rather than refused. */
+    public long mendedAlarms() {
+        return mendedAlarms.get();
+    }
+
     /** All counters by name, in a stable order. */
     public Map<String, Long> asMap() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -183,6 +189,7 @@ public final class BridgeCounters {
         m.put("unknownCommandResults", unknownCommandResults());
         m.put("clearsRefused", clearsRefused());
         m.put("quarantined", quarantined());
+        m.put("mendedAlarms", mendedAlarms());
         return m;
     }
 

@@ -23,7 +23,7 @@ final class IngestStore {
      */
     static final Duration GAP_GRACE = Duration.ofSeconds(30);
 
-    private static final String SELECT_GAP_STATE = "SELECT checked_seq, horizon_seq, horizon_at FROM gateways WHERE id = ?";
+    private static final String SELECT_GAP_STATE = "SELECT checked_seq, horizon_seq, horizon_at, last_seq FROM gateways WHERE id = ?";
 
     private static final String SELECT_FIRST_SEQ = "SELECT min(seq) FROM events WHERE gateway = ?";
 
@@ -287,6 +287,7 @@ final class IngestStore {
             Long checked;
             Long horizon;
             Long horizonAt;
+            Long lastSeq;
             try (PreparedStatement ps = c.prepareStatement(SELECT_GAP_STATE)) {
                 ps.setString(1, gateway);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -294,6 +295,7 @@ final class IngestStore {
                     checked = Database.nullableLong(rs, "checked_seq");
                     horizon = Database.nullableLong(rs, "horizon_seq");
                     horizonAt = Database.nullableLong(rs, "horizon_at");
+                    lastSeq = Database.nullableLong(rs, "last_seq");
                 }
             }
             List<Gap> found = List.of();
@@ -302,8 +304,10 @@ final class IngestStore {
                 checked = horizon;
                 horizon = null;
             }
-            // a newer promise is taken only once the pending one is judged, so every number gets its grace
-            if (horizon == null && queued == 0 && (checked == null || seq > checked)) {
+            // a newer promise is taken only once the pending one is judged, so every number gets its grace;
+            // and only from a gateway with a stored message: before that there is nothing to judge, and a
+            // first heartbeat with a huge seq would mark every number below it checked
+            if (horizon == null && queued == 0 && lastSeq != null && (checked == null || seq > checked)) {
                 try (PreparedStatement ps = c.prepareStatement(SET_HORIZON)) {
                     ps.setLong(1, seq);
                     ps.setLong(2, receivedAt);
@@ -389,6 +393,45 @@ final class IngestStore {
                 return ps.executeUpdate();
             }
         });
+    }
+
+    /** The highest number stored for the gateway, or {@code null} if none. */
+    Long lastSeq(String gateway) {
+        return db.withConnection(c -> lastSeq(c, gateway));
+    }
+
+    /**
+     * Keeps a message refused for its content, for a person to look at: its topic and the start
+     * of its payload, as text with control characters escaped, so the row itself is always storable.
+     */
+    void quarantine(String topic, String gateway, byte[] payload, String reason, long receivedAt) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO quarantine (id, received_at, topic, gateway,"
+                    + " reason, payload, size) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, java.util.UUID.randomUUID().toString());
+                ps.setLong(2, receivedAt);
+                ps.setString(3, printable(topic, 255));
+                Database.setNullableText(ps, 4, gateway);
+                ps.setString(5, printable(reason, 2000));
+                ps.setString(6, printable(new String(payload, 0, Math.min(payload.length, 4096),
+                        java.nio.charset.StandardCharsets.UTF_8), 4096));
+                ps.setInt(7, payload.length);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static String printable(String text, int max) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < text.length() && s.length() < max - 6; i++) {
+            char ch = text.charAt(i);
+            if (IngestChecks.isForbidden(ch)) {
+                s.append(String.format("\\u%04x", (int) ch));
+            } else {
+                s.append(ch);
+            }
+        }
+        return s.toString();
     }
 
     private static Long lastSeq(Connection c, String gateway) throws SQLException {
