@@ -17,5 +17,3 @@ CREATE TABLE quarantine (
 );
 CREATE INDEX quarantine_by_time ON quarantine (received_at);
 
--- An escalation that went to the fallback (no home, or nobody the policy reaches).
-ALTER TABLE escalations ADD COLUMN unassigned BOOLEAN NOT NULL DEFAULT FALSE;
