@@ -41,6 +41,18 @@ final class AlertMessages {
                 + " no further messages will be sent about it.";
     }
 
+    static String detectorClearSubject(Alert alert) {
+        return "[Anxin] Detector reports clear, still to be acknowledged: " + what(alert);
+    }
+
+    static String detectorClearBody(String gateway, Alert clear, Directory.Home home, String ackLink, ZoneId zone) {
+        return "The detector reports clear: " + what(clear) + " at " + where(gateway, clear, home) + ", "
+                + when(clear, zone)
+                // the clear's own words are not repeated: whoever sent it may not be the detector
+                + ". The alarm is not over until someone has checked on the resident and acknowledged it;"
+                + " messages go on until then. Acknowledge: " + ackLink;
+    }
+
     /** Local time where the people are, with the zone's name: {@code 2024-03-01 15:15 Asia/Shanghai}. */
     private static String when(Alert alert, ZoneId zone) {
         return WHEN.format(alert.time().atZone(zone)) + " " + (zone.equals(ZoneOffset.UTC) ? "UTC" : zone.getId());

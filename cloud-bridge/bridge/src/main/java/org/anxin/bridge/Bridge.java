@@ -111,7 +111,7 @@ public final class Bridge implements AutoCloseable {
             apiHolder[0] = api;
             started.push(api);
             GatewaySupervisor supervisor = new GatewaySupervisor(db, options.supervisionInterval(), escalations,
-                    notifier, counters, clock);
+                    notifier, counters, clock, options.zone());
             started.push(Timers.start(options, escalations, deliveries, supervisor, notifier, remoteConfig, commands));
             mqtt[0] = MqttIngress.start(options, ingest, counters);
             started.push(mqtt[0]);

@@ -29,6 +29,9 @@ public final class BridgeCounters {
     final AtomicLong unknownConfigVersions = new AtomicLong();
     final AtomicLong commandResults = new AtomicLong();
     final AtomicLong unknownCommandResults = new AtomicLong();
+    final AtomicLong clearsRefused = new AtomicLong();
+    final AtomicLong quarantined = new AtomicLong();
+    final AtomicLong mendedAlarms = new AtomicLong();
 
     /** Every MQTT message that arrived, whatever became of it. */
     public long received() {
@@ -141,6 +144,24 @@ public final class BridgeCounters {
         return unknownCommandResults.get();
     }
 
+    /**
+     * Clears refused: a call button's, one with no open raise before it in the gateway's sequence
+     * (forged, or overtaking its raise), one for another type's episode.
+     */
+    public long clearsRefused() {
+        return clearsRefused.get();
+    }
+
+    /** Messages refused for their content and kept in the quarantine table, never retried. */
+    public long quarantined() {
+        return quarantined.get();
+    }
+
+    /** Life-safety alarms stored with their reason, severity or time mended rather than refused. */
+    public long mendedAlarms() {
+        return mendedAlarms.get();
+    }
+
     /** All counters by name, in a stable order. */
     public Map<String, Long> asMap() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -166,6 +187,9 @@ public final class BridgeCounters {
         m.put("unknownConfigVersions", unknownConfigVersions());
         m.put("commandResults", commandResults());
         m.put("unknownCommandResults", unknownCommandResults());
+        m.put("clearsRefused", clearsRefused());
+        m.put("quarantined", quarantined());
+        m.put("mendedAlarms", mendedAlarms());
         return m;
     }
 

@@ -143,25 +143,32 @@ final class Directory {
 
     // ---- homes
 
-    Home putHome(String id, HomeInput in) {
+    /**
+     * Creates a home, or patches a stored one: each field the input gives replaces the stored value
+     * and each field it leaves out is kept, so an edit never silently drops the gateways (and with
+     * them every recipient of the home's alerts). An empty text clears an optional field;
+     * {@code "gateways": []} is how a home lets all its gateways go.
+     */
+    Home putHome(String id, HomeInput patch) {
         requireId(id, "home id");
-        require(in != null, "a JSON object with district, street, community, category, ... is expected");
-        String elder = optionalText(in.elderName(), "elderName", 128);
-        String district = requireText(in.district(), "district", 128);
-        String street = requireText(in.street(), "street", 128);
-        String community = requireText(in.community(), "community", 128);
-        String address = optionalText(in.address(), "address", 255);
-        String category = requireText(in.category(), "category", 32);
-        require(CATEGORIES.contains(category), "category must be one of " + new java.util.TreeSet<>(CATEGORIES)
-                + ", got '" + category + "'");
-        String centreId = in.centreId() == null || in.centreId().isBlank() ? null : in.centreId();
-        List<String> gateways = in.gateways() == null ? List.of() : List.copyOf(in.gateways());
-        for (String g : gateways) {
-            require(g != null && Reading.DEVICE_ID.matcher(g).matches(),
-                    "gateway '" + g + "' is not a gateway id (" + Reading.DEVICE_ID.pattern() + ")");
-        }
-        require(Set.copyOf(gateways).size() == gateways.size(), "gateways lists one gateway twice");
+        require(patch != null, "a JSON object with district, street, community, category, ... is expected");
         db.inTransaction(c -> {
+            HomeInput in = merged(patch, home(c, id).orElse(null));
+            String elder = optionalText(in.elderName(), "elderName", 128);
+            String district = requireText(in.district(), "district", 128);
+            String street = requireText(in.street(), "street", 128);
+            String community = requireText(in.community(), "community", 128);
+            String address = optionalText(in.address(), "address", 255);
+            String category = requireText(in.category(), "category", 32);
+            require(CATEGORIES.contains(category), "category must be one of " + new java.util.TreeSet<>(CATEGORIES)
+                    + ", got '" + category + "'");
+            String centreId = in.centreId() == null || in.centreId().isBlank() ? null : in.centreId();
+            List<String> gateways = in.gateways() == null ? List.of() : List.copyOf(in.gateways());
+            for (String g : gateways) {
+                require(g != null && Reading.DEVICE_ID.matcher(g).matches() && g.length() <= 128,
+                        "gateway '" + g + "' is not a gateway id (" + Reading.DEVICE_ID.pattern() + ", at most 128)");
+            }
+            require(Set.copyOf(gateways).size() == gateways.size(), "gateways lists one gateway twice");
             if (centreId != null && centre(c, centreId).isEmpty()) {
                 throw ApiException.badRequest("centreId '" + centreId + "' names no centre; PUT /api/centres/"
                         + centreId + " first");
@@ -207,6 +214,21 @@ final class Directory {
             return null;
         });
         return home(id).orElseThrow();
+    }
+
+    /** The input with each field it leaves out taken from the stored home, if there is one. */
+    private static HomeInput merged(HomeInput in, Home stored) {
+        if (stored == null) {
+            return in;
+        }
+        return new HomeInput(in.elderName() != null ? in.elderName() : stored.elderName(),
+                in.district() != null ? in.district() : stored.district(),
+                in.street() != null ? in.street() : stored.street(),
+                in.community() != null ? in.community() : stored.community(),
+                in.address() != null ? in.address() : stored.address(),
+                in.category() != null ? in.category() : stored.category(),
+                in.centreId() != null ? in.centreId() : stored.centreId(),
+                in.gateways() != null ? in.gateways() : stored.gateways());
     }
 
     List<Home> homes() {

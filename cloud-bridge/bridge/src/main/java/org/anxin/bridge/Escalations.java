@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertState;
+import org.anxin.protocol.Severity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,6 +100,23 @@ final class Escalations {
     }
 
     private List<Deliveries.Claimed> close(Connection c, String gateway, Alert alert, long now) throws SQLException {
+        String state;
+        String severity;
+        try (PreparedStatement ps = c.prepareStatement("SELECT state, severity FROM escalations"
+                + " WHERE gateway = ? AND alert_id = ?" + db.forUpdate())) {
+            ps.setString(1, gateway);
+            ps.setString(2, alert.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return List.of(); // never opened (its raise is still to come, and will open it)
+                }
+                state = rs.getString(1);
+                severity = rs.getString(2);
+            }
+        }
+        if (state.equals("open") && severity.equals(Severity.CRITICAL.wireName())) {
+            return detectorClear(c, gateway, alert, now);
+        }
         int closed;
         try (PreparedStatement ps = c.prepareStatement("UPDATE escalations SET state = 'cleared', cleared_at = ?,"
                 + " next_step_at = NULL WHERE gateway = ? AND alert_id = ? AND state IN ('open', 'acknowledged')")) {
@@ -108,46 +126,90 @@ final class Escalations {
             closed = ps.executeUpdate();
         }
         if (closed == 0) {
-            // no escalation yet (the clear overtook the raise) or already closed: record it cleared,
-            // so a late raise does not start one
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO escalations (gateway, alert_id, home_id, type,"
-                    + " severity, state, next_step, round, next_step_at, opened_at, cleared_at)"
-                    + " VALUES (?, ?, NULL, ?, ?, 'cleared', 0, 0, NULL, ?, ?) ON CONFLICT (gateway, alert_id) DO NOTHING")) {
-                ps.setString(1, gateway);
-                ps.setString(2, alert.id());
-                ps.setString(3, alert.type().name());
-                ps.setString(4, alert.severity().wireName());
-                ps.setLong(5, now);
-                ps.setLong(6, now);
-                ps.executeUpdate();
-            }
-            return List.of();
+            return List.of(); // already closed
         }
         cancelPending(c, gateway, alert.id());
-        // everyone already reached learns that it is over, once per person and channel
+        Optional<Directory.Home> home = homeOf(c, gateway, alert.id());
+        List<Deliveries.Claimed> ids = tellReached(c, gateway, alert.id(), AlertMessages.clearedSubject(alert),
+                who -> AlertMessages.clearedBody(gateway, alert, home.orElse(null), zone), now);
+        log.info("escalation of {}/{} closed by the gateway's clear; {} notice(s) to the people notified",
+                gateway, alert.id(), ids.size());
+        return ids;
+    }
+
+    /**
+     * A critical alarm's detector reports clear before anyone acknowledged: the escalation goes on
+     * (every alarm is answered by a person; a clear may be a fault, a forgery, or a fire that burnt
+     * the detector), and everyone already reached is told, with a new link to acknowledge.
+     */
+    private List<Deliveries.Claimed> detectorClear(Connection c, String gateway, Alert alert, long now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE escalations SET cleared_at = ?"
+                + " WHERE gateway = ? AND alert_id = ? AND cleared_at IS NULL")) {
+            ps.setLong(1, now);
+            ps.setString(2, gateway);
+            ps.setString(3, alert.id());
+            if (ps.executeUpdate() == 0) {
+                return List.of();
+            }
+        }
+        Optional<Directory.Home> home = homeOf(c, gateway, alert.id());
+        List<Deliveries.Claimed> ids = tellReached(c, gateway, alert.id(), AlertMessages.detectorClearSubject(alert),
+                who -> AlertMessages.detectorClearBody(gateway, alert, home.orElse(null),
+                        ackLink(c, gateway, alert.id(), who, now), zone), now);
+        log.warn("{}/{}: the detector reports clear before anyone acknowledged; the escalation goes on;"
+                + " {} notice(s) to the people notified", gateway, alert.id(), ids.size());
+        return ids;
+    }
+
+    @FunctionalInterface
+    private interface BodyFor {
+        String body(String recipient) throws SQLException;
+    }
+
+    /** One message ({@code kind} cleared) to everyone already reached, once per person and channel. */
+    private static List<Deliveries.Claimed> tellReached(Connection c, String gateway, String alertId, String subject,
+                                                        BodyFor bodyFor, long now) throws SQLException {
         List<String[]> reached = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT recipient_key, recipient, channel, address"
                 + " FROM deliveries WHERE gateway = ? AND alert_id = ? AND kind = 'alert'"
                 + " AND state IN ('delivered', 'sending') ORDER BY recipient_key, channel")) {
             ps.setString(1, gateway);
-            ps.setString(2, alert.id());
+            ps.setString(2, alertId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     reached.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
                 }
             }
         }
-        Optional<Directory.Home> home = homeOf(c, gateway, alert.id());
-        String subject = AlertMessages.clearedSubject(alert);
-        String body = AlertMessages.clearedBody(gateway, alert, home.orElse(null), zone);
+        Map<String, String> bodies = new LinkedHashMap<>();
         List<Deliveries.Claimed> ids = new ArrayList<>();
         for (String[] r : reached) {
-            insertDelivery(c, gateway, alert.id(), "cleared", 0, 0, r[0], r[1], r[2], r[3], subject, body, now)
+            String body = bodies.get(r[0]);
+            if (body == null) {
+                body = bodyFor.body(r[1]);
+                bodies.put(r[0], body);
+            }
+            insertDelivery(c, gateway, alertId, "cleared", 0, 0, r[0], r[1], r[2], r[3], subject, body, now)
                     .ifPresent(ids::add);
         }
-        log.info("escalation of {}/{} closed by the gateway's clear; {} notice(s) to the people notified",
-                gateway, alert.id(), ids.size());
         return ids;
+    }
+
+    /** A new one-time acknowledgement link for {@code recipient}. */
+    private String ackLink(Connection c, String gateway, String alertId, String recipient, long now)
+            throws SQLException {
+        String token = Operators.randomToken();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ack_tokens (token_hash, gateway, alert_id,"
+                + " recipient, created_at) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, Operators.sha256(token));
+            ps.setString(2, gateway);
+            ps.setString(3, alertId);
+            ps.setString(4, recipient);
+            ps.setLong(5, now);
+            ps.executeUpdate();
+        }
+        return publicBase.get().resolve("ack/" + token).toString();
     }
 
     /** Runs every step that is due, on any escalation; returns the deliveries written. */
@@ -285,10 +347,11 @@ final class Escalations {
             ps.setString(2, r.alertId());
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    long raisedAt = rs.getLong("raised_at");
+                    // read at once: wasNull() answers for the column read last (a null device made it 1970)
+                    Long raisedAt = Database.nullableLong(rs, "raised_at");
                     return new Alert(r.alertId(), org.anxin.protocol.AlertType.valueOf(rs.getString("type")),
                             AlertState.RAISED, org.anxin.protocol.Severity.fromWireName(rs.getString("severity")),
-                            rs.getString("device"), Instant.ofEpochMilli(rs.wasNull() ? 0 : raisedAt),
+                            rs.getString("device"), raisedAt == null ? Instant.EPOCH : Instant.ofEpochMilli(raisedAt),
                             rs.getString("reason") == null ? "" : rs.getString("reason"));
                 }
             }

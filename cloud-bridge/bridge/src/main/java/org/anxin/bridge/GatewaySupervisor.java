@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -26,8 +27,7 @@ import org.slf4j.LoggerFactory;
 final class GatewaySupervisor {
 
     private static final Logger log = LoggerFactory.getLogger(GatewaySupervisor.class);
-    private static final DateTimeFormatter WHEN =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
     private final Database db;
     private final Duration interval;
@@ -35,9 +35,12 @@ final class GatewaySupervisor {
     private final WebhookNotifier feed; // null without a webhook
     private final BridgeCounters counters;
     private final Clock clock;
+    private final ZoneId zone;
 
+    /** @param zone the zone of the times in its messages, the bridge's */
     GatewaySupervisor(Database db, Duration interval, Escalations escalations, WebhookNotifier feed,
-                      BridgeCounters counters, Clock clock) {
+                      BridgeCounters counters, Clock clock, ZoneId zone) {
+        this.zone = zone;
         this.db = db;
         this.interval = interval;
         this.escalations = escalations;
@@ -72,7 +75,7 @@ final class GatewaySupervisor {
         });
         for (Silent s : silent) {
             Alert alert = Alert.raise(AlertType.GATEWAY_OFFLINE, null, Instant.ofEpochMilli(now),
-                    "gateway " + s.gateway() + " silent since " + WHEN.format(Instant.ofEpochMilli(s.seen()))
+                    "gateway " + s.gateway() + " silent since " + when(s.seen())
                             + " (no message for more than " + interval.toSeconds() + " s"
                             + (s.status().equals("offline") ? "; its last will said offline)" : ")"));
             db.inTransaction(c -> {
@@ -128,6 +131,11 @@ final class GatewaySupervisor {
             });
         }
         return new Pass(notices, deliveries);
+    }
+
+    private String when(long millis) {
+        return WHEN.format(Instant.ofEpochMilli(millis).atZone(zone)) + " "
+                + (zone.equals(ZoneOffset.UTC) ? "UTC" : zone.getId());
     }
 
     /** Stores the alert as a gateway's would be, with its feed notification and escalation. */

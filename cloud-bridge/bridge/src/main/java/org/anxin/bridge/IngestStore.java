@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertState;
+import org.anxin.protocol.AlertType;
 import org.anxin.protocol.Envelope;
 import org.anxin.protocol.GatewayState;
 
@@ -22,7 +23,7 @@ final class IngestStore {
      */
     static final Duration GAP_GRACE = Duration.ofSeconds(30);
 
-    private static final String SELECT_GAP_STATE = "SELECT checked_seq, horizon_seq, horizon_at FROM gateways WHERE id = ?";
+    private static final String SELECT_GAP_STATE = "SELECT checked_seq, horizon_seq, horizon_at, last_seq FROM gateways WHERE id = ?";
 
     private static final String SELECT_FIRST_SEQ = "SELECT min(seq) FROM events WHERE gateway = ?";
 
@@ -72,18 +73,16 @@ final class IngestStore {
             + " AND excluded.started_at IS NOT NULL AND gateways.started_at IS NOT NULL"
             + " AND gateways.started_at > excluded.started_at)";
 
+    // a second raise of the episode (the gateway resending it under a new seq) changes nothing
     private static final String RAISE_ALERT = "INSERT INTO alerts"
-            + " (gateway, alert_id, type, severity, device, state, raised_at, reason)"
-            + " VALUES (?, ?, ?, ?, ?, 'raised', ?, ?)"
-            // the clear may have come first (the raise was redelivered late): keep the episode cleared
-            + " ON CONFLICT (gateway, alert_id) DO UPDATE SET raised_at = excluded.raised_at,"
-            + " reason = excluded.reason";
+            + " (gateway, alert_id, type, severity, device, state, raised_at, reason, raised_seq)"
+            + " VALUES (?, ?, ?, ?, ?, 'raised', ?, ?, ?) ON CONFLICT (gateway, alert_id) DO NOTHING";
 
-    private static final String CLEAR_ALERT = "INSERT INTO alerts"
-            + " (gateway, alert_id, type, severity, device, state, cleared_at, clear_reason)"
-            + " VALUES (?, ?, ?, ?, ?, 'cleared', ?, ?)"
-            + " ON CONFLICT (gateway, alert_id) DO UPDATE SET state = 'cleared',"
-            + " cleared_at = excluded.cleared_at, clear_reason = excluded.clear_reason";
+    private static final String SELECT_EPISODE = "SELECT type, state, raised_at, raised_seq FROM alerts"
+            + " WHERE gateway = ? AND alert_id = ?";
+
+    private static final String CLEAR_ALERT = "UPDATE alerts SET state = 'cleared', cleared_at = ?, clear_reason = ?"
+            + " WHERE gateway = ? AND alert_id = ? AND state = 'raised'";
 
     private static final String INSERT_PENDING_NOTIFICATION = "INSERT INTO notifications"
             + " (gateway, alert_id, event, channel, target, state, attempts, payload, created_at, updated_at)"
@@ -103,8 +102,18 @@ final class IngestStore {
      * @param duplicate the (gateway, seq) was already stored; nothing was written
      * @param previousLastSeq the gateway's highest seq before this one, or {@code null} if none
      * @param notification the notification stored with it, to send now; {@code null} if none
+     * @param refused why a clear was not applied (it was stored as received, nothing else); {@code null}
+     *     when it was, or for anything but a clear
+     * @param deliveries what the accepted clear's effect wrote, to send now
      */
-    record EventResult(boolean duplicate, Long previousLastSeq, PendingNotification notification) {
+    record EventResult(boolean duplicate, Long previousLastSeq, PendingNotification notification, String refused,
+                       List<Deliveries.Claimed> deliveries) {
+    }
+
+    /** What an accepted clear does besides closing the alert, in the same transaction. */
+    @FunctionalInterface
+    interface ClearEffect {
+        List<Deliveries.Claimed> apply(Connection c) throws SQLException;
     }
 
     /** A run of sequence numbers a gateway sent and the bridge never received, {@code first..last}. */
@@ -116,15 +125,22 @@ final class IngestStore {
     }
 
     /**
-     * Stores a reading or alert once per (gateway, seq). An alert also opens or closes its episode,
-     * and stores {@code notification} (if any) to be sent.
+     * Stores a reading or alert once per (gateway, seq). A raise opens its episode; a clear closes
+     * it only when {@link #refusal} finds nothing wrong, and then runs {@code onClear}. The
+     * notification (if any) is stored to be sent unless the clear was refused.
      */
     EventResult storeEvent(Envelope envelope, String type, String bodyJson, long receivedAt, Alert alert,
                            PendingNotification notification) {
+        return storeEvent(envelope, type, bodyJson, receivedAt, alert, notification, c -> List.of());
+    }
+
+    EventResult storeEvent(Envelope envelope, String type, String bodyJson, long receivedAt, Alert alert,
+                           PendingNotification notification, ClearEffect onClear) {
         return db.inTransaction(c -> {
-            // the insert goes first: it takes SQLite's write lock and decides if anything else happens
+            // the insert goes first: it takes SQLite's write lock and decides if anything else happens;
+            // a copy (or a forged clear reusing the raise's own seq) changes nothing
             if (!insertEvent(c, envelope, type, bodyJson, receivedAt)) {
-                return new EventResult(true, null, null);
+                return new EventResult(true, null, null, null, List.of());
             }
             Long previousLastSeq = lastSeq(c, envelope.gateway());
             try (PreparedStatement ps = c.prepareStatement(TOUCH_GATEWAY_WITH_SEQ)) {
@@ -134,13 +150,58 @@ final class IngestStore {
                 ps.setLong(4, envelope.seq());
                 ps.executeUpdate();
             }
-            if (alert != null) {
-                upsertAlert(c, envelope.gateway(), alert);
+            List<Deliveries.Claimed> deliveries = List.of();
+            if (alert != null && alert.state() == AlertState.RAISED) {
+                raiseAlert(c, envelope, alert);
+            } else if (alert != null) {
+                String refused = refusal(c, envelope, alert);
+                if (refused != null) {
+                    return new EventResult(false, previousLastSeq, null, refused, List.of());
+                }
+                if (!clearAlert(c, envelope.gateway(), alert)) {
+                    return new EventResult(false, previousLastSeq, null, "the episode is already cleared", List.of());
+                }
+                deliveries = onClear.apply(c);
             }
             // the same alert event under a new seq (a gateway resending it) is notified only once
             boolean notify = notification != null && insertPending(c, notification, receivedAt);
-            return new EventResult(false, previousLastSeq, notify ? notification : null);
+            return new EventResult(false, previousLastSeq, notify ? notification : null, null, deliveries);
         });
+    }
+
+    /**
+     * Why a clear may not end its episode, or {@code null} if it may: it must end an open raise of
+     * the same episode and type that came earlier in the gateway's sequence. A call button has no
+     * clear (a person pressed it; only a person answers it), and GATEWAY_OFFLINE is the bridge's
+     * own, cleared when the bridge hears the gateway again.
+     */
+    private static String refusal(Connection c, Envelope envelope, Alert clear) throws SQLException {
+        if (clear.type() == AlertType.EMERGENCY_CALL) {
+            return "an emergency call has no clear; a person acknowledges it";
+        }
+        if (clear.type() == AlertType.GATEWAY_OFFLINE) {
+            return "GATEWAY_OFFLINE is raised and cleared by the bridge, not by a gateway";
+        }
+        try (PreparedStatement ps = c.prepareStatement(SELECT_EPISODE)) {
+            ps.setString(1, envelope.gateway());
+            ps.setString(2, clear.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || Database.nullableLong(rs, "raised_at") == null) {
+                    return "no raise of this episode has arrived";
+                }
+                if (!rs.getString("type").equals(clear.type().name())) {
+                    return "the episode is a " + rs.getString("type") + ", the clear says " + clear.type();
+                }
+                if (!rs.getString("state").equals("raised")) {
+                    return "the episode is already " + rs.getString("state");
+                }
+                Long raisedSeq = Database.nullableLong(rs, "raised_seq");
+                if (raisedSeq != null && envelope.seq() <= raisedSeq) {
+                    return "seq " + envelope.seq() + " is not later than the raise's seq " + raisedSeq;
+                }
+                return null;
+            }
+        }
     }
 
     /**
@@ -226,6 +287,7 @@ final class IngestStore {
             Long checked;
             Long horizon;
             Long horizonAt;
+            Long lastSeq;
             try (PreparedStatement ps = c.prepareStatement(SELECT_GAP_STATE)) {
                 ps.setString(1, gateway);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -233,6 +295,7 @@ final class IngestStore {
                     checked = Database.nullableLong(rs, "checked_seq");
                     horizon = Database.nullableLong(rs, "horizon_seq");
                     horizonAt = Database.nullableLong(rs, "horizon_at");
+                    lastSeq = Database.nullableLong(rs, "last_seq");
                 }
             }
             List<Gap> found = List.of();
@@ -241,8 +304,10 @@ final class IngestStore {
                 checked = horizon;
                 horizon = null;
             }
-            // a newer promise is taken only once the pending one is judged, so every number gets its grace
-            if (horizon == null && queued == 0 && (checked == null || seq > checked)) {
+            // a newer promise is taken only once the pending one is judged, so every number gets its grace;
+            // and only from a gateway with a stored message: before that there is nothing to judge, and a
+            // first heartbeat with a huge seq would mark every number below it checked
+            if (horizon == null && queued == 0 && lastSeq != null && (checked == null || seq > checked)) {
                 try (PreparedStatement ps = c.prepareStatement(SET_HORIZON)) {
                     ps.setLong(1, seq);
                     ps.setLong(2, receivedAt);
@@ -330,6 +395,45 @@ final class IngestStore {
         });
     }
 
+    /** The highest number stored for the gateway, or {@code null} if none. */
+    Long lastSeq(String gateway) {
+        return db.withConnection(c -> lastSeq(c, gateway));
+    }
+
+    /**
+     * Keeps a message refused for its content, for a person to look at: its topic and the start
+     * of its payload, as text with control characters escaped, so the row itself is always storable.
+     */
+    void quarantine(String topic, String gateway, byte[] payload, String reason, long receivedAt) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO quarantine (id, received_at, topic, gateway,"
+                    + " reason, payload, size) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, java.util.UUID.randomUUID().toString());
+                ps.setLong(2, receivedAt);
+                ps.setString(3, printable(topic, 255));
+                Database.setNullableText(ps, 4, gateway);
+                ps.setString(5, printable(reason, 2000));
+                ps.setString(6, printable(new String(payload, 0, Math.min(payload.length, 4096),
+                        java.nio.charset.StandardCharsets.UTF_8), 4096));
+                ps.setInt(7, payload.length);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static String printable(String text, int max) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < text.length() && s.length() < max - 6; i++) {
+            char ch = text.charAt(i);
+            if (IngestChecks.isForbidden(ch)) {
+                s.append(String.format("\\u%04x", (int) ch));
+            } else {
+                s.append(ch);
+            }
+        }
+        return s.toString();
+    }
+
     private static Long lastSeq(Connection c, String gateway) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(SELECT_LAST_SEQ)) {
             ps.setString(1, gateway);
@@ -339,17 +443,28 @@ final class IngestStore {
         }
     }
 
-    private static void upsertAlert(Connection c, String gateway, Alert alert) throws SQLException {
-        boolean raised = alert.state() == AlertState.RAISED;
-        try (PreparedStatement ps = c.prepareStatement(raised ? RAISE_ALERT : CLEAR_ALERT)) {
-            ps.setString(1, gateway);
+    private static void raiseAlert(Connection c, Envelope envelope, Alert alert) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(RAISE_ALERT)) {
+            ps.setString(1, envelope.gateway());
             ps.setString(2, alert.id());
             ps.setString(3, alert.type().name());
             ps.setString(4, alert.severity().wireName());
             Database.setNullableText(ps, 5, alert.device());
             ps.setLong(6, alert.time().toEpochMilli());
             ps.setString(7, alert.reason());
+            ps.setLong(8, envelope.seq());
             ps.executeUpdate();
+        }
+    }
+
+    /** @return false when another instance cleared it first */
+    private static boolean clearAlert(Connection c, String gateway, Alert alert) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CLEAR_ALERT)) {
+            ps.setLong(1, alert.time().toEpochMilli());
+            ps.setString(2, alert.reason());
+            ps.setString(3, gateway);
+            ps.setString(4, alert.id());
+            return ps.executeUpdate() > 0;
         }
     }
 

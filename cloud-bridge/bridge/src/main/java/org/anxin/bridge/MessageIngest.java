@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
 import org.anxin.protocol.Alert;
+import org.anxin.protocol.AlertState;
 import org.anxin.protocol.Body;
 import org.anxin.protocol.CommandRequest;
 import org.anxin.protocol.CommandResult;
@@ -57,6 +58,43 @@ final class MessageIngest {
      */
     void accept(String topic, byte[] payload, boolean retained) {
         counters.received.incrementAndGet();
+        try {
+            handle(topic, payload, retained);
+        } catch (Database.StorageException e) {
+            if (!IngestChecks.isContentError(e)) {
+                throw e; // the database is away: the message comes again
+            }
+            quarantine(topic, payload, "the database refused a value: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // a bug, not the database: delivering it again would fail again, for ever
+            log.error("handling the message on {} failed", topic, e);
+            quarantine(topic, payload, "handling it failed: " + e);
+        }
+    }
+
+    /** Keeps a message refused for its content; it is then acknowledged, never retried. */
+    private void quarantine(String topic, byte[] payload, String reason) {
+        Optional<Topics.Address> address = Topics.parse(topic);
+        String gateway = address.map(Topics.Address::gateway)
+                .filter(g -> IngestChecks.gatewayProblem(g) == null).orElse(null);
+        store.quarantine(topic, gateway, payload, reason, clock.millis());
+        counters.quarantined.incrementAndGet();
+        log.warn("quarantined the message on {}: {}", shown(topic), reason);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode tree(byte[] payload) {
+        try {
+            return MessageCodec.mapper().readTree(payload);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // it was decoded a moment ago
+        }
+    }
+
+    private static String shown(String topic) {
+        return topic.length() > 120 ? topic.substring(0, 120) + "..." : topic;
+    }
+
+    private void handle(String topic, byte[] payload, boolean retained) {
         Optional<Topics.Address> address = Topics.parse(topic);
         if (address.isEmpty()) {
             counters.foreignTopics.incrementAndGet();
@@ -64,6 +102,11 @@ final class MessageIngest {
             return;
         }
         Topics.Address from = address.get();
+        String gatewayProblem = IngestChecks.gatewayProblem(from.gateway());
+        if (gatewayProblem != null) {
+            quarantine(topic, payload, gatewayProblem);
+            return;
+        }
         if (payload.length == 0 && from.channel().retained()) {
             counters.ignored.incrementAndGet();
             log.debug("retained message on {} cleared", topic);
@@ -74,13 +117,35 @@ final class MessageIngest {
             envelope = MessageCodec.decode(payload);
         } catch (ProtocolException | RuntimeException e) {
             counters.malformed.incrementAndGet();
-            log.warn("malformed message on {}: {}", topic, e.getMessage());
+            quarantine(topic, payload, "malformed: " + e.getMessage());
             return;
         }
         if (!envelope.gateway().equals(from.gateway()) || envelope.body().channel() != from.channel()) {
             counters.mismatched.incrementAndGet();
             log.warn("rejected message on {}: envelope says gateway {} and a {} body", topic, envelope.gateway(),
                     envelope.body().channel().path());
+            return;
+        }
+        long checkedAt = clock.millis();
+        String problem;
+        if (envelope.body() instanceof Alert alarm && alarm.type().isLifeSafety()) {
+            // never lost for what can be mended; only what cannot (its id, its device) is refused
+            Envelope mended = IngestChecks.mendAlarm(envelope, alarm, checkedAt);
+            if (mended != envelope) {
+                counters.mendedAlarms.incrementAndGet();
+                log.warn("alarm {} from {} had a reason, severity or time out of bounds; stored mended", alarm.id(),
+                        envelope.gateway());
+                envelope = mended;
+            }
+            problem = null;
+        } else {
+            problem = IngestChecks.textProblem(tree(payload), "message");
+        }
+        if (problem == null) {
+            problem = IngestChecks.envelopeProblem(envelope, checkedAt, store.lastSeq(envelope.gateway()));
+        }
+        if (problem != null) {
+            quarantine(topic, payload, problem);
             return;
         }
         long now = clock.millis();
@@ -169,8 +234,10 @@ final class MessageIngest {
         String bodyJson = new String(MessageCodec.encode(envelope.body()), StandardCharsets.UTF_8);
         PendingNotification notification =
                 alert != null && notifier != null ? notifier.prepare(envelope.gateway(), alert) : null;
-        IngestStore.EventResult result = store.storeEvent(envelope, type, bodyJson, now, alert, notification);
-        if (alert != null) {
+        boolean raise = alert != null && alert.state() == AlertState.RAISED;
+        IngestStore.EventResult result = store.storeEvent(envelope, type, bodyJson, now, alert, notification,
+                c -> escalations.onAlert(c, envelope.gateway(), alert, now));
+        if (raise) {
             // also for a duplicate: the escalation is opened in its own transaction after the event's,
             // and a copy redelivered after a crash between the two must still open it (it is idempotent)
             deliveries.sendNow(escalations.onAlert(envelope.gateway(), alert));
@@ -181,6 +248,13 @@ final class MessageIngest {
             return;
         }
         counters.stored.incrementAndGet();
+        if (result.refused() != null) {
+            counters.clearsRefused.incrementAndGet();
+            log.warn("refused the clear of alert {} from {} (seq {}): {}", alert.id(), envelope.gateway(),
+                    envelope.seq(), result.refused());
+            return;
+        }
+        deliveries.sendNow(result.deliveries());
         if (alert != null) {
             log.info("alert {} {} from {} ({}, {})", alert.id(), alert.state().wireName(), envelope.gateway(),
                     alert.type(), alert.severity().wireName());

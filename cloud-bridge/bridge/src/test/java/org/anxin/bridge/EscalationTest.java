@@ -170,25 +170,93 @@ class EscalationTest {
     }
 
     @Test
-    void aClearedAlertEndsItsEscalationAndTellsThePeopleAlreadyNotified() throws Exception {
+    void aClearedWarningEndsItsEscalationAndTellsThePeopleAlreadyNotified() throws Exception {
+        api.ok("PUT", "api/policies/warning", json("{'steps':[{'notify':['visitors'],'channels':['sms'],'waitSeconds':2},"
+                + "{'notify':['centre'],'channels':['webhook'],'waitSeconds':2}]}"));
+        Alert quiet = Alert.raise(AlertType.NO_ACTIVITY, null, Instant.parse("2024-03-01T10:00:00Z"), "no activity");
+        gateway.publish(alert(gw, 1, quiet));
+        await().atMost(WAIT).until(() -> sms("13900002222").size() == 1);
+
+        gateway.publish(alert(gw, 2, quiet.clear(quiet.time().plusSeconds(60), "motion in the kitchen")));
+
+        await().atMost(WAIT).until(() -> sms("13900002222").size() == 2);
+        assertThat(sms("13900002222").get(1).query().get("text")).startsWith("Cleared: no activity at Shuiguohu")
+                .contains("Motion in the kitchen");
+        Thread.sleep(2500); // past the centre's step: it never comes
+        assertThat(inbox.accepted("/robot/centre")).isEmpty();
+        JsonNode incident = api.get("api/incidents/" + gw + "/" + path(quiet.id()));
+        assertThat(incident.get("state").asText()).isEqualTo("cleared");
+        assertThat(incident.get("clearedAt").isNull()).isFalse();
+    }
+
+    @Test
+    void aClearedFireTellsEveryoneReachedAndTheEscalationGoesOnUntilSomeoneAcknowledges() throws Exception {
         criticalPolicy(2, false);
         Alert fire = fire();
         gateway.publish(alert(gw, 1, fire));
         await().atMost(WAIT).until(() -> sms("13900002222").size() == 1 && inbox.accepted("/robot/family").size() == 1
                 && mail.getReceivedMessages().length == 1);
 
-        gateway.publish(alert(gw, 2, fire.clear(fire.time().plusSeconds(60), "smoke cleared")));
+        gateway.publish(alert(gw, 2, fire.clear(fire.time().plusSeconds(60), "False alarm, no need to visit")));
 
         await().atMost(WAIT).until(() -> sms("13900002222").size() == 2 && sms("+8613800001111").size() == 2
                 && inbox.accepted("/robot/family").size() == 2 && mail.getReceivedMessages().length == 2);
-        assertThat(sms("13900002222").get(1).query().get("text")).startsWith("Cleared: fire at Shuiguohu")
-                .contains("Smoke cleared");
-        assertThat(mail.getReceivedMessages()[1].getSubject()).isEqualTo("[Anxin] Cleared: fire");
-        Thread.sleep(2500); // past the centre's step: it never comes
-        assertThat(inbox.accepted("/robot/centre")).isEmpty();
-        JsonNode incident = api.get("api/incidents/" + gw + "/" + path(fire.id()));
-        assertThat(incident.get("state").asText()).isEqualTo("cleared");
-        assertThat(incident.get("clearedAt").isNull()).isFalse();
+        String notice = sms("13900002222").get(1).query().get("text");
+        assertThat(notice).startsWith("The detector reports clear: fire at Shuiguohu")
+                .contains("not over until someone has checked on the resident").contains("/ack/")
+                .doesNotContain("no need to visit");
+        assertThat(mail.getReceivedMessages()[1].getSubject())
+                .isEqualTo("[Anxin] Detector reports clear, still to be acknowledged: fire");
+        // the next step still comes: the centre is told
+        await().atMost(WAIT).until(() -> inbox.accepted("/robot/centre").size() == 1);
+        String incident = "api/incidents/" + gw + "/" + path(fire.id());
+        assertThat(api.get(incident).get("state").asText()).isEqualTo("open");
+        assertThat(api.get(incident).get("clearedAt").isNull()).isFalse();
+
+        // the link in the notice acknowledges it
+        Matcher m = ACK_LINK.matcher(notice);
+        assertThat(m.find()).isTrue();
+        assertThat(new OperatorApi(bridge.httpUri()).ok("POST", "ack/" + m.group(1), null).get("acknowledged")
+                .asBoolean()).isTrue();
+        assertThat(api.get(incident).get("state").asText()).isEqualTo("acknowledged");
+    }
+
+    @Test
+    void aForgedClearOfAnEmergencyCallIsRefusedAndTheCallIsStillEscalated() throws Exception {
+        criticalPolicy(1, false);
+        Alert call = Alert.raise(AlertType.EMERGENCY_CALL, "pendant", TestMessages.T, "call button pressed");
+        gateway.publish(alert(gw, 1, call));
+        await().atMost(WAIT).until(() -> sms("13900002222").size() == 1);
+
+        // anyone on the broker: one clear with a later seq, one reusing the raise's own seq
+        gateway.publish(alert(gw, 2, call.clear(call.time().plusSeconds(30), "False alarm, resident is fine")));
+        gateway.publish(alert(gw, 1, call.clear(call.time().plusSeconds(31), "False alarm, resident is fine")));
+
+        await().atMost(WAIT).until(() -> bridge.counters().clearsRefused() == 1 && bridge.counters().duplicates() == 1);
+        await().atMost(WAIT).until(() -> inbox.accepted("/robot/centre").size() == 1);
+        assertThat(sms("13900002222")).hasSize(1);
+        assertThat(inbox.accepted("/robot/family")).extracting(HttpInbox.Request::body)
+                .noneMatch(b -> b.contains("False alarm") || b.contains("Cleared"));
+        JsonNode incident = api.get("api/incidents/" + gw + "/" + path(call.id()));
+        assertThat(incident.get("state").asText()).isEqualTo("open");
+        assertThat(incident.get("clearedAt").isNull()).isTrue();
+        assertThat(new Api(bridge.httpUri()).get("api/alerts?gateway=" + gw).get(0).get("state").asText())
+                .isEqualTo("raised");
+    }
+
+    @Test
+    void aGasLeakWhoseClearCameFirstIsStoredAsRaisedAndNotified() throws Exception {
+        criticalPolicy(60, false);
+        Alert gas = Alert.raise(AlertType.GAS_LEAK, "kitchen-gas", TestMessages.T, "gas in the kitchen");
+        gateway.publish(alert(gw, 2, gas.clear(gas.time().plusSeconds(60), "gas gone")));
+        await().atMost(WAIT).until(() -> bridge.counters().clearsRefused() == 1);
+        gateway.publish(alert(gw, 1, gas));
+
+        await().atMost(WAIT).until(() -> sms("13900002222").size() == 1);
+        assertThat(sms("13900002222").get(0).query().get("text")).contains("Critical alert: gas leak");
+        assertThat(new Api(bridge.httpUri()).get("api/alerts?gateway=" + gw).get(0).get("state").asText())
+                .isEqualTo("raised");
+        assertThat(api.get("api/incidents/" + gw + "/" + path(gas.id())).get("state").asText()).isEqualTo("open");
     }
 
     @Test

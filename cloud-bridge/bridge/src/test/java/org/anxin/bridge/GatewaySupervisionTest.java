@@ -9,6 +9,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GatewaySupervisionTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
 
     @TempDir
     Path dir;
@@ -35,7 +39,7 @@ class GatewaySupervisionTest {
                      .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db")).httpPort(0)
                      .webhookUrl(feed.url()).admin(OperatorApi.USER, OperatorApi.PASSWORD)
                      .supervisionInterval(Duration.ofSeconds(1)).escalationPollInterval(Duration.ofMillis(100))
-                     .build());
+                     .zone(SHANGHAI).build());
              GatewayPublisher gateways = new GatewayPublisher(broker.url(), "test-" + silent)) {
             OperatorApi api = new OperatorApi(bridge.httpUri()).login();
             api.ok("PUT", "api/homes/h1", json("{'district':'D','street':'S','community':'C','category':'living_alone',"
@@ -66,7 +70,13 @@ class GatewaySupervisionTest {
                 assertThat(raised.get("reason").asText()).contains("silent since");
                 // the home's warning policy: its visitor is told
                 await().atMost(WAIT).until(() -> inbox.accepted("/visitor").size() == 1);
-                assertThat(inbox.accepted("/visitor").get(0).body()).contains("gateway offline");
+                String message = inbox.accepted("/visitor").get(0).body();
+                assertThat(message).contains("gateway offline");
+                // the real time, in the bridge's zone (a null device once made it 1970-01-01 08:00)
+                String today = DateTimeFormatter.ofPattern("yyyy-MM-dd").format(ZonedDateTime.now(SHANGHAI));
+                String yesterday = DateTimeFormatter.ofPattern("yyyy-MM-dd").format(ZonedDateTime.now(SHANGHAI).minusDays(1));
+                assertThat(message).doesNotContain("1970").contains("Asia/Shanghai").containsAnyOf(today, yesterday);
+                assertThat(raised.get("reason").asText()).contains("Asia/Shanghai").doesNotContain("UTC");
                 assertThat(bridge.counters().gatewaysOffline()).isEqualTo(1);
 
                 gateways.publish(heartbeat(silent, 2));

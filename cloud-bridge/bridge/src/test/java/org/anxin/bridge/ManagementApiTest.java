@@ -94,6 +94,37 @@ class ManagementApiTest {
     }
 
     @Test
+    void aHomeEditThatLeavesOutTheGatewaysKeepsThemAndEveryOtherFieldItDoesNotName() {
+        api.ok("PUT", "api/centres/donghu", json("{'name':'Donghu centre','phone':'027-8888 1234'}"));
+        api.ok("PUT", "api/homes/wc-0001", json("{'elderName':'Wang Lan','district':'Wuchang','street':'Zhongnan',"
+                + "'community':'Shuiguohu','address':'Building 3','category':'empty_nest','centreId':'donghu',"
+                + "'gateways':['gw-0001','gw-0002']}"));
+        api.ok("POST", "api/homes/wc-0001/people", json("{'role':'contact','name':'Li Na','phone':'13800001111'}"));
+
+        // the edit an operator makes to correct a name: nothing else is named, nothing else changes
+        JsonNode edited = api.ok("PUT", "api/homes/wc-0001", json("{'elderName':'Wang Lanying'}"));
+        assertThat(edited.get("elderName").asText()).isEqualTo("Wang Lanying");
+        JsonNode stored = api.get("api/homes/wc-0001");
+        assertThat(stored.get("gateways").toString()).isEqualTo("[\"gw-0001\",\"gw-0002\"]");
+        assertThat(stored.get("community").asText()).isEqualTo("Shuiguohu");
+        assertThat(stored.get("address").asText()).isEqualTo("Building 3");
+        assertThat(stored.get("centreId").asText()).isEqualTo("donghu");
+        assertThat(stored.get("category").asText()).isEqualTo("empty_nest");
+        assertThat(stored.get("people")).hasSize(1);
+
+        // letting gateways go, or clearing an optional field, is said explicitly
+        api.ok("PUT", "api/homes/wc-0001", json("{'gateways':['gw-0002'],'address':''}"));
+        stored = api.get("api/homes/wc-0001");
+        assertThat(stored.get("gateways").toString()).isEqualTo("[\"gw-0002\"]");
+        assertThat(stored.path("address").isMissingNode() || stored.get("address").isNull()).isTrue();
+        api.ok("PUT", "api/homes/wc-0001", json("{'gateways':[]}"));
+        assertThat(api.get("api/homes/wc-0001").get("gateways")).isEmpty();
+
+        // a new home still needs every required field
+        assertError(api.send("PUT", "api/homes/wc-0009", json("{'elderName':'Zhang'}")), 400, "district is required");
+    }
+
+    @Test
     void badInputIsRefusedWithA4xxThatSaysWhatIsWrong() {
         assertError(api.send("PUT", "api/homes/h1", json("{'district':'D','street':'S','community':'C',"
                 + "'category':'lonely'}")), 400, "category must be one of");

@@ -156,14 +156,52 @@ abstract class StorageContract {
     }
 
     @Test
-    void raiseArrivingAfterItsClearKeepsTheEpisodeCleared() {
-        Alert fire = fire();
-        store(alert(GW, 2, fire.clear(T.plusSeconds(60), "smoke gone")));
-        store(alert(GW, 1, fire));
+    void aClearBeforeItsRaiseIsRefusedAndTheRaiseIsStoredAsRaised() {
+        Alert gas = Alert.raise(AlertType.GAS_LEAK, "kitchen-gas", T, "gas in the kitchen");
+        IngestStore.EventResult early = store(alert(GW, 2, gas.clear(T.plusSeconds(60), "gas gone")));
+        assertThat(early.refused()).contains("no raise of this episode");
+        store(alert(GW, 1, gas));
 
-        ReadModel.AlertView view = reads.alert(GW, fire.id()).orElseThrow();
-        assertThat(view.state()).isEqualTo("cleared");
+        ReadModel.AlertView view = reads.alert(GW, gas.id()).orElseThrow();
+        assertThat(view.state()).isEqualTo("raised");
         assertThat(view.raisedAt()).isEqualTo(T);
+        assertThat(view.clearedAt()).isNull();
+    }
+
+    @Test
+    void aClearIsAcceptedOnlyLaterInTheGatewaysSequenceThanItsRaise() {
+        Alert fire = fire();
+        store(alert(GW, 5, fire));
+        assertThat(store(alert(GW, 4, fire.clear(T.plusSeconds(60), "forged"))).refused())
+                .contains("seq 4 is not later than the raise's seq 5");
+        assertThat(reads.alert(GW, fire.id()).orElseThrow().state()).isEqualTo("raised");
+
+        Alert other = Alert.raise(AlertType.WATER_LEAK, "kitchen-smoke", T, "water");
+        assertThat(store(alert(GW, 6, new Alert(fire.id(), AlertType.WATER_LEAK,
+                org.anxin.protocol.AlertState.CLEARED, other.severity(), null, T, "x"))).refused())
+                .contains("the episode is a FIRE");
+        assertThat(store(alert(GW, 7, fire.clear(T.plusSeconds(60), "smoke gone"))).refused()).isNull();
+        assertThat(reads.alert(GW, fire.id()).orElseThrow().state()).isEqualTo("cleared");
+        assertThat(store(alert(GW, 8, fire.clear(T.plusSeconds(90), "again"))).refused()).contains("already cleared");
+        assertThat(reads.alert(GW, fire.id()).orElseThrow().clearReason()).isEqualTo("smoke gone");
+    }
+
+    @Test
+    void aForgedClearReusingTheRaisesOwnSeqChangesNothing() {
+        Alert fire = fire();
+        store(alert(GW, 1, fire));
+        IngestStore.EventResult forged = store(alert(GW, 1, fire.clear(T.plusSeconds(60), "false alarm")));
+        assertThat(forged.duplicate()).isTrue();
+        assertThat(reads.alert(GW, fire.id()).orElseThrow().state()).isEqualTo("raised");
+    }
+
+    @Test
+    void anEmergencyCallHasNoClear() {
+        Alert call = Alert.raise(AlertType.EMERGENCY_CALL, "pendant", T, "call button pressed");
+        store(alert(GW, 1, call));
+        assertThat(store(alert(GW, 2, call.clear(T.plusSeconds(60), "resident is fine"))).refused())
+                .contains("an emergency call has no clear");
+        assertThat(reads.alert(GW, call.id()).orElseThrow().state()).isEqualTo("raised");
     }
 
     @Test
