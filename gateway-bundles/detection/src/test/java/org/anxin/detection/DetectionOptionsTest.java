@@ -163,7 +163,7 @@ class DetectionOptionsTest {
         assertThat(parsed.options().noWaterPeriod()).isEqualTo(Duration.ofHours(12));
         assertThat(parsed.options().lowBatteryPercent()).isEqualTo(15);
         assertThat(parsed.options().noActivityPeriod()).isEqualTo(Duration.ofHours(6));
-        assertThat(parsed.fallbacks()).containsExactly(
+        assertThat(parsed.fallbacks()).containsExactlyInAnyOrder(
                 "'lowBatteryPercent' must be from 1 to 50, got 99; fell back to default 15",
                 "'noWaterHours': 'twelve' is not a whole number; fell back to default 12");
         assertThatThrownBy(() -> DetectionOptions.fromProperties(Map.of("noWaterHours", "twelve")))
