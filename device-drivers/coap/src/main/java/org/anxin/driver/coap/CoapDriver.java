@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,8 +54,8 @@ public class CoapDriver {
     private FileTime keysModified;
 
     @Activate
-    public CoapDriver(@Reference ReadingSink sink, CoapDriverConfig config) {
-        this(sink, CoapOptions.from(config), Clock.systemUTC());
+    public CoapDriver(@Reference ReadingSink sink, Map<String, Object> properties) {
+        this(sink, CoapOptions.fromLeniently(properties), Clock.systemUTC());
     }
 
     CoapDriver(ReadingSink sink, CoapOptions options, Clock clock) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.anxin.driver.api.LenientConfig;
 import org.anxin.protocol.Reading;
 
 /**
@@ -51,6 +52,16 @@ public record CoapOptions(boolean dtls, InetSocketAddress address, Map<String, b
         if (sessionIdle == null || sessionIdle.toSeconds() < 1 || sessionIdle.compareTo(Duration.ofDays(1)) > 0) {
             throw new IllegalArgumentException("'sessionIdleMinutes' must be 1..1440, got " + (sessionIdle == null ? "none" : sessionIdle.toMinutes()));
         }
+    }
+
+    /**
+     * From a configuration's properties, a bad setting at its default (logged), so that a typo
+     * costs the setting and not the server the call pendants post to. Not {@code bindAddress}: its
+     * default is every interface, wider than whatever was meant. A key file that cannot be read,
+     * or a bad line in it, is thrown: there is no default key.
+     */
+    public static CoapOptions fromLeniently(Map<String, ?> properties) {
+        return LenientConfig.read(CoapDriverConfig.class, properties, CoapOptions::from, "bindAddress").options();
     }
 
     public static CoapOptions from(CoapDriverConfig config) {

@@ -5,6 +5,7 @@ import com.pi4j.io.gpio.digital.DigitalState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.anxin.driver.api.DeviceHealthListener;
 import org.anxin.driver.api.ReadingSink;
@@ -34,8 +35,9 @@ public class GpioInputDriver extends PinDriver {
     private volatile Debouncer debouncer;
 
     @Activate
-    public GpioInputDriver(@Reference ReadingSink sink, GpioInputConfig config) {
-        this(sink, GpioInputOptions.from(config), BoardSource.GPIOD, Clock.systemUTC());
+    public GpioInputDriver(@Reference ReadingSink sink, Map<String, Object> properties) {
+        this(sink, GpioInputOptions.fromLeniently(properties), BoardSource.GPIOD,
+                Clock.systemUTC());
     }
 
     GpioInputDriver(ReadingSink sink, GpioInputOptions options, BoardSource boards, Clock clock) {

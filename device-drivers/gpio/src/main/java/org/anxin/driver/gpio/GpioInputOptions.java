@@ -4,6 +4,7 @@ import com.pi4j.io.gpio.digital.PullResistance;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.anxin.driver.api.LenientConfig;
 import org.anxin.protocol.Reading;
 import org.anxin.protocol.ReadingKind;
 
@@ -35,8 +36,23 @@ public record GpioInputOptions(String device, ReadingKind kind, int pin, PullRes
         }
     }
 
+    /**
+     * From a configuration's properties, a bad optional setting at its default (logged): a typo in
+     * {@code debounceMillis} costs the debounce, not the sensor. A {@code device}, {@code kind} or
+     * {@code pin} that cannot be read has no default and is thrown: this one sensor stays down.
+     */
+    public static GpioInputOptions fromLeniently(Map<String, ?> properties) {
+        return LenientConfig.read(GpioInputConfig.class, properties, GpioInputOptions::from).options();
+    }
+
     public static GpioInputOptions from(GpioInputConfig config) {
-        ReadingKind kind = ReadingKind.fromWireName(config.kind() == null ? "" : config.kind().trim());
+        ReadingKind kind;
+        try {
+            kind = ReadingKind.fromWireName(config.kind() == null ? "" : config.kind().trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'kind' " + config.kind() + " is not a GPIO input; expected one of "
+                    + VALUES.keySet().stream().map(ReadingKind::wireName).sorted().toList());
+        }
         return new GpioInputOptions(config.device(), kind, config.pin(), PinPull.parse("pull", config.pull()),
                 PinPull.activeHigh("activeLevel", config.activeLevel()), Duration.ofMillis(config.debounceMillis()),
                 PinPull.heartbeat(config.heartbeatMinutes()));

@@ -2,9 +2,12 @@ package org.anxin.driver.gpio;
 
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.anxin.driver.api.DeviceHealthListener;
+import org.anxin.driver.api.LenientConfig;
 import org.anxin.driver.api.LocalAlarm;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -41,24 +44,70 @@ public class GpioLocalAlarm extends PinDriver implements LocalAlarm {
     private volatile boolean testing;
     private ScheduledFuture<?> testEnd;
 
+    /** The last siren pin that was configured without fault since the bundle started: a typo in an edit keeps it. */
+    private static volatile Integer lastGoodSirenPin;
+
     @Activate
-    public GpioLocalAlarm(LocalAlarmConfig config) {
-        this(config, BoardSource.GPIOD, Clock.systemUTC());
+    public GpioLocalAlarm(Map<String, Object> properties) {
+        this(pins(properties), BoardSource.GPIOD, Clock.systemUTC());
     }
 
     GpioLocalAlarm(LocalAlarmConfig config, BoardSource boards, Clock clock) {
+        this(Pins.from(config), boards, clock);
+    }
+
+    GpioLocalAlarm(Pins pins, BoardSource boards, Clock clock) {
         super(DEVICE, PID, null, boards, clock, java.time.Duration.ZERO);
-        this.sirenPin = PinPull.bcmPin("sirenPin", config.sirenPin());
-        this.ledPin = config.ledPin() == -1 ? -1 : PinPull.bcmPin("ledPin", config.ledPin());
-        if (ledPin == sirenPin) {
-            throw new IllegalArgumentException("'ledPin' and 'sirenPin' are both " + sirenPin);
-        }
-        this.activeHigh = PinPull.activeHigh("activeLevel", config.activeLevel());
-        if (config.ledBlinkMillis() < 0) {
-            throw new IllegalArgumentException("'ledBlinkMillis' must be >= 0");
-        }
-        this.blinkMillis = config.ledBlinkMillis();
+        this.sirenPin = pins.siren();
+        this.ledPin = pins.led();
+        this.activeHigh = pins.activeHigh();
+        this.blinkMillis = pins.blinkMillis();
         start();
+    }
+
+    /** The siren's and LED's settings, checked. */
+    record Pins(int siren, int led, boolean activeHigh, long blinkMillis) {
+
+        static Pins from(LocalAlarmConfig config) {
+            int siren = PinPull.bcmPin("sirenPin", config.sirenPin());
+            int led = config.ledPin() == -1 ? -1 : PinPull.bcmPin("ledPin", config.ledPin());
+            if (led == siren) {
+                throw new IllegalArgumentException("'ledPin' and 'sirenPin' are both " + siren);
+            }
+            if (config.ledBlinkMillis() < 0) {
+                throw new IllegalArgumentException("'ledBlinkMillis' must be >= 0");
+            }
+            return new Pins(siren, led, PinPull.activeHigh("activeLevel", config.activeLevel()), config.ledBlinkMillis());
+        }
+    }
+
+    /**
+     * The pins read leniently: no property can switch the siren off. A bad LED, level or blink
+     * setting falls back to its default; a {@code sirenPin} that cannot be read falls back to the
+     * last good one, if this gateway has had one since it started, and only otherwise keeps the
+     * siren down (there is no default pin to guess: another output may be wired there).
+     */
+    static Pins pins(Map<String, Object> properties) {
+        Pins pins;
+        try {
+            pins = LenientConfig.read(LocalAlarmConfig.class, properties, Pins::from).options();
+        } catch (IllegalArgumentException badSirenPin) {
+            Integer last = lastGoodSirenPin;
+            if (last == null) {
+                throw badSirenPin;
+            }
+            LOG.error("siren configuration: {}; the siren stays on pin {}, the last good one", badSirenPin.getMessage(), last);
+            Map<String, Object> repaired = new HashMap<>(properties);
+            repaired.put("sirenPin", last);
+            pins = LenientConfig.read(LocalAlarmConfig.class, repaired, Pins::from).options();
+        }
+        lastGoodSirenPin = pins.siren();
+        return pins;
+    }
+
+    /** For tests: as after a restart, no siren pin known yet. */
+    static void forgetLastGoodSirenPin() {
+        lastGoodSirenPin = null;
     }
 
     @Override

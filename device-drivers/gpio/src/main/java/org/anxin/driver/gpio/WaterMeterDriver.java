@@ -4,6 +4,7 @@ import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.anxin.driver.api.DeviceHealthListener;
 import org.anxin.driver.api.ReadingSink;
@@ -38,8 +39,9 @@ public class WaterMeterDriver extends PinDriver {
     private DigitalInput input;
 
     @Activate
-    public WaterMeterDriver(@Reference ReadingSink sink, WaterMeterConfig config) {
-        this(sink, WaterMeterOptions.from(config), BoardSource.GPIOD, Clock.systemUTC(), TICK);
+    public WaterMeterDriver(@Reference ReadingSink sink, Map<String, Object> properties) {
+        this(sink, WaterMeterOptions.fromLeniently(properties), BoardSource.GPIOD,
+                Clock.systemUTC(), TICK);
     }
 
     WaterMeterDriver(ReadingSink sink, WaterMeterOptions options, BoardSource boards, Clock clock, Duration tick) {

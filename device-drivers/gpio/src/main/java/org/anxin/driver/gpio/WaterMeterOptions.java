@@ -2,6 +2,8 @@ package org.anxin.driver.gpio;
 
 import com.pi4j.io.gpio.digital.PullResistance;
 import java.time.Duration;
+import java.util.Map;
+import org.anxin.driver.api.LenientConfig;
 import org.anxin.protocol.Reading;
 
 /** A water-flow meter's settings, checked. */
@@ -20,6 +22,11 @@ public record WaterMeterOptions(String device, int pin, PullResistance pull, boo
         if (flowStartPulses < 1) {
             throw new IllegalArgumentException("'flowStartPulses' must be >= 1, got " + flowStartPulses);
         }
+    }
+
+    /** From a configuration's properties, a bad optional setting at its default (logged); a bad {@code device} or {@code pin} is thrown. */
+    public static WaterMeterOptions fromLeniently(Map<String, ?> properties) {
+        return LenientConfig.read(WaterMeterConfig.class, properties, WaterMeterOptions::from).options();
     }
 
     public static WaterMeterOptions from(WaterMeterConfig config) {

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.anxin.driver.api.DeviceHealth;
@@ -253,6 +254,33 @@ class GpioInputDriverTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> down.readings.size() == 1);
         assertThat(down.values()).containsExactly("clear");
         assertThat(driver.waiting()).isZero();
+    }
+
+    @Test
+    void aDebounceThatIsNotANumberFallsBackToItsDefaultAndTheSensorStillReports() {
+        GpioInputOptions options = GpioInputOptions.fromLeniently(Map.of("device", "front", "kind", "entry_door", "pin", "17",
+                "debounceMillis", "fast", "pull", "sideways", "heartbeatMinutes", "-1"));
+        assertThat(options.debounce()).isEqualTo(Duration.ofMillis(50));
+        assertThat(options.pull()).isEqualTo(PullResistance.PULL_UP);
+        assertThat(options.heartbeat()).isEqualTo(Duration.ofMinutes(30));
+        driver = new GpioInputDriver(sink, options, BoardSource.of(mock.board), Clock.systemUTC());
+        await().until(driver::attached);
+        assertThat(sink.readings).singleElement().satisfies(r -> assertThat(r.kind()).isEqualTo(ReadingKind.ENTRY_DOOR));
+        boolean wasOpen = sink.values().get(0).equals("open");
+        mock.set("anxin-in-front", wasOpen); // active low: high is closed
+        await().until(() -> sink.readings.size() == 2);
+        assertThat(sink.values().get(1)).isEqualTo(wasOpen ? "closed" : "open");
+    }
+
+    @Test
+    void aPinKindOrDeviceThatCannotBeReadHasNoDefaultAndKeepsOnlyThatSensorDownWithTheReason() {
+        assertThatThrownBy(() -> GpioInputOptions.fromLeniently(Map.of("device", "front", "kind", "entry_door", "pin", "seventeen",
+                "debounceMillis", "fast")))
+                .hasMessageContaining("'pin': 'seventeen' is not a whole number; it is required and has no default");
+        assertThatThrownBy(() -> GpioInputOptions.fromLeniently(Map.of("device", "front", "kind", "contact", "pin", "17")))
+                .hasMessageContaining("'kind' contact is not a GPIO input");
+        assertThatThrownBy(() -> GpioInputOptions.fromLeniently(Map.of("kind", "call", "pin", "25")))
+                .hasMessageContaining("'device' is required and not set");
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.pi4j.io.gpio.digital.DigitalState;
 import java.lang.annotation.Annotation;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -128,6 +129,30 @@ class GpioLocalAlarmTest {
         Thread.sleep(60);
         assertThat(led.state()).isEqualTo(DigitalState.LOW);
         assertThat(mock.output("anxin-siren").state()).isEqualTo(DigitalState.LOW);
+    }
+
+    @Test
+    void noOtherPropertyCanSwitchTheSirenOffEachFallsBackAndTheSirenSounds() {
+        GpioLocalAlarm.Pins pins = GpioLocalAlarm.pins(Map.of("sirenPin", "18", "ledPin", "18", "activeLevel", "hihg",
+                "ledBlinkMillis", "slow", "enabled", "false"));
+        assertThat(pins).isEqualTo(new GpioLocalAlarm.Pins(18, -1, true, 500));
+        alarm = new GpioLocalAlarm(pins, BoardSource.of(mock.board), Clock.systemUTC());
+        await().until(alarm::attached);
+        alarm.sound("EMERGENCY_CALL: call-button pressed");
+        assertThat(mock.output("anxin-siren").state()).isEqualTo(DigitalState.HIGH);
+        assertThat(alarm.state()).isEqualTo(org.anxin.driver.api.LocalAlarm.State.SOUNDING);
+    }
+
+    @Test
+    void aSirenPinThatCannotBeReadKeepsTheLastGoodOneAndWithoutOneIsRefusedByName() {
+        GpioLocalAlarm.forgetLastGoodSirenPin();
+        assertThatThrownBy(() -> GpioLocalAlarm.pins(Map.of("sirenPin", "1B")))
+                .hasMessageContaining("'sirenPin': '1B' is not a whole number; it is required and has no default");
+        assertThat(GpioLocalAlarm.pins(Map.of("sirenPin", 18)).siren()).isEqualTo(18);
+        // the file edited with a typo: the siren stays where it was
+        assertThat(GpioLocalAlarm.pins(Map.of("sirenPin", "1B", "ledPin", "23")))
+                .isEqualTo(new GpioLocalAlarm.Pins(18, 23, true, 500));
+        assertThat(GpioLocalAlarm.pins(Map.of("sirenPin", "40")).siren()).isEqualTo(18);
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.anxin.driver.replay;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.anxin.driver.api.ReadingSink;
 import org.osgi.service.component.annotations.Activate;
@@ -30,9 +31,9 @@ public class ReplayDriver {
     private final Thread thread;
 
     @Activate
-    public ReplayDriver(@Reference ReadingSink sink, ReplayConfig config) {
+    public ReplayDriver(@Reference ReadingSink sink, Map<String, Object> properties) {
         this.sink = sink;
-        this.options = ReplayOptions.from(config);
+        this.options = ReplayOptions.fromLeniently(properties);
         this.thread = new Thread(this::replay, "anxin-replay-" + options.scenario().getFileName());
         thread.setDaemon(true);
         thread.start();

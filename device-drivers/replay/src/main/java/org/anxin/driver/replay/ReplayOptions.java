@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.Map;
+import org.anxin.driver.api.LenientConfig;
 
 /** The replay driver's settings, checked. */
 public record ReplayOptions(Path scenario, double speed, ZoneId zone) {
@@ -13,8 +15,16 @@ public record ReplayOptions(Path scenario, double speed, ZoneId zone) {
             throw new IllegalArgumentException("scenario file " + scenario.toAbsolutePath() + " does not exist or cannot be read");
         }
         if (!(speed >= 0) || Double.isInfinite(speed)) {
-            throw new IllegalArgumentException("speed must be a number >= 0, got " + speed);
+            throw new IllegalArgumentException("'speed' must be a number >= 0, got " + speed);
         }
+    }
+
+    /**
+     * From a configuration's properties, a bad {@code speed} or {@code zone} at its default (logged):
+     * a typo costs that setting, not the replay. A missing or unreadable scenario file is thrown.
+     */
+    public static ReplayOptions fromLeniently(Map<String, ?> properties) {
+        return LenientConfig.read(ReplayConfig.class, properties, ReplayOptions::from).options();
     }
 
     public static ReplayOptions from(ReplayConfig config) {

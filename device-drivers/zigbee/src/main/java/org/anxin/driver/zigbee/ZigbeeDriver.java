@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -67,8 +68,8 @@ public class ZigbeeDriver implements ZigbeePairing {
     private volatile boolean closed;
 
     @Activate
-    public ZigbeeDriver(@Reference ReadingSink sink, ZigbeeDriverConfig config, BundleContext context) {
-        this(sink, ZigbeeOptions.from(config, Path.of(Optional.ofNullable(context.getProperty(DATA_DIR_PROPERTY)).orElse("data"))),
+    public ZigbeeDriver(@Reference ReadingSink sink, Map<String, Object> properties, BundleContext context) {
+        this(sink, ZigbeeOptions.fromLeniently(properties, Path.of(Optional.ofNullable(context.getProperty(DATA_DIR_PROPERTY)).orElse("data"))),
                 Clock.systemUTC(), ZigbeeDriver::openDongle);
     }
 

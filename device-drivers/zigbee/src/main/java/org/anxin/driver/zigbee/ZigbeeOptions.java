@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.anxin.driver.api.LenientConfig;
 import org.anxin.protocol.ReadingKind;
 import com.zsmartsystems.zigbee.transport.ZigBeePort.FlowControl;
 
@@ -41,6 +42,14 @@ public record ZigbeeOptions(Dongle dongle, String port, int baud, FlowControl fl
             throw new IllegalArgumentException("'channel' must be 11..26, got " + channel);
         }
         roles = Map.copyOf(roles);
+    }
+
+    /**
+     * From a configuration's properties, a bad setting at its default (logged), so that a typo
+     * costs the setting and not the network the detectors are on. A missing {@code port} is thrown.
+     */
+    public static ZigbeeOptions fromLeniently(Map<String, ?> properties, Path dataDir) {
+        return LenientConfig.read(ZigbeeDriverConfig.class, properties, config -> from(config, dataDir)).options();
     }
 
     public static ZigbeeOptions from(ZigbeeDriverConfig config, Path dataDir) {

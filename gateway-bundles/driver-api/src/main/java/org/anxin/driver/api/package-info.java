@@ -3,5 +3,5 @@
  * gateway can drive ({@link LocalAlarm}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.4.0")
+@org.osgi.annotation.versioning.Version("1.5.0")
 package org.anxin.driver.api;
