@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.anxin.protocol.MessageCodec;
 import org.osgi.framework.BundleContext;
@@ -40,13 +41,17 @@ public class StatusReporter {
     private final ServiceComponentRuntime scr;
     private final ConfigFileValidator validator;
     private final Path statusFile;
+    private final Supplier<GatewayStatus> source;
     private final ObjectMapper mapper = MessageCodec.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "anxin-status");
         t.setDaemon(true);
         return t;
     });
+    /** The summary of the status last written to the file. */
     private String lastSummary = "";
+    private String lastLogged = "";
+    private boolean writeFailed;
     private volatile org.anxin.driver.api.LocalAlarm localAlarm;
 
     @Activate
@@ -56,7 +61,16 @@ public class StatusReporter {
         this.validator = validator;
         String dataDir = context.getProperty("anxin.data");
         this.statusFile = Path.of(dataDir == null ? "data" : dataDir).resolve("status.json");
+        this.source = this::snapshot;
         timer.scheduleWithFixedDelay(this::report, 0, PERIOD_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** For tests: the status from {@code source}, written by calling {@link #report()}. */
+    StatusReporter(Path statusFile, Supplier<GatewayStatus> source) {
+        this.scr = null;
+        this.validator = null;
+        this.statusFile = statusFile;
+        this.source = source;
     }
 
     @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
@@ -105,28 +119,47 @@ public class StatusReporter {
         return new GatewayStatus(Clock.systemUTC().instant(), states, validator.problems(), siren());
     }
 
-    private void report() {
+    void report() {
         try {
-            GatewayStatus status = snapshot();
+            GatewayStatus status = source.get();
             String summary = status.components().stream()
                     .collect(Collectors.groupingBy(GatewayStatus.ComponentState::state, java.util.TreeMap::new, Collectors.counting()))
                     + " config problems: " + status.configProblems().size() + " siren: " + status.siren();
             if (summary.equals(lastSummary)) {
                 return;
             }
-            lastSummary = summary;
-            LOG.info("gateway components: {}", summary);
-            for (GatewayStatus.ComponentState c : status.components()) {
-                if (c.failure() != null) {
-                    LOG.error("component {} failed: {}", c.name(), c.failure());
+            if (!summary.equals(lastLogged)) {
+                lastLogged = summary;
+                LOG.info("gateway components: {}", summary);
+                for (GatewayStatus.ComponentState c : status.components()) {
+                    if (c.failure() != null) {
+                        LOG.error("component {} failed: {}", c.name(), c.failure());
+                    }
                 }
             }
-            Files.createDirectories(statusFile.getParent());
-            Path tmp = statusFile.resolveSibling("status.json.tmp");
+            write(statusFile, mapper, status);
+            // only once written: a write refused (a full disk) is tried again each period, or the
+            // file would show the siren silent for good while it sounds
+            lastSummary = summary;
+            writeFailed = false;
+        } catch (IOException | RuntimeException e) {
+            if (!writeFailed) {
+                LOG.warn("cannot write {}: {}; trying again every {} ms", statusFile, e.toString(), PERIOD_MS);
+            }
+            writeFailed = true;
+        }
+    }
+
+    /** Writes the status whole or not at all: a reader never sees half a file. */
+    static void write(Path statusFile, ObjectMapper mapper, GatewayStatus status) throws IOException {
+        Files.createDirectories(statusFile.getParent());
+        Path tmp = statusFile.resolveSibling("status.json.tmp");
+        try {
             mapper.writeValue(tmp.toFile(), status);
             Files.move(tmp, statusFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot write {}: {}", statusFile, e.toString());
+            Files.deleteIfExists(tmp); // a partial file on a full disk holds space the alarms need
+            throw e;
         }
     }
 
