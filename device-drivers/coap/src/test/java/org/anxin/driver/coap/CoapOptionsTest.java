@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,5 +80,32 @@ class CoapOptionsTest {
         assertThatThrownBy(() -> CoapOptions.from(config("none", 5683, "", 65, 10))).hasMessageContaining("'sessionsPerDevice'");
         assertThatThrownBy(() -> CoapOptions.from(config("none", 5683, "", 2, 0))).hasMessageContaining("'sessionIdleMinutes' must be 1..1440, got 0");
         assertThatThrownBy(() -> CoapOptions.from(config("none", 5683, "", 2, 1441))).hasMessageContaining("'sessionIdleMinutes'");
+    }
+
+    @Test
+    void aTypoInASettingFallsBackToItsDefaultAndTheServerIsStillConfigured() throws IOException {
+        Path file = keys("pendant-1=00112233445566778899aabbccddeeff\n");
+        CoapOptions options = CoapOptions.fromLeniently(Map.of("pskFile", file.toString(), "bindAddress", "127.0.0.1",
+                "port", "56B4", "security", "dtls", "maxPeers", "lots", "sessionsPerDevice", "100", "sessionIdleMinutes", "0"));
+        assertThat(options.dtls()).isTrue();
+        assertThat(options.address().getPort()).isEqualTo(5684);
+        assertThat(options.maxPeers()).isEqualTo(64);
+        assertThat(options.sessionsPerDevice()).isEqualTo(CoapOptions.DEFAULT_SESSIONS_PER_DEVICE);
+        assertThat(options.sessionIdle()).isEqualTo(CoapOptions.DEFAULT_SESSION_IDLE);
+        assertThat(options.keys()).containsOnlyKeys("pendant-1");
+    }
+
+    @Test
+    void aBadBindAddressOrKeyFileHasNoSafeDefaultAndKeepsThatServerDown() throws IOException {
+        Path file = keys("pendant-1=00112233445566778899aabbccddeeff\n");
+        // every interface, the default, is wider than whatever was meant
+        assertThatThrownBy(() -> CoapOptions.fromLeniently(Map.of("pskFile", file.toString(), "bindAddress", "127.0.0.l")))
+                .hasMessageContaining("'bindAddress' 127.0.0.l is not an address");
+        Path missing = dir.resolve("missing.txt");
+        assertThatThrownBy(() -> CoapOptions.fromLeniently(Map.of("pskFile", missing.toString())))
+                .hasMessageContaining("'pskFile' is required", "after falling back from: 'pskFile' " + missing.toAbsolutePath() + " cannot be read");
+        Path bad = keys("pendant-1=secretsecretsecret\n");
+        assertThatThrownBy(() -> CoapOptions.fromLeniently(Map.of("pskFile", bad.toString())))
+                .hasMessageContaining("line 1: the key is neither hex nor base64").hasMessageNotContaining("secretsecret");
     }
 }

@@ -53,4 +53,19 @@ class ZigbeeOptionsTest {
         assertThatThrownBy(() -> ZigbeeOptions.from(new Config("ezsp", "/dev/ttyACM0", 115200, "none", 27, "zigbee", new String[0]), data))
                 .hasMessageContaining("'channel' must be 11..26");
     }
+
+    @Test
+    void aTypoInASettingFallsBackToItsDefaultAndAMissingPortKeepsThatDongleDown() {
+        Path data = Path.of("/var/lib/anxin");
+        ZigbeeOptions options = ZigbeeOptions.fromLeniently(java.util.Map.of("port", "/dev/ttyACM0", "dongle", "zsnp", "baud", "fast",
+                "flowControl", "rts", "channel", "27", "roles", "kitchen:door"), data);
+        assertThat(options.port()).isEqualTo("/dev/ttyACM0");
+        assertThat(options.dongle()).isEqualTo(ZigbeeOptions.Dongle.EZSP);
+        assertThat(options.baud()).isEqualTo(115200);
+        assertThat(options.flowControl()).isEqualTo(FlowControl.FLOWCONTROL_OUT_NONE);
+        assertThat(options.channel()).isEqualTo(15);
+        assertThat(options.roles()).isEmpty();
+        assertThatThrownBy(() -> ZigbeeOptions.fromLeniently(java.util.Map.of("dongle", "znp", "baud", "fast"), data))
+                .hasMessageContaining("'port' is required");
+    }
 }
