@@ -1,10 +1,19 @@
 package org.anxin.diagnostics;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,6 +52,7 @@ public class ConfigFileValidator implements ConfigurationListener {
     private final MetaTypeService metaType;
     private final Map<String, List<ConfigProblem>> problemsByPid = new ConcurrentHashMap<>();
     private final AtomicLong rejected = new AtomicLong();
+    private final Map<Path, Parsed> parsedFiles = new ConcurrentHashMap<>();
 
     @Activate
     public ConfigFileValidator(BundleContext context, @Reference ConfigurationAdmin configAdmin,
@@ -62,9 +72,118 @@ public class ConfigFileValidator implements ConfigurationListener {
         }
     }
 
-    /** Every problem found in the configurations as they are now. */
+    /**
+     * Every problem found in the configurations as they are now, and every file in the watched
+     * directory that FileInstall could not parse: it logs such a file and skips it, so no
+     * configuration, and no event, ever comes of it.
+     */
     public List<ConfigProblem> problems() {
-        return problemsByPid.values().stream().flatMap(List::stream).toList();
+        List<ConfigProblem> all = new ArrayList<>(problemsByPid.values().stream().flatMap(List::stream).toList());
+        all.addAll(unparsedFiles());
+        return all;
+    }
+
+    /**
+     * The {@code .cfg} files of the watched directory that do not parse (each read again only when
+     * it changes), that hold binary data, or that no configuration came from though FileInstall has
+     * had its time with them.
+     */
+    List<ConfigProblem> unparsedFiles() {
+        String dir = context.getProperty("felix.fileinstall.dir");
+        if (dir == null) {
+            return List.of();
+        }
+        List<ConfigProblem> found = new ArrayList<>();
+        Set<Path> seen = new HashSet<>();
+        Set<String> applied = null;
+        long now = System.currentTimeMillis();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of(dir), "*.cfg")) {
+            for (Path file : files) {
+                seen.add(file);
+                Parsed parsed;
+                try {
+                    FileTime modified = Files.getLastModifiedTime(file);
+                    long size = Files.size(file);
+                    parsed = parsedFiles.get(file);
+                    if (parsed == null || !parsed.modified().equals(modified) || parsed.size() != size) {
+                        parsed = new Parsed(modified, size, parseProblems(Files.readAllBytes(file)));
+                        parsedFiles.put(file, parsed);
+                        for (String problem : parsed.problems()) {
+                            rejected.incrementAndGet();
+                            LOG.error("config file {}: {}", file, problem);
+                        }
+                    }
+                } catch (IOException e) {
+                    continue; // removed while listed
+                }
+                List<String> problems = new ArrayList<>(parsed.problems());
+                boolean settled = now - parsed.modified().toMillis() > SETTLE_MS && now - started > SETTLE_MS;
+                if (problems.isEmpty() && settled) {
+                    if (applied == null) {
+                        applied = appliedFiles();
+                    }
+                    if (!applied.contains(file.toAbsolutePath().normalize().toString())) {
+                        problems.add("FileInstall did not apply it, so nothing in it is in force; its error is in the gateway log");
+                    }
+                }
+                String name = file.getFileName().toString();
+                for (String problem : problems) {
+                    found.add(new ConfigProblem(file.toString(), name.substring(0, name.length() - ".cfg".length()), problem));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot list {}: {}", dir, e.toString());
+        }
+        parsedFiles.keySet().retainAll(seen);
+        return found;
+    }
+
+    /** FileInstall polls every second; a file newer than this may simply not have been read yet. */
+    private static final long SETTLE_MS = 5000;
+    private final long started = System.currentTimeMillis();
+
+    private record Parsed(FileTime modified, long size, List<String> problems) {
+    }
+
+    /** The files the configurations as they are now came from. */
+    private Set<String> appliedFiles() {
+        Set<String> files = new HashSet<>();
+        try {
+            Configuration[] all = configAdmin.listConfigurations(null);
+            for (Configuration configuration : all == null ? new Configuration[0] : all) {
+                Dictionary<String, Object> properties = configuration.getProperties();
+                Object file = properties == null ? null : properties.get(FILEINSTALL_FILENAME);
+                if (file != null) {
+                    String path = file.toString().replaceFirst("^file:", "");
+                    files.add(Path.of(path).toAbsolutePath().normalize().toString());
+                }
+            }
+        } catch (Exception e) {
+            LOG.debug("cannot list configurations: {}", e.toString());
+        }
+        return files;
+    }
+
+    /**
+     * What is wrong with the bytes of a {@code .cfg} file as such: control bytes (binary data, a
+     * file saved in another format or damaged), and what {@link Properties#load} refuses (a bad
+     * backslash-u escape, which FileInstall refuses too). Empty for an ordinary properties file.
+     */
+    static List<String> parseProblems(byte[] bytes) {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < bytes.length; i++) {
+            int b = bytes[i] & 0xff;
+            if (b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' || b == 0x7f) {
+                problems.add(String.format("it holds binary data, not text (byte 0x%02x at offset %d)", b, i));
+                break;
+            }
+        }
+        try {
+            new Properties().load(new StringReader(new String(bytes, StandardCharsets.ISO_8859_1)));
+        } catch (IllegalArgumentException | IOException e) {
+            problems.add("it cannot be parsed, so nothing in it is in force (an earlier version of it stays): " + e.getMessage());
+        }
+        return problems;
     }
 
     /**

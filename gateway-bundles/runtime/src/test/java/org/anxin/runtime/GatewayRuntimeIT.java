@@ -129,6 +129,45 @@ class GatewayRuntimeIT {
         assertThat(Files.readString(dir.resolve("gateway.log"))).contains("'noWaterHours'", "fell back to default 12");
     }
 
+    @Test
+    void configFilesThatCannotBeParsedAreListedInStatusByNameWithWhy() throws Exception {
+        Path conf = configure(Map.of());
+        Files.write(conf.resolve("org.anxin.driver.gpio.input-kitchen.cfg"),
+                new byte[] {'d', 'e', 'v', 'i', 'c', 'e', '=', 0x00, (byte) 0xff, '\\', 'u', 0x13, 0x02, 'z', 'q', '\n'});
+        Files.writeString(conf.resolve("org.anxin.driver.gpio.input-hall.cfg"), "device=hall\nkind=door\\u00zz\npin=27\n",
+                StandardCharsets.ISO_8859_1);
+        start(conf);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            List<String> problems = new ArrayList<>();
+            status().path("configProblems").forEach(p -> problems.add(p.get("file").asText() + ": " + p.get("problem").asText()));
+            assertThat(problems).anySatisfy(p -> assertThat(p).startsWith(conf.resolve("org.anxin.driver.gpio.input-kitchen.cfg").toString())
+                    .contains("binary data, not text (byte 0x00 at offset 7)"));
+            assertThat(problems).anySatisfy(p -> assertThat(p).startsWith(conf.resolve("org.anxin.driver.gpio.input-kitchen.cfg").toString())
+                    .contains("cannot be parsed, so nothing in it is in force"));
+            assertThat(problems).anySatisfy(p -> assertThat(p).startsWith(conf.resolve("org.anxin.driver.gpio.input-hall.cfg").toString())
+                    .contains("cannot be parsed, so nothing in it is in force", "Malformed \\uxxxx encoding"));
+        });
+        // the rest of the gateway runs: the replay's call press is stored
+        await().atMost(Duration.ofSeconds(30)).until(this::outbox, rows -> rows.size() == 6);
+        // FileInstall skipped both: neither configures the gpio input
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(states())
+                .containsEntry("org.anxin.driver.replay.ReplayDriver", "active")
+                .containsEntry("org.anxin.driver.gpio.GpioInputDriver", "unconfigured"));
+        List<String> problems = new ArrayList<>();
+        status().path("configProblems").forEach(p -> problems.add(p.get("file").asText() + ": " + p.get("problem").asText()));
+        assertThat(problems).hasSize(3);
+
+        // mended, the file leaves the list
+        Files.writeString(conf.resolve("org.anxin.driver.gpio.input-kitchen.cfg"), "device=kitchen\nkind=smoke\npin=22\n");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<String> files = new ArrayList<>();
+            status().path("configProblems").forEach(p -> files.add(p.get("file").asText()));
+            assertThat(files).doesNotContain(conf.resolve("org.anxin.driver.gpio.input-kitchen.cfg").toString());
+            assertThat(states()).containsEntry("org.anxin.driver.gpio.GpioInputDriver", "active");
+        });
+    }
+
     private Path configure(Map<String, String> override) throws IOException {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Path scenario = Files.writeString(dir.resolve("scenario.csv"), SCENARIO);
