@@ -3,7 +3,6 @@ package org.anxin.detection;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -11,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
+import org.anxin.detection.component.DetectionConfig;
+import org.anxin.driver.api.LenientConfig;
 
 /**
  * The engine's settings for one home, validated. {@link Setting} is the one list of property names,
@@ -163,7 +164,7 @@ public record DetectionOptions(
      * @throws IllegalArgumentException naming the property that is wrong
      */
     public static DetectionOptions fromProperties(Map<String, ?> properties) {
-        return build(parse(properties, null));
+        return build(parse(properties));
     }
 
     /**
@@ -179,32 +180,26 @@ public record DetectionOptions(
      * the wrong type or out of range falls back to its default instead of failing, and so do two
      * settings that contradict each other: nothing in a detection file is required, so the worst a
      * bad file can do is leave every setting at its default, and the immediate alarms always run.
+     * The drivers' {@link LenientConfig} does the reading, with the component's MetaType type as
+     * the settings' types and defaults; {@link #fromProperties(Map)} is the check it repairs by.
      */
     public static Lenient fromPropertiesLeniently(Map<String, ?> properties) {
-        List<String> fallbacks = new ArrayList<>();
-        Map<Setting, Object> values = parse(properties, fallbacks);
-        // the record's cross-checks: the settings each names go back to their defaults, one check at a time
-        for (int attempt = 0; attempt < CROSS_CHECKED.size(); attempt++) {
-            try {
-                return new Lenient(build(values), List.copyOf(fallbacks));
-            } catch (IllegalArgumentException contradiction) {
-                for (Setting s : CROSS_CHECKED) {
-                    if (contradiction.getMessage().contains(s.property)) {
-                        values.put(s, s.parse(s.defaultValue));
-                    }
+        LenientConfig.Read<DetectionOptions> read = LenientConfig.read(DetectionConfig.class, properties, config -> {
+            Map<String, Object> values = new HashMap<>();
+            for (Setting s : Setting.values()) {
+                try {
+                    values.put(s.property, String.valueOf(DetectionConfig.class.getMethod(s.property).invoke(config)));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("DetectionConfig has no " + s.property, e);
                 }
-                fallbacks.add(contradiction.getMessage() + "; fell back to the defaults");
             }
-        }
-        fallbacks.add("the settings still contradict each other; every setting fell back to its default");
-        return new Lenient(DEFAULTS, List.copyOf(fallbacks));
+            return fromProperties(values);
+        });
+        return new Lenient(read.options(), read.fallbacks());
     }
 
-    private static final List<Setting> CROSS_CHECKED = List.of(Setting.LEARNED_MINIMUM_MINUTES,
-            Setting.LEARNED_MAXIMUM_HOURS, Setting.NIGHT_START, Setting.NIGHT_END);
-
-    /** The values of every setting; with {@code fallbacks} null a bad property throws, else it is listed and defaulted. */
-    private static Map<Setting, Object> parse(Map<String, ?> properties, List<String> fallbacks) {
+    /** The values of every setting; a bad or unknown property throws, naming it. */
+    private static Map<Setting, Object> parse(Map<String, ?> properties) {
         TreeSet<String> unknown = new TreeSet<>();
         Map<Setting, Object> values = new EnumMap<>(Setting.class);
         for (Setting s : Setting.values()) {
@@ -218,23 +213,12 @@ public record DetectionOptions(
             if (s == null) {
                 unknown.add(e.getKey());
             } else if (e.getValue() != null) {
-                try {
-                    values.put(s, s.parse(String.valueOf(e.getValue())));
-                } catch (IllegalArgumentException bad) {
-                    if (fallbacks == null) {
-                        throw bad;
-                    }
-                    fallbacks.add(bad.getMessage() + "; fell back to default " + s.defaultValue);
-                }
+                values.put(s, s.parse(String.valueOf(e.getValue())));
             }
         }
         if (!unknown.isEmpty()) {
-            String problem = "unknown properties " + unknown + "; known: "
-                    + Arrays.stream(Setting.values()).map(Setting::property).toList();
-            if (fallbacks == null) {
-                throw new IllegalArgumentException(problem);
-            }
-            fallbacks.add(problem + "; ignored");
+            throw new IllegalArgumentException("unknown properties " + unknown + "; known: "
+                    + Arrays.stream(Setting.values()).map(Setting::property).toList());
         }
         return values;
     }
@@ -276,11 +260,11 @@ public record DetectionOptions(
             throw new IllegalArgumentException("callRearmSeconds must be from 0 to 3600, got " + callRearm.toSeconds());
         }
         if (learnedMinimum.compareTo(learnedMaximum) > 0) {
-            throw new IllegalArgumentException("learnedMinimumMinutes (" + learnedMinimum.toMinutes()
-                    + ") must not be above learnedMaximumHours (" + learnedMaximum.toHours() + " h)");
+            throw new IllegalArgumentException("'learnedMinimumMinutes' (" + learnedMinimum.toMinutes()
+                    + ") must not be above 'learnedMaximumHours' (" + learnedMaximum.toHours() + " h)");
         }
         if (nightStart.equals(nightEnd)) {
-            throw new IllegalArgumentException("nightStart and nightEnd must differ, both are " + nightStart);
+            throw new IllegalArgumentException("'nightStart' and 'nightEnd' must differ, both are " + nightStart);
         }
     }
 }

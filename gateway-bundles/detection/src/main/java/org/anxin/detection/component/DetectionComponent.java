@@ -108,16 +108,12 @@ public class DetectionComponent implements ReadingSink, DetectionControl {
     /**
      * The settings, a bad one at its default: a typo in the detection file must cost that
      * setting, never the component, or no driver could deliver a call press or a smoke alarm.
-     * Each fallback is logged; the file's problems stay listed in {@code status.json} by the
+     * Each fallback is logged with the file and counted (by the drivers' lenient reader, which
+     * does the reading); the file's problems stay listed in {@code status.json} by the
      * configuration validator.
      */
     static DetectionOptions lenientOptions(Map<String, Object> properties) {
-        DetectionOptions.Lenient parsed = DetectionOptions.fromPropertiesLeniently(properties);
-        Object file = properties.getOrDefault("felix.fileinstall.filename", PID);
-        for (String problem : parsed.fallbacks()) {
-            LOG.error("detection configuration {}: {}", file, problem);
-        }
-        return parsed.options();
+        return DetectionOptions.fromPropertiesLeniently(properties).options();
     }
 
     /** For tests: a given clock, and a timer period (zero: no timer; call {@link #tick()}). */

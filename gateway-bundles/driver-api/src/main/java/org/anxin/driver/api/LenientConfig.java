@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * (a {@code debounceMillis=fast}) takes its default. Then the component's own checks run on the
  * result (ranges, choices, settings that contradict each other), which throw
  * {@link IllegalArgumentException} naming the property in quotes ({@code 'pull' must be up, down or
- * off}); each property so named that has a default goes back to it and the checks run again, as
- * {@code DetectionOptions.fromPropertiesLeniently} does for its cross-checks. A problem that names
+ * off}); each property so named that has a default goes back to it and the checks run again. The
+ * detection component reads its file this way too ({@code DetectionOptions.fromPropertiesLeniently}),
+ * and every driver does. A problem that names
  * only required properties (a gpio input's {@code pin}, a scenario file that cannot be read) cannot
  * be repaired and is thrown: that one configuration, one sensor or one server, stays down, with the
  * message. Every fallback is logged with the file and the property and counted.
@@ -93,8 +94,8 @@ public final class LenientConfig {
                                 + "; after falling back from: " + String.join("; ", checksFailed), problem);
                     }
                     checksFailed.add(problem.getMessage());
-                    fallbacks.add(problem.getMessage() + "; fell back to "
-                            + repaired.stream().map(m -> "'" + m.getName() + "' = " + show(m.getDefaultValue())).toList());
+                    fallbacks.add(problem.getMessage() + (repaired.size() == 1 ? "; fell back to default " + show(repaired.get(0).getDefaultValue())
+                            : "; fell back to the defaults " + repaired.stream().map(m -> "'" + m.getName() + "' = " + show(m.getDefaultValue())).toList()));
                 }
             }
         } finally {

@@ -107,7 +107,7 @@ class LenientConfigTest {
         LenientConfig.Read<Sensor> read = read(p);
         assertThat(read.options()).isEqualTo(new Sensor("front", 17, "up", 50, 1.0, true, List.of(), "0.0.0.0"));
         assertThat(read.fallbacks()).hasSize(3).anySatisfy(f -> assertThat(f).contains("'pull' must be up, down or off, got 'sideways'",
-                "fell back to ['pull' = up]"));
+                "fell back to default up"));
     }
 
     @Test
