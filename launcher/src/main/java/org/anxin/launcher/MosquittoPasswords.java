@@ -1,6 +1,8 @@
 package org.anxin.launcher;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.SecretKeyFactory;
@@ -34,6 +36,37 @@ final class MosquittoPasswords {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JVM has no PBKDF2WithHmacSHA512", e);
         }
+    }
+
+    /**
+     * Whether the password is the one a password file's hash was made from: {@code $7$} (PBKDF2-SHA512,
+     * Mosquitto 2) or {@code $6$} (salted SHA-512, Mosquitto 1.x). The comparison takes the same time
+     * wherever the hashes differ.
+     *
+     * @throws IllegalArgumentException for a hash in neither form
+     */
+    static boolean matches(String password, String stored) {
+        String[] parts = stored.split("\\$", -1);
+        Base64.Decoder b64 = Base64.getDecoder();
+        if (parts.length == 5 && parts[0].isEmpty() && parts[1].equals("7")) {
+            int iterations = Integer.parseInt(parts[2]);
+            if (iterations < 1) {
+                throw new IllegalArgumentException("iterations must be positive");
+            }
+            String computed = hash(password, b64.decode(parts[3]), iterations);
+            return MessageDigest.isEqual(computed.getBytes(StandardCharsets.US_ASCII), stored.getBytes(StandardCharsets.US_ASCII));
+        }
+        if (parts.length == 4 && parts[0].isEmpty() && parts[1].equals("6")) {
+            try {
+                MessageDigest sha512 = MessageDigest.getInstance("SHA-512");
+                sha512.update(password.getBytes(StandardCharsets.UTF_8));
+                sha512.update(b64.decode(parts[2]));
+                return MessageDigest.isEqual(sha512.digest(), b64.decode(parts[3]));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("this JVM has no SHA-512", e);
+            }
+        }
+        throw new IllegalArgumentException("not a Mosquitto password hash ($7$ or $6$)");
     }
 
     /** A password for a gateway: 24 random bytes, URL-safe Base64 (32 characters). */
