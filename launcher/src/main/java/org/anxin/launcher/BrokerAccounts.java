@@ -61,8 +61,9 @@ final class BrokerAccounts {
     }
 
     /**
-     * The accounts of a password file, user to hash, checked: every line is {@code user:$7$...} or
-     * {@code user:$6$...}. Blank lines and lines starting with {@code #} are left out.
+     * The accounts of a password file, user to hash, checked: every line is {@code user:$7$...}, as
+     * Mosquitto 2's {@code mosquitto_passwd} writes it. Blank lines and lines starting with {@code #}
+     * are left out.
      *
      * @throws IOException naming the file and line (never the hash) of a line in neither form
      */
@@ -76,7 +77,7 @@ final class BrokerAccounts {
             }
             int colon = line.indexOf(':');
             String hash = colon < 0 ? "" : line.substring(colon + 1);
-            if (colon <= 0 || !(hash.startsWith("$7$") || hash.startsWith("$6$"))) {
+            if (colon <= 0 || !hash.startsWith("$7$")) {
                 throw new IOException(passwordFile + " line " + (i + 1) + " is not user:$7$... as mosquitto_passwd writes it");
             }
             users.put(line.substring(0, colon), hash);
