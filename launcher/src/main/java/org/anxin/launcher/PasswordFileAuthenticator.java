@@ -14,13 +14,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Lets into the embedded broker the accounts of a Mosquitto password file, the one
  * {@code ./anxin provision} writes. The file is read again when it changes, so a gateway
- * provisioned while the broker runs gets in, as Mosquitto lets it in after a reload.
+ * provisioned while the broker runs gets in, as Mosquitto lets it in after a reload. A gateway's
+ * client id, {@code anxin-gw-<id>}, is reserved to that gateway's account.
  */
 final class PasswordFileAuthenticator implements IAuthenticator {
 
     private static final Logger LOG = LoggerFactory.getLogger(PasswordFileAuthenticator.class);
     /** Checked for an unknown user, so an unknown name takes as long to refuse as a wrong password. */
     private static final String NOBODY = MosquittoPasswords.line("nobody", MosquittoPasswords.newPassword()).substring("nobody:".length());
+
+    /** The client id prefix of the gateway's uplink ({@code Uplink}), followed by the gateway id. */
+    static final String GATEWAY_CLIENT_PREFIX = "anxin-gw-";
 
     private final Path file;
     private final AtomicLong refused = new AtomicLong();
@@ -46,6 +50,12 @@ final class PasswordFileAuthenticator implements IAuthenticator {
         } catch (IllegalArgumentException e) {
             valid = false;
             why = "its hash in " + file + " is unreadable (" + e.getMessage() + ")";
+        }
+        // a gateway's uplink connects as anxin-gw-<its id>; another account taking that client id would
+        // disconnect the gateway (a session takeover), so that name is its own account's only
+        if (valid && clientId != null && clientId.startsWith(GATEWAY_CLIENT_PREFIX) && !clientId.equals(GATEWAY_CLIENT_PREFIX + username)) {
+            valid = false;
+            why = "client id " + clientId + " belongs to another gateway";
         }
         if (!valid) {
             refused.incrementAndGet();

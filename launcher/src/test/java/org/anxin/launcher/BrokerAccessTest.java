@@ -214,7 +214,7 @@ abstract class BrokerAccessTest {
     }
 
     private MqttClient connect(String user, String password) throws MqttException {
-        MqttClient client = new MqttClient(brokerUrl, "anxin-gw-" + user + "-" + UUID.randomUUID().toString().substring(0, 6),
+        MqttClient client = new MqttClient(brokerUrl, "it-" + user + "-" + UUID.randomUUID().toString().substring(0, 6),
                 new MemoryPersistence());
         closing.add(client::close);
         closing.add(() -> {

@@ -30,6 +30,17 @@ class PasswordFileAuthenticatorTest {
     }
 
     @Test
+    void noAccountMayTakeAnotherGatewaysClientIdAndSoDisconnectIt() throws Exception {
+        Path file = dir.resolve("anxin.passwd");
+        BrokerAccounts.putUser(file, "gw-a", "password-of-a", false);
+        BrokerAccounts.putUser(file, "gw-b", "password-of-b", false);
+        PasswordFileAuthenticator auth = new PasswordFileAuthenticator(file);
+        assertThat(auth.checkValid("anxin-gw-gw-b", "gw-a", bytes("password-of-a"))).isFalse();
+        assertThat(auth.checkValid("anxin-gw-gw-b", "gw-b", bytes("password-of-b"))).isTrue();
+        assertThat(auth.checkValid("anxin-demo-monitor", "gw-a", bytes("password-of-a"))).isTrue();
+    }
+
+    @Test
     void aGatewayProvisionedWhileTheBrokerRunsGetsInWithoutARestart() throws Exception {
         Path file = dir.resolve("anxin.passwd");
         BrokerAccounts.putUser(file, "anxin-bridge", "bridge-pw", false);
