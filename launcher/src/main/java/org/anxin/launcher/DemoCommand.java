@@ -32,6 +32,7 @@ import org.anxin.protocol.MessageCodec;
 import org.anxin.protocol.ProtocolException;
 import org.anxin.protocol.Reading;
 import org.anxin.protocol.Topics;
+import org.anxin.secrets.SecretFiles;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -71,6 +72,12 @@ final class DemoCommand implements Callable<Integer> {
             description = "use this MQTT broker (e.g. tcp://127.0.0.1:1883 for Mosquitto) instead of the embedded one")
     String externalBroker;
 
+    @Option(names = "--allow-anonymous",
+            description = "run the embedded broker without accounts and ACL: anyone on this machine may then publish as"
+                    + " the gateway. By default the demo makes an account for the bridge and one for the gateway, and the"
+                    + " broker enforces the ACL ./anxin provision writes")
+    boolean allowAnonymous;
+
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "0",
             description = "bridge REST API port (default: any free port)")
     int httpPort;
@@ -96,27 +103,35 @@ final class DemoCommand implements Callable<Integer> {
         List<Alert> expected = expectedAlerts(lines);
         Duration scenarioSpan = lines.isEmpty() ? Duration.ZERO : Duration.between(lines.get(0).time(), lines.get(lines.size() - 1).time());
 
-        EmbeddedBroker embedded = externalBroker == null ? EmbeddedBroker.start(dir.resolve("broker"), 0) : null;
+        // the embedded broker as a real install runs it: an account each for the bridge and the gateway, and the ACL
+        Credentials credentials = externalBroker == null && !allowAnonymous ? Credentials.make(dir.resolve("broker-access")) : null;
+        EmbeddedBroker embedded = externalBroker == null
+                ? EmbeddedBroker.start(dir.resolve("broker"), 0, credentials != null ? credentials.access() : EmbeddedBroker.Access.ANONYMOUS)
+                : null;
         String brokerUrl = embedded != null ? embedded.url() : externalBroker;
         WebhookReceiver webhook = WebhookReceiver.start(this::printNotification);
         Bridge bridge = Bridge.start(BridgeOptions.builder()
                 .brokerUrl(brokerUrl)
+                .mqttUsername(credentials != null ? BrokerAccounts.DEFAULT_BRIDGE_USER : null)
+                .mqttPassword(credentials != null ? credentials.bridgePassword() : null)
                 .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db"))
                 .signingKeyFile(dir.resolve("bridge-signing.key"))
                 .webhookUrl(webhook.url())
                 .httpPort(httpPort)
                 .notificationListener(outcomes::add)
                 .build());
-        MqttClient monitor = monitor(brokerUrl);
+        MqttClient monitor = monitor(brokerUrl, credentials);
         GatewayProcess gateway = null;
         try {
             out.printf("Anxin demo: one home, one day, replayed at %.0fx%n", speed);
-            out.printf("  broker   %s%s%n", brokerUrl, embedded != null ? " (embedded Moquette)" : "");
+            out.printf("  broker   %s%s%n", brokerUrl, embedded == null ? ""
+                    : credentials != null ? " (embedded Moquette; accounts and ACL in " + credentials.dir() + ")"
+                    : " (embedded Moquette, anonymous)");
             out.printf("  bridge   %s (SQLite %s)%n", bridge.httpUri(), dir.resolve("bridge.db"));
             out.printf("  webhook  %s%n", webhook.url());
             Path gatewayLog = dir.resolve("gateway.log");
             out.printf("  gateway  %s: OSGi runtime, -Xmx%s, log %s%n%n", GATEWAY_ID, GatewayProcess.DEFAULT_HEAP, gatewayLog);
-            gateway = GatewayProcess.start(AnxinHome.gatewayJar(), configure(dir, scenarioFile, brokerUrl),
+            gateway = GatewayProcess.start(AnxinHome.gatewayJar(), configure(dir, scenarioFile, brokerUrl, credentials),
                     dir.resolve("gateway-data"), GatewayProcess.DEFAULT_HEAP, Redirect.to(gatewayLog.toFile()));
 
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60)
@@ -173,19 +188,51 @@ final class DemoCommand implements Callable<Integer> {
         return target;
     }
 
-    private Path configure(Path dir, Path scenarioFile, String brokerUrl) throws IOException {
+    /** The demo's broker accounts: files as ./anxin provision writes them, passwords made for this run. */
+    private record Credentials(Path dir, String bridgePassword, String gatewayPassword) {
+
+        static Credentials make(Path dir) throws IOException {
+            Credentials c = new Credentials(dir, MosquittoPasswords.newPassword(), MosquittoPasswords.newPassword());
+            // a work directory used again gets new passwords, so replacing the accounts is right here
+            BrokerAccounts.putUser(c.passwordFile(), BrokerAccounts.DEFAULT_BRIDGE_USER, c.bridgePassword(), true);
+            BrokerAccounts.putUser(c.passwordFile(), GATEWAY_ID, c.gatewayPassword(), true);
+            BrokerAccounts.writeAcl(c.aclFile(), BrokerAccounts.DEFAULT_BRIDGE_USER);
+            return c;
+        }
+
+        Path passwordFile() {
+            return dir.resolve("anxin.passwd");
+        }
+
+        Path aclFile() {
+            return dir.resolve("anxin.acl");
+        }
+
+        EmbeddedBroker.Access access() {
+            return EmbeddedBroker.Access.files(passwordFile(), aclFile());
+        }
+    }
+
+    private Path configure(Path dir, Path scenarioFile, String brokerUrl, Credentials credentials) throws IOException {
         Path conf = Files.createDirectories(dir.resolve("gateway-conf"));
-        Files.writeString(conf.resolve("org.anxin.uplink.cfg"),
-                "gatewayId=" + GATEWAY_ID + "\nbrokerUrl=" + brokerUrl + "\nheartbeatSeconds=5\n");
+        SecretFiles.write(conf.resolve("org.anxin.uplink.cfg"), "gatewayId=" + GATEWAY_ID + "\nbrokerUrl=" + brokerUrl
+                + "\nheartbeatSeconds=5\n"
+                + (credentials != null ? "username=" + GATEWAY_ID + "\npassword=" + credentials.gatewayPassword() + "\n" : ""),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
         Files.writeString(conf.resolve("org.anxin.driver.replay-demo.cfg"),
                 "scenario=" + scenarioFile.toAbsolutePath() + "\nspeed=" + speed + "\nzone=UTC\n");
         return conf;
     }
 
-    private MqttClient monitor(String brokerUrl) throws MqttException {
+    /** Watches the gateway's topics with the bridge's account, which may read them. */
+    private MqttClient monitor(String brokerUrl, Credentials credentials) throws MqttException {
         MqttClient client = new MqttClient(brokerUrl, "anxin-demo-monitor-" + ProcessHandle.current().pid(), new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
+        if (credentials != null) {
+            options.setUserName(BrokerAccounts.DEFAULT_BRIDGE_USER);
+            options.setPassword(credentials.bridgePassword().toCharArray());
+        }
         client.connect(options);
         client.subscribe(Topics.of(GATEWAY_ID, org.anxin.protocol.Channel.READING), 1, (t, m) -> show(m.getPayload()));
         client.subscribe(Topics.of(GATEWAY_ID, org.anxin.protocol.Channel.ALERT), 1, (t, m) -> show(m.getPayload()));

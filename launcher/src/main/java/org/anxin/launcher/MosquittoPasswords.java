@@ -1,6 +1,7 @@
 package org.anxin.launcher;
 
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.SecretKeyFactory;
@@ -26,14 +27,38 @@ final class MosquittoPasswords {
     }
 
     static String hash(String password, byte[] salt, int iterations) {
+        Base64.Encoder b64 = Base64.getEncoder();
+        return "$7$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(pbkdf2(password, salt, iterations));
+    }
+
+    private static byte[] pbkdf2(String password, byte[] salt, int iterations) {
         try {
-            byte[] hash = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512")
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512")
                     .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 64 * 8)).getEncoded();
-            Base64.Encoder b64 = Base64.getEncoder();
-            return "$7$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JVM has no PBKDF2WithHmacSHA512", e);
         }
+    }
+
+    /**
+     * Whether the password is the one a password file's hash was made from, in Mosquitto 2's form
+     * ({@code $7$}, PBKDF2-SHA512; Mosquitto 1.x's {@code $6$} is not read: set such a password again
+     * with Mosquitto 2's {@code mosquitto_passwd}). The comparison takes the same time wherever the
+     * hashes differ.
+     *
+     * @throws IllegalArgumentException for a hash in any other form
+     */
+    static boolean matches(String password, String stored) {
+        String[] parts = stored.split("\\$", -1);
+        Base64.Decoder b64 = Base64.getDecoder();
+        if (parts.length == 5 && parts[0].isEmpty() && parts[1].equals("7")) {
+            int iterations = Integer.parseInt(parts[2]);
+            if (iterations < 1) {
+                throw new IllegalArgumentException("iterations must be positive");
+            }
+            return MessageDigest.isEqual(pbkdf2(password, b64.decode(parts[3]), iterations), b64.decode(parts[4]));
+        }
+        throw new IllegalArgumentException("not a Mosquitto 2 password hash ($7$...)");
     }
 
     /** A password for a gateway: 24 random bytes, URL-safe Base64 (32 characters). */

@@ -6,7 +6,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.anxin.protocol.Reading;
 import org.anxin.protocol.Signatures;
+import org.anxin.secrets.SecretFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,8 +60,17 @@ final class ProvisionCommand implements Callable<Integer> {
     String broker;
 
     @Option(names = "--mqtt-passwords", paramLabel = "FILE",
-            description = "append the gateway's MQTT user to this Mosquitto password file (password_file)")
+            description = "add the gateway's MQTT account to this Mosquitto password file (password_file), created if missing")
     Path mqttPasswords;
+
+    @Option(names = "--mqtt-acl", paramLabel = "FILE",
+            description = "write the broker's ACL file (acl_file): each gateway publishes and reads only its own topics,"
+                    + " the bridge's account reads all and sends the downlinks")
+    Path mqttAcl;
+
+    @Option(names = "--mqtt-bridge-user", paramLabel = "USER", defaultValue = BrokerAccounts.DEFAULT_BRIDGE_USER,
+            description = "the bridge's MQTT user, for the ACL (default: ${DEFAULT-VALUE})")
+    String bridgeUser;
 
     @Option(names = "--force", description = "overwrite a config directory that already holds a gateway's identity")
     boolean force;
@@ -73,6 +83,20 @@ final class ProvisionCommand implements Callable<Integer> {
         String id = gateway != null ? gateway : "gw-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
         if (!Reading.DEVICE_ID.matcher(id).matches()) {
             throw new ParameterException(spec.commandLine(), "--gateway '" + id + "' is not an id: letters, digits, '.', '_' and '-'");
+        }
+        try {
+            BrokerAccounts.requireUser(bridgeUser);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--mqtt-bridge-user: " + e.getMessage());
+        }
+        if (mqttPasswords != null && !force && Files.exists(mqttPasswords)
+                && BrokerAccounts.readPasswords(mqttPasswords).containsKey(id)) {
+            throw new ParameterException(spec.commandLine(), mqttPasswords + " already has the MQTT user " + id
+                    + ": another gateway has this id. Use another --gateway, or --force to give it a new password");
+        }
+        if (id.equals(bridgeUser)) {
+            throw new ParameterException(spec.commandLine(), "--gateway '" + id + "' is the bridge's MQTT user: a gateway with"
+                    + " that name would get the bridge's rights on the broker");
         }
         Path uplinkFile = config.resolve("org.anxin.uplink.cfg");
         if (Files.exists(uplinkFile) && !force) {
@@ -91,37 +115,48 @@ final class ProvisionCommand implements Callable<Integer> {
         String brokerUrl = broker != null ? broker : provisioned.path("brokerUrl").asText();
         String mqttPassword = MosquittoPasswords.newPassword();
 
+        // the broker's account first: a gateway whose files exist but the broker does not know is worse than neither
+        if (mqttPasswords != null) {
+            try {
+                BrokerAccounts.putUser(mqttPasswords, id, mqttPassword, force);
+            } catch (IllegalStateException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        if (mqttAcl != null) {
+            BrokerAccounts.writeAcl(mqttAcl, bridgeUser);
+        }
         Files.createDirectories(config);
-        write(config.resolve("org.anxin.uplink.cfg"), "# gateway " + id + " of home " + home + ", provisioned by ./anxin provision\n"
-                + "gatewayId=" + id + "\nbrokerUrl=" + brokerUrl + "\nusername=" + id + "\npassword=" + mqttPassword + "\n");
-        write(config.resolve("org.anxin.remote.cfg"), "# the bridge's Ed25519 public key: only what it signed is applied\n"
-                + "bridgeKey=" + bridgeKey + "\n");
+        SecretFiles.write(config.resolve("org.anxin.uplink.cfg"), "# gateway " + id + " of home " + home
+                + ", provisioned by ./anxin provision; holds its MQTT password: keep it 0600\n"
+                + "gatewayId=" + id + "\nbrokerUrl=" + brokerUrl + "\nusername=" + id + "\npassword=" + mqttPassword + "\n",
+                StandardCharsets.ISO_8859_1);
+        SecretFiles.write(config.resolve("org.anxin.remote.cfg"), "# the bridge's Ed25519 public key: only what it signed is applied\n"
+                + "bridgeKey=" + bridgeKey + "\n", StandardCharsets.ISO_8859_1);
         writeIfAbsent(config.resolve("org.anxin.store.cfg"), "path=outbox.db\ncapacityMegabytes=128\n");
         writeIfAbsent(config.resolve("org.anxin.detection.cfg"), "# the defaults; the bridge may push this home's own\ncallRearmSeconds=300\n");
-        if (mqttPasswords != null) {
-            Files.writeString(mqttPasswords, MosquittoPasswords.line(id, mqttPassword) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        }
         System.out.println("gateway " + id + " provisioned:");
         System.out.println("  config directory " + config.toAbsolutePath() + " (the MQTT password is in org.anxin.uplink.cfg; keep it private)");
         System.out.println("  broker " + brokerUrl + ", MQTT user " + id);
         System.out.println(mqttPasswords != null
                 ? "  MQTT user added to " + mqttPasswords + "; reload Mosquitto (kill -HUP) to let it in"
                 : "  add the MQTT user to the broker, e.g. mosquitto_passwd -b <password_file> " + id + " <password from the file>");
+        if (mqttAcl != null) {
+            System.out.println("  broker ACL written to " + mqttAcl + " (bridge user " + bridgeUser + "); Mosquitto needs:"
+                    + " allow_anonymous false, password_file " + (mqttPasswords != null ? mqttPasswords : "<file>")
+                    + ", acl_file " + mqttAcl + " (docs/installing.md)");
+        }
         System.out.println("next: copy the directory to the gateway, run ./anxin gateway --config <dir>, then pair the sensors"
                 + " (docs/installing.md)");
         return 0;
     }
 
-    private static void write(Path file, String text) throws IOException {
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(temp, text, StandardCharsets.ISO_8859_1);
-        Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
     private static void writeIfAbsent(Path file, String text) throws IOException {
         if (!Files.exists(file)) {
-            write(file, text);
+            // no secret in it; written the same atomic way, so FileInstall never reads half of it
+            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(temp, text, StandardCharsets.ISO_8859_1);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.anxin.uplink;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.anxin.protocol.Envelope;
 import org.anxin.store.Outbox;
@@ -27,8 +28,10 @@ public class UplinkComponent {
     private final List<DownlinkListener> listeners = new CopyOnWriteArrayList<>();
 
     @Activate
-    public UplinkComponent(@Reference Outbox outbox, UplinkConfig config, BundleContext context) {
-        this.uplink = new Uplink(UplinkOptions.from(config), outbox, Clock.systemUTC(),
+    public UplinkComponent(@Reference Outbox outbox, UplinkConfig config, BundleContext context, Map<String, Object> properties) {
+        UplinkOptions options = UplinkOptions.from(config);
+        UplinkSecrets.requireOwnerOnly(properties.get(UplinkSecrets.CONFIG_FILE), options);
+        this.uplink = new Uplink(options, outbox, Clock.systemUTC(),
                 context.getBundle().getVersion().toString(), this::dispatch);
     }
 
