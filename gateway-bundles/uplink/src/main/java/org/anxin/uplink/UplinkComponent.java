@@ -28,7 +28,8 @@ public class UplinkComponent {
 
     @Activate
     public UplinkComponent(@Reference Outbox outbox, UplinkConfig config, BundleContext context) {
-        this.uplink = new Uplink(UplinkOptions.from(config), outbox, Clock.systemUTC(),
+        String configDir = context.getProperty("felix.fileinstall.dir");
+        this.uplink = new Uplink(UplinkOptions.from(config, configDir == null ? null : java.nio.file.Path.of(configDir)), outbox, Clock.systemUTC(),
                 context.getBundle().getVersion().toString(), this::dispatch);
     }
 
