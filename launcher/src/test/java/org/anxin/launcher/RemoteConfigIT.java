@@ -62,7 +62,7 @@ class RemoteConfigIT {
     @BeforeEach
     void start() throws Exception {
         broker = EmbeddedBroker.start(dir.resolve("broker"), 0);
-        bridge = Bridge.start(BridgeOptions.builder().brokerUrl(broker.url()).jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db"))
+        bridge = Bridge.start(BridgeOptions.builder().allowUnsignedGateways(true).brokerUrl(broker.url()).jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db"))
                 .httpPort(0).admin(OPERATOR, PASSWORD).signingKeyFile(dir.resolve("signing.key"))
                 .supervisionInterval(Duration.ofSeconds(5)).build());
         await().atMost(Duration.ofSeconds(15)).until(bridge::mqttConnected);
