@@ -34,7 +34,7 @@ public final class RemoteConfigBenchmark {
         Path dir = Files.createTempDirectory("anxin-remote-bench");
         List<GatewayProcess> processes = new ArrayList<>();
         try (EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("broker"), 0);
-             Bridge bridge = Bridge.start(BridgeOptions.builder().allowUnsignedGateways(true).brokerUrl(broker.url())
+             Bridge bridge = Bridge.start(BridgeOptions.builder().brokerUrl(broker.url())
                      .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db")).httpPort(0).admin("bench", "bench-password")
                      .signingKeyFile(dir.resolve("signing.key")).build())) {
             URI base = bridge.httpUri();

@@ -311,6 +311,16 @@ abstract class SignedMessagesContract {
         assertThat(view.get("desired").get("status").asText()).isEqualTo("applied");
         assertThat(view.get("running").asLong()).isEqualTo(1);
         assertThat(view.toString()).doesNotContain("forged");
+
+        // a forged copy of version 1 reached the gateway, which rightly rejects it: its genuine
+        // report says so, and the genuine version 1 stays applied
+        g.send(new ConfigReport(1, ConfigReport.Outcome.REJECTED, 1, "forged: the signature does not verify", List.of(1L)));
+        await().atMost(WAIT).until(() -> bridge.counters().configReports() == 2);
+        view = api.get(path);
+        assertThat(view.get("desired").get("status").asText()).isEqualTo("applied");
+        assertThat(view.get("history").get(0).get("status").asText()).isEqualTo("applied");
+        assertThat(view.get("running").asLong()).isEqualTo(1);
+        assertThat(bridge.counters().unknownConfigVersions()).isZero();
     }
 
     @Test
