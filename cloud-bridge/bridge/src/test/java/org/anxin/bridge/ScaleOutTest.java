@@ -81,7 +81,7 @@ class ScaleOutTest {
                 "-cp", System.getProperty("java.class.path"), BridgeMain.class.getName(),
                 "--broker", MOSQUITTO, "--mqtt-client-id", clientId, "--mqtt-share-group", group,
                 "--db", jdbcUrl(), "--http-port", "0", "--instance-timeout-seconds", "3",
-                "--signing-key", dir.resolve("signing.key").toString())
+                "--signing-key", dir.resolve("signing.key").toString(), "--allow-unsigned-gateways")
                 .redirectErrorStream(true).start();
         Process process = processA;
         CountDownLatch running = new CountDownLatch(1);
