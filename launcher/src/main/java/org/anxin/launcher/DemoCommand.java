@@ -131,7 +131,7 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("  webhook  %s%n", webhook.url());
             Path gatewayLog = dir.resolve("gateway.log");
             out.printf("  gateway  %s: OSGi runtime, -Xmx%s, log %s%n%n", GATEWAY_ID, GatewayProcess.DEFAULT_HEAP, gatewayLog);
-            gateway = GatewayProcess.start(AnxinHome.gatewayJar(), configure(dir, scenarioFile, brokerUrl, credentials),
+            gateway = GatewayProcess.start(AnxinHome.gatewayJar(), configure(dir, scenarioFile, brokerUrl, credentials, bridge),
                     dir.resolve("gateway-data"), GatewayProcess.DEFAULT_HEAP, Redirect.to(gatewayLog.toFile()));
 
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60)
@@ -213,10 +213,17 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private Path configure(Path dir, Path scenarioFile, String brokerUrl, Credentials credentials) throws IOException {
+    private Path configure(Path dir, Path scenarioFile, String brokerUrl, Credentials credentials, Bridge bridge) throws IOException {
         Path conf = Files.createDirectories(dir.resolve("gateway-conf"));
+        // as ./anxin provision does: the gateway's own key, its public half registered with the bridge,
+        // so the demo's gateway is heard the way a real one is, through its signature
+        java.security.KeyPair key = org.anxin.protocol.Signatures.generate();
+        Path keyFile = conf.resolve(ProvisionCommand.KEY_FILE);
+        Files.deleteIfExists(keyFile);
+        org.anxin.protocol.GatewayKeyFile.create(keyFile, key);
+        bridge.registerGatewayKey(GATEWAY_ID, org.anxin.protocol.Signatures.encode(key.getPublic()));
         SecretFiles.write(conf.resolve("org.anxin.uplink.cfg"), "gatewayId=" + GATEWAY_ID + "\nbrokerUrl=" + brokerUrl
-                + "\nheartbeatSeconds=5\n"
+                + "\nheartbeatSeconds=5\nsigningKey=" + ProvisionCommand.KEY_FILE + "\n"
                 + (credentials != null ? "username=" + GATEWAY_ID + "\npassword=" + credentials.gatewayPassword() + "\n" : ""),
                 java.nio.charset.StandardCharsets.ISO_8859_1);
         Files.writeString(conf.resolve("org.anxin.driver.replay-demo.cfg"),

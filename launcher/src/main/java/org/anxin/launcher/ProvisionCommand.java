@@ -7,11 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.anxin.protocol.GatewayKeyFile;
 import org.anxin.protocol.Reading;
 import org.anxin.protocol.Signatures;
 import org.anxin.secrets.SecretFiles;
@@ -24,15 +26,20 @@ import picocli.CommandLine.Spec;
 /**
  * {@code anxin provision}: one command for an installer setting up a new gateway. It registers the
  * gateway with its home on the bridge, fetches the bridge's public key, makes the gateway's MQTT
- * credentials, and writes the gateway's config directory. See docs/installing.md.
+ * credentials and its own Ed25519 key pair (the public half registered with the bridge, the private
+ * half in an owner-only file beside the config), and writes the gateway's config directory. See
+ * docs/installing.md.
  */
 @Command(name = "provision",
         mixinStandardHelpOptions = true,
         description = {"Provisions a new gateway: registers it with a home on the bridge, creates its identity"
-                + " (gateway id) and MQTT credentials, and writes its config directory with the bridge's public key,"
+                + " (gateway id, its own signing key) and MQTT credentials, and writes its config directory with the bridge's public key,"
                 + " so the gateway applies only configuration and commands the bridge signed. Copy the directory to"
                 + " the gateway and start it with ./anxin gateway --config DIR. See docs/installing.md."})
 final class ProvisionCommand implements Callable<Integer> {
+
+    /** The gateway's key pair, in the config directory (FileInstall reads only {@code *.cfg}). */
+    static final String KEY_FILE = "gateway.key";
 
     @Spec
     CommandSpec spec;
@@ -103,9 +110,12 @@ final class ProvisionCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), uplinkFile + " exists: this directory already holds a gateway;"
                     + " use another --config or --force");
         }
+        // a new key each time: re-provisioning replaces the gateway's key on the bridge too
+        KeyPair gatewayKey = Signatures.generate();
         BridgeClient client = BridgeClient.login(bridge, user, password, Duration.ofSeconds(30));
         System.out.println("logged in to " + client.base() + " as " + user + "; registering gateway " + id + " with home " + home);
-        BridgeClient.Answer answer = client.post("api/gateways/" + id + "/provision", Map.of("home", home));
+        BridgeClient.Answer answer = client.post("api/gateways/" + id + "/provision",
+                Map.of("home", home, "gatewayKey", Signatures.encode(gatewayKey.getPublic())));
         if (!answer.ok()) {
             throw new IOException("the bridge refused: " + answer.status() + " " + answer.error());
         }
@@ -127,16 +137,21 @@ final class ProvisionCommand implements Callable<Integer> {
             BrokerAccounts.writeAcl(mqttAcl, bridgeUser);
         }
         Files.createDirectories(config);
+        Path keyFile = config.resolve(KEY_FILE);
+        Files.deleteIfExists(keyFile); // only with --force, checked above: the bridge now knows the new key alone
+        GatewayKeyFile.create(keyFile, gatewayKey);
         SecretFiles.write(config.resolve("org.anxin.uplink.cfg"), "# gateway " + id + " of home " + home
                 + ", provisioned by ./anxin provision; holds its MQTT password: keep it 0600\n"
-                + "gatewayId=" + id + "\nbrokerUrl=" + brokerUrl + "\nusername=" + id + "\npassword=" + mqttPassword + "\n",
+                + "gatewayId=" + id + "\nbrokerUrl=" + brokerUrl + "\nusername=" + id + "\npassword=" + mqttPassword
+                + "\n# this gateway's own key, which signs all it sends (relative to this directory)\nsigningKey=" + KEY_FILE + "\n",
                 StandardCharsets.ISO_8859_1);
         SecretFiles.write(config.resolve("org.anxin.remote.cfg"), "# the bridge's Ed25519 public key: only what it signed is applied\n"
                 + "bridgeKey=" + bridgeKey + "\n", StandardCharsets.ISO_8859_1);
         writeIfAbsent(config.resolve("org.anxin.store.cfg"), "path=outbox.db\ncapacityMegabytes=128\n");
         writeIfAbsent(config.resolve("org.anxin.detection.cfg"), "# the defaults; the bridge may push this home's own\ncallRearmSeconds=300\n");
         System.out.println("gateway " + id + " provisioned:");
-        System.out.println("  config directory " + config.toAbsolutePath() + " (the MQTT password is in org.anxin.uplink.cfg; keep it private)");
+        System.out.println("  config directory " + config.toAbsolutePath() + " (the MQTT password is in org.anxin.uplink.cfg,"
+                + " the gateway's private key in " + KEY_FILE + ", owner-only; keep both private)");
         System.out.println("  broker " + brokerUrl + ", MQTT user " + id);
         System.out.println(mqttPasswords != null
                 ? "  MQTT user added to " + mqttPasswords + "; reload Mosquitto (kill -HUP) to let it in"

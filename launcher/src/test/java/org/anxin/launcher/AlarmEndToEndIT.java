@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -22,7 +23,10 @@ import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertType;
 import org.anxin.protocol.Channel;
 import org.anxin.protocol.Envelope;
+import org.anxin.protocol.GatewayKeyFile;
 import org.anxin.protocol.MessageCodec;
+import org.anxin.protocol.Signatures;
+import org.anxin.protocol.SignedEnvelope;
 import org.anxin.protocol.Topics;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -76,7 +80,11 @@ class AlarmEndToEndIT {
             MqttConnectOptions options = new MqttConnectOptions();
             options.setCleanSession(true);
             watcher.connect(options);
-            watcher.subscribe(Topics.of(gatewayId, Channel.ALERT), 1, (t, m) -> onTheWire.add(MessageCodec.decode(m.getPayload())));
+            List<byte[]> payloads = new CopyOnWriteArrayList<>();
+            watcher.subscribe(Topics.of(gatewayId, Channel.ALERT), 1, (t, m) -> {
+                payloads.add(m.getPayload());
+                onTheWire.add(MessageCodec.decode(m.getPayload()));
+            });
             await().atMost(Duration.ofSeconds(15)).until(bridge::mqttConnected);
 
             Path scenario = Files.writeString(dir.resolve("fall.csv"), """
@@ -86,7 +94,13 @@ class AlarmEndToEndIT {
                     2024-03-04T19:46:00,call-button,call,pressed
                     """);
             Path conf = Files.createDirectories(dir.resolve("conf"));
-            Files.writeString(conf.resolve("org.anxin.uplink.cfg"), "gatewayId=" + gatewayId + "\nbrokerUrl=" + brokerUrl + "\n");
+            // the gateway's own key, registered with the bridge as ./anxin provision does: the bridge
+            // (refusing unsigned gateways, its default) hears only what this key signed
+            KeyPair gatewayKey = Signatures.generate();
+            GatewayKeyFile.create(conf.resolve("gateway.key"), gatewayKey);
+            bridge.registerGatewayKey(gatewayId, Signatures.encode(gatewayKey.getPublic()));
+            Files.writeString(conf.resolve("org.anxin.uplink.cfg"), "gatewayId=" + gatewayId + "\nbrokerUrl=" + brokerUrl
+                    + "\nsigningKey=gateway.key\n");
             Files.writeString(conf.resolve("org.anxin.driver.replay-e2e.cfg"), "scenario=" + scenario + "\nspeed=0\nzone=UTC\n");
             Path log = dir.resolve("gateway.log");
             try (GatewayProcess gateway = GatewayProcess.start(AnxinHome.gatewayJar(), conf, dir.resolve("data"), "64m",
@@ -99,6 +113,8 @@ class AlarmEndToEndIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> !onTheWire.isEmpty());
                 Envelope envelope = onTheWire.get(0);
                 assertThat(envelope.gateway()).isEqualTo(gatewayId);
+                assertThat(SignedEnvelope.open(payloads.get(0)).verifies(gatewayKey.getPublic(),
+                        Topics.of(gatewayId, Channel.ALERT))).as("signed by the gateway's own key").isTrue();
                 assertThat(envelope.body()).isInstanceOfSatisfying(Alert.class, a -> {
                     assertThat(a.type()).isEqualTo(AlertType.EMERGENCY_CALL);
                     assertThat(a.device()).isEqualTo("call-button");
@@ -121,6 +137,9 @@ class AlarmEndToEndIT {
                 assertThat(hooks.get(0).path("gateway").asText()).isEqualTo(gatewayId);
                 assertThat(hooks.get(0).path("alert").path("type").asText()).isEqualTo("EMERGENCY_CALL");
                 assertThat(hooks.get(0).path("text").asText()).contains("call-button");
+                // every message of this gateway verified: nothing it sent was refused for its signature
+                assertThat(bridge.counters().unsignedRefused()).isZero();
+                assertThat(bridge.counters().badSignatures()).isZero();
             } finally {
                 watcher.disconnect();
                 watcher.close();

@@ -75,7 +75,7 @@ class AlarmPathFaultIT {
     static void startBrokerAndBridge() throws Exception {
         broker = EmbeddedBroker.start(shared.resolve("broker"), 0);
         webhook = WebhookReceiver.start(hooks::add);
-        bridge = Bridge.start(BridgeOptions.builder().brokerUrl(broker.url()).jdbcUrl("jdbc:sqlite:" + shared.resolve("bridge.db"))
+        bridge = Bridge.start(BridgeOptions.builder().allowUnsignedGateways(true).brokerUrl(broker.url()).jdbcUrl("jdbc:sqlite:" + shared.resolve("bridge.db"))
                 .webhookUrl(webhook.url()).httpPort(0).signingKeyFile(shared.resolve("signing.key"))
                 .admin(OPERATOR, PASSWORD).build());
         await().atMost(Duration.ofSeconds(15)).until(bridge::mqttConnected);

@@ -135,6 +135,13 @@ class RemoteConfigIT {
         ConfigReport replayed = reportsOnTheWire.stream().map(Envelope::body).filter(b -> b instanceof ConfigReport r
                 && r.version() == 1 && r.outcome() == ConfigReport.Outcome.REJECTED).map(ConfigReport.class::cast).findFirst().orElseThrow();
         assertThat(replayed.reason()).contains("replayed or older");
+        // the gateway's rejection of the copy leaves the genuine version 1 applied in the bridge's history
+        assertThat(config(gw).path("history").findValues("version").stream().map(JsonNode::asLong).toList()).contains(1L);
+        for (JsonNode h : config(gw).path("history")) {
+            if (h.path("version").asLong() == 1) {
+                assertThat(h.path("status").asText()).as(h.toString()).isEqualTo("applied");
+            }
+        }
         assertThat(Files.readString(conf.resolve("org.anxin.detection.cfg"))).contains("noWaterHours=10");
 
         // a new version, then a rollback on command: the files are version 1's again
@@ -174,6 +181,9 @@ class RemoteConfigIT {
         // the same from an installer's shell: 0 done, 1 refused by the gateway
         assertThat(commandLine(gw, "diagnostics")).isZero();
         assertThat(commandLine(gw, "permit-join", "seconds=120")).isEqualTo(1);
+        // all of it (state, heartbeats, reports, results) heard through the gateway's own signature
+        assertThat(bridge.counters().unsignedRefused()).isZero();
+        assertThat(bridge.counters().badSignatures()).isZero();
     }
 
     @Test
@@ -244,7 +254,11 @@ class RemoteConfigIT {
                 "--password", PASSWORD, "--home", home, "--gateway", gw, "--config", conf.toString());
         assertThat(exit).isZero();
         assertThat(Files.readString(conf.resolve("org.anxin.remote.cfg"))).contains("bridgeKey=");
-        assertThat(Files.readString(conf.resolve("org.anxin.uplink.cfg"))).contains("gatewayId=" + gw, "brokerUrl=" + broker.url());
+        assertThat(Files.readString(conf.resolve("org.anxin.uplink.cfg"))).contains("gatewayId=" + gw, "brokerUrl=" + broker.url(),
+                "signingKey=gateway.key");
+        // the gateway's private key: owner-only, and the bridge (refusing unsigned gateways) hears it through it
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(conf.resolve("gateway.key")))).isEqualTo("rw-------");
         // the identity is in the files, so a test-only change makes the gateway quick to notice silence
         Files.writeString(conf.resolve("org.anxin.uplink.cfg"), "heartbeatSeconds=5\n", java.nio.file.StandardOpenOption.APPEND);
         return conf;

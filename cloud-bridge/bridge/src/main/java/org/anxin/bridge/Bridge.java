@@ -37,6 +37,8 @@ public final class Bridge implements AutoCloseable {
     private final Deque<AutoCloseable> closeInOrder;
     private Deliveries deliveries;
     private SigningKey signingKey;
+    private Database db;
+    private GatewayKeys gatewayKeys;
     private boolean closed;
 
     private Bridge(BridgeOptions options, BridgeCounters counters, WebhookNotifier notifier, RestApi api,
@@ -99,13 +101,18 @@ public final class Bridge implements AutoCloseable {
                 operators.upsert(user, options.adminPassword().orElseThrow());
                 log.info("operator {} may log in", user);
             });
+            GatewayKeys gatewayKeys = new GatewayKeys(db, clock, options.allowUnsignedGateways());
+            if (options.allowUnsignedGateways()) {
+                log.warn("unsigned gateways are allowed: a gateway with no registered key is heard without a signature,"
+                        + " so anyone who can publish to the broker can speak for it");
+            }
             MessageIngest ingest = new MessageIngest(new IngestStore(db), notifier, escalations, deliveries, counters,
-                    clock, remoteConfig, commands);
+                    clock, remoteConfig, commands, gatewayKeys);
             MqttIngress[] mqtt = new MqttIngress[1]; // the API asks it for the connection state
             RestApi api = RestApi.start(options.httpHost(), options.httpPort(),
                     new RestApi.Parts(new ReadModel(db), new Directory(db, clock), new Policies(db, clock), escalations,
                             new Incidents(db), deliveries, operators, remoteConfig, commands,
-                            new Provisioning(db, signingKey, options.brokerUrlForGateways()), signingKey),
+                            new Provisioning(db, signingKey, options.brokerUrlForGateways(), gatewayKeys, clock), signingKey),
                     counters, () -> mqtt[0] != null && mqtt[0].isConnected(), db::isReachable,
                     Redaction.url(options.brokerUrl()));
             apiHolder[0] = api;
@@ -124,6 +131,8 @@ public final class Bridge implements AutoCloseable {
             Bridge bridge = new Bridge(options, counters, notifier, api, mqtt[0], started);
             bridge.deliveries = deliveries;
             bridge.signingKey = signingKey;
+            bridge.db = db;
+            bridge.gatewayKeys = gatewayKeys;
             return bridge;
         } catch (RuntimeException e) {
             closeAll(started);
@@ -214,6 +223,23 @@ public final class Bridge implements AutoCloseable {
      */
     public String signingPublicKey() {
         return signingKey.publicKeyBase64();
+    }
+
+    /**
+     * Registers (or replaces) a gateway's own public key, as {@code POST /api/gateways/{id}/provision}
+     * does, for a gateway set up without the API (the demo). From then on only messages that key
+     * signed are heard from the gateway.
+     *
+     * @param publicKey Base64 X.509 Ed25519 public key
+     * @throws IllegalArgumentException when it is not one
+     */
+    public void registerGatewayKey(String gateway, String publicKey) {
+        RemoteConfig.requireGateway(gateway);
+        java.security.PublicKey key = org.anxin.protocol.Signatures.publicKey(publicKey);
+        db.inTransaction(c -> {
+            gatewayKeys.register(c, gateway, key, "bridge", System.currentTimeMillis());
+            return null;
+        });
     }
 
     public BridgeOptions options() {

@@ -137,6 +137,12 @@ public final class BridgeCommand implements Callable<Integer> {
                     + " (default: --broker without credentials)")
     String publicBroker;
 
+    @Option(names = "--allow-unsigned-gateways",
+            description = "hear gateways that have no registered key (provisioned before gateways signed their messages)"
+                    + " without a signature, while they are upgraded; anyone who can publish to the broker can then speak"
+                    + " for them (default: refused)")
+    boolean allowUnsignedGateways;
+
     private static String blank(String s) {
         return s == null || s.isBlank() ? null : s;
     }
@@ -156,7 +162,8 @@ public final class BridgeCommand implements Callable<Integer> {
                 .mqttShareGroup(mqttShareGroup)
                 .publicUrl(publicUrl)
                 .signingKeyFile(signingKey)
-                .publicBrokerUrl(publicBroker);
+                .publicBrokerUrl(publicBroker)
+                .allowUnsignedGateways(allowUnsignedGateways);
         if (adminUser != null || (adminPassword != null && !adminPassword.isBlank())) {
             builder.admin(adminUser, adminPassword);
         }

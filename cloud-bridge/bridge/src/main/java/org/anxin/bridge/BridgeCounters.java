@@ -32,6 +32,8 @@ public final class BridgeCounters {
     final AtomicLong clearsRefused = new AtomicLong();
     final AtomicLong quarantined = new AtomicLong();
     final AtomicLong mendedAlarms = new AtomicLong();
+    final AtomicLong unsignedRefused = new AtomicLong();
+    final AtomicLong badSignatures = new AtomicLong();
 
     /** Every MQTT message that arrived, whatever became of it. */
     public long received() {
@@ -162,6 +164,19 @@ public final class BridgeCounters {
         return mendedAlarms.get();
     }
 
+    /**
+     * Messages refused for want of a signature: unsigned from a gateway with a registered key, or
+     * from a gateway with none while unsigned gateways are not allowed.
+     */
+    public long unsignedRefused() {
+        return unsignedRefused.get();
+    }
+
+    /** Signed messages refused: the signature does not verify with the gateway's key for the topic. */
+    public long badSignatures() {
+        return badSignatures.get();
+    }
+
     /** All counters by name, in a stable order. */
     public Map<String, Long> asMap() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -190,6 +205,8 @@ public final class BridgeCounters {
         m.put("clearsRefused", clearsRefused());
         m.put("quarantined", quarantined());
         m.put("mendedAlarms", mendedAlarms());
+        m.put("unsignedRefused", unsignedRefused());
+        m.put("badSignatures", badSignatures());
         return m;
     }
 

@@ -51,6 +51,10 @@ import java.util.UUID;
  *     must be given the same file: gateways trust only the key they were provisioned with
  * @param publicBrokerUrl the broker's address as gateways reach it, told to installers when a
  *     gateway is provisioned; the bridge's own {@code brokerUrl} (without credentials) when empty
+ * @param allowUnsignedGateways hear a gateway that has no registered key (one provisioned before
+ *     gateways signed their messages) without a signature. Off by default: then such a gateway's
+ *     messages are refused, since anyone who can publish to the broker could have sent them. A
+ *     gateway with a registered key must sign whatever this says.
  */
 public record BridgeOptions(
         String brokerUrl,
@@ -80,7 +84,8 @@ public record BridgeOptions(
         Duration instanceTimeout,
         java.time.ZoneId zone,
         java.nio.file.Path signingKeyFile,
-        Optional<String> publicBrokerUrl) {
+        Optional<String> publicBrokerUrl,
+        boolean allowUnsignedGateways) {
 
     /**
      * An SMTP server.
@@ -279,6 +284,7 @@ public record BridgeOptions(
         b.zone = zone;
         b.signingKeyFile = signingKeyFile;
         b.publicBrokerUrl = publicBrokerUrl.orElse(null);
+        b.allowUnsignedGateways = allowUnsignedGateways;
         return b;
     }
 
@@ -316,7 +322,8 @@ public record BridgeOptions(
                 + ", instanceTimeout=" + instanceTimeout
                 + ", zone=" + zone
                 + ", signingKeyFile=" + signingKeyFile
-                + ", publicBrokerUrl=" + publicBrokerUrl.orElse("-") + "]";
+                + ", publicBrokerUrl=" + publicBrokerUrl.orElse("-")
+                + ", allowUnsignedGateways=" + allowUnsignedGateways + "]";
     }
 
     private static <T> Optional<T> orEmpty(Optional<T> value) {
@@ -397,6 +404,7 @@ public record BridgeOptions(
         private java.time.ZoneId zone = java.time.ZoneOffset.UTC;
         private java.nio.file.Path signingKeyFile = java.nio.file.Path.of(DEFAULT_SIGNING_KEY_FILE);
         private String publicBrokerUrl;
+        private boolean allowUnsignedGateways;
 
         private Builder() {
         }
@@ -466,6 +474,12 @@ public record BridgeOptions(
         /** The broker's address as gateways reach it; {@code null} or blank for the bridge's own. */
         public Builder publicBrokerUrl(String publicBrokerUrl) {
             this.publicBrokerUrl = publicBrokerUrl;
+            return this;
+        }
+
+        /** Hear gateways with no registered key, unsigned: for the time their installations are upgraded. */
+        public Builder allowUnsignedGateways(boolean allowUnsignedGateways) {
+            this.allowUnsignedGateways = allowUnsignedGateways;
             return this;
         }
 
@@ -555,7 +569,7 @@ public record BridgeOptions(
                     blankToEmpty(publicUrl).map(url -> parse(url.trim(), "publicUrl", "an http(s) URL")),
                     Optional.ofNullable(smtp), Optional.ofNullable(sms), deliveryAttempts, deliveryRetryBase,
                     supervisionInterval, escalationPollInterval, sessionLength, instanceTimeout, zone, signingKeyFile,
-                    blankToEmpty(publicBrokerUrl));
+                    blankToEmpty(publicBrokerUrl), allowUnsignedGateways);
         }
 
         private static Optional<String> blankToEmpty(String value) {

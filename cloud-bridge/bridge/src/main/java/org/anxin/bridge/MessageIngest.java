@@ -36,9 +36,16 @@ final class MessageIngest {
     private final Clock clock;
     private final RemoteConfig remoteConfig;
     private final GatewayCommands commands;
+    private final GatewayKeys keys;
+    /** Refusals for the signature are logged at most this often: anyone on the broker can cause them. */
+    private final LogLimit signatureLog;
+    static final int SIGNATURE_LOG_PER_MINUTE = 10;
 
     MessageIngest(IngestStore store, WebhookNotifier notifier, Escalations escalations, Deliveries deliveries,
-                  BridgeCounters counters, Clock clock, RemoteConfig remoteConfig, GatewayCommands commands) {
+                  BridgeCounters counters, Clock clock, RemoteConfig remoteConfig, GatewayCommands commands,
+                  GatewayKeys keys) {
+        this.keys = keys;
+        this.signatureLog = new LogLimit(SIGNATURE_LOG_PER_MINUTE, clock);
         this.remoteConfig = remoteConfig;
         this.commands = commands;
         this.store = store;
@@ -74,12 +81,27 @@ final class MessageIngest {
 
     /** Keeps a message refused for its content; it is then acknowledged, never retried. */
     private void quarantine(String topic, byte[] payload, String reason) {
+        keep(topic, payload, reason);
+        log.warn("quarantined the message on {}: {}", shown(topic), reason);
+    }
+
+    private void keep(String topic, byte[] payload, String reason) {
         Optional<Topics.Address> address = Topics.parse(topic);
         String gateway = address.map(Topics.Address::gateway)
                 .filter(g -> IngestChecks.gatewayProblem(g) == null).orElse(null);
         store.quarantine(topic, gateway, payload, reason, clock.millis());
         counters.quarantined.incrementAndGet();
-        log.warn("quarantined the message on {}: {}", shown(topic), reason);
+    }
+
+    /** A message not signed by its gateway: no effect at all, kept in the quarantine, counted, logged sparingly. */
+    private void refuseUnverified(String topic, byte[] payload, GatewayKeys.Verdict verdict) {
+        (verdict.unsigned() ? counters.unsignedRefused : counters.badSignatures).incrementAndGet();
+        keep(topic, payload, verdict.refusal());
+        long held = signatureLog.admit();
+        if (held >= 0) {
+            log.warn("refused the message on {}: {}{}", shown(topic), verdict.refusal(),
+                    held == 0 ? "" : " (" + held + " more such refusals not logged)");
+        }
     }
 
     private static com.fasterxml.jackson.databind.JsonNode tree(byte[] payload) {
@@ -112,9 +134,19 @@ final class MessageIngest {
             log.debug("retained message on {} cleared", topic);
             return;
         }
+        // what the bridge sends (configuration, commands) it signs itself; all else is the gateway's to sign
+        byte[] envelopeBytes = payload;
+        if (!from.channel().toGateway()) {
+            GatewayKeys.Verdict verdict = keys.check(topic, from.gateway(), payload);
+            if (verdict.refusal() != null) {
+                refuseUnverified(topic, payload, verdict);
+                return;
+            }
+            envelopeBytes = verdict.envelope();
+        }
         Envelope envelope;
         try {
-            envelope = MessageCodec.decode(payload);
+            envelope = from.channel().toGateway() ? MessageCodec.decode(payload) : MessageCodec.decodeUnsigned(envelopeBytes);
         } catch (ProtocolException | RuntimeException e) {
             counters.malformed.incrementAndGet();
             quarantine(topic, payload, "malformed: " + e.getMessage());
@@ -139,7 +171,7 @@ final class MessageIngest {
             }
             problem = null;
         } else {
-            problem = IngestChecks.textProblem(tree(payload), "message");
+            problem = IngestChecks.textProblem(tree(envelopeBytes), "message");
         }
         if (problem == null) {
             problem = IngestChecks.envelopeProblem(envelope, checkedAt, store.lastSeq(envelope.gateway()));

@@ -293,14 +293,33 @@ final class RemoteConfig {
     boolean applyReport(Connection c, String gateway, ConfigReport report, long now) throws SQLException {
         boolean known = report.version() <= 0;
         if (report.version() > 0) {
+            // a rejection settles only a version still pending: one the gateway already applied (or that
+            // was superseded) is rejected again only when a forged or replayed copy of it reached the
+            // gateway, and that says nothing about the genuine document
+            boolean rejection = report.outcome() == ConfigReport.Outcome.REJECTED;
             try (PreparedStatement ps = c.prepareStatement("UPDATE config_versions SET status = ?, reason = ?,"
-                    + " reported_at = ? WHERE gateway = ? AND version = ?")) {
+                    + " reported_at = ? WHERE gateway = ? AND version = ?" + (rejection ? " AND status = 'pending'" : ""))) {
                 ps.setString(1, report.outcome().wireName());
                 Database.setNullableText(ps, 2, report.reason());
                 ps.setLong(3, now);
                 ps.setString(4, gateway);
                 ps.setLong(5, report.version());
                 known = ps.executeUpdate() > 0;
+            }
+            if (!known && rejection) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT status FROM config_versions WHERE gateway = ?"
+                        + " AND version = ?")) {
+                    ps.setString(1, gateway);
+                    ps.setLong(2, report.version());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        known = rs.next();
+                        if (known) {
+                            log.warn("gateway {} rejected a copy of configuration version {} ({}), which is {} here: a"
+                                    + " forged or replayed document reached it; the version's status is kept", gateway,
+                                    report.version(), report.reason(), rs.getString(1));
+                        }
+                    }
+                }
             }
         }
         if (known && report.version() > 0) {

@@ -454,7 +454,7 @@ final class RestApi implements AutoCloseable {
     }
 
     /** {@code POST /api/gateways/{gw}/provision}. */
-    record ProvisionInput(String home) {
+    record ProvisionInput(String home, String gatewayKey) {
     }
 
     /** {@code /api/gateways/{gw}/config}, {@code .../commands}, {@code .../provision}. */
@@ -499,7 +499,7 @@ final class RestApi implements AutoCloseable {
                 String by = call.operator();
                 RemoteConfig.requireGateway(gateway);
                 ProvisionInput in = call.body(ProvisionInput.class);
-                return new Created(parts.provisioning().provision(gateway, in.home(), by));
+                return new Created(parts.provisioning().provision(gateway, in.home(), by, in.gatewayKey()));
             }
             default -> throw ApiException.notFound("no such resource: " + call.path
                     + "; expected /api/gateways/{gateway}/config, /commands or /provision");

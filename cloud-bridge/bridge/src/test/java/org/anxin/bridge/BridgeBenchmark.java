@@ -51,7 +51,7 @@ public final class BridgeBenchmark {
         String clientId = "anxin-bench-" + UUID.randomUUID().toString().substring(0, 8);
         Path dir = Files.createTempDirectory("anxin-bench");
         try (HttpInbox inbox = new HttpInbox();
-             Bridge bridge = Bridge.start(BridgeOptions.builder().signingKeyFile(dir.resolve("signing.key")).brokerUrl(mosquitto).mqttClientId(clientId)
+             Bridge bridge = Bridge.start(BridgeOptions.builder().allowUnsignedGateways(true).signingKeyFile(dir.resolve("signing.key")).brokerUrl(mosquitto).mqttClientId(clientId)
                      .mqttShareGroup("bench-" + clientId).jdbcUrl(jdbc).httpPort(0)
                      .admin(OperatorApi.USER, OperatorApi.PASSWORD).build())) {
             OperatorApi api = new OperatorApi(bridge.httpUri()).login();

@@ -68,7 +68,7 @@ class BridgeIngestTest {
 
     private BridgeOptions.Builder options() {
         webhook = WebhookReceiver.start();
-        return BridgeOptions.builder().signingKeyFile(dir.resolve("signing.key"))
+        return BridgeOptions.builder().allowUnsignedGateways(true).signingKeyFile(dir.resolve("signing.key"))
                 .brokerUrl(broker.url())
                 .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db"))
                 .httpPort(0)

@@ -22,7 +22,7 @@ class BridgeLifecycleTest {
     Path dir;
 
     private BridgeOptions.Builder options(String brokerUrl) {
-        return BridgeOptions.builder().signingKeyFile(dir.resolve("signing.key"))
+        return BridgeOptions.builder().allowUnsignedGateways(true).signingKeyFile(dir.resolve("signing.key"))
                 .brokerUrl(brokerUrl)
                 .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db"))
                 .httpPort(0)

@@ -70,7 +70,7 @@ class EscalationTest {
     void start() throws Exception {
         mail.purgeEmailFromAllMailboxes();
         inbox = new HttpInbox();
-        bridge = Bridge.start(BridgeOptions.builder().signingKeyFile(dir.resolve("signing.key"))
+        bridge = Bridge.start(BridgeOptions.builder().allowUnsignedGateways(true).signingKeyFile(dir.resolve("signing.key"))
                 .brokerUrl(broker.url())
                 .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db"))
                 .httpPort(0)

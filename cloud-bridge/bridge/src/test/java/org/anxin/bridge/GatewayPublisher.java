@@ -25,6 +25,16 @@ final class GatewayPublisher implements AutoCloseable {
                 envelope.body().channel().retained());
     }
 
+    /** The envelope signed with {@code key}, on its own topic: a genuine message when it is the gateway's key. */
+    void publishSigned(Envelope envelope, java.security.PrivateKey key) throws MqttException {
+        publish(envelope.topic(), org.anxin.protocol.SignedEnvelope.seal(key, envelope), envelope.body().channel());
+    }
+
+    /** Any payload on any topic, with the QoS and retain flag of {@code channel}: what an attacker can do. */
+    void publish(String topic, byte[] payload, org.anxin.protocol.Channel channel) throws MqttException {
+        client.publish(topic, payload, channel.qos(), channel.retained());
+    }
+
     void publishRaw(String topic, String payload) throws MqttException {
         client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
     }

@@ -35,7 +35,7 @@ class GatewaySupervisionTest {
         try (TestBroker broker = TestBroker.start(dir.resolve("broker"));
              WebhookReceiver feed = WebhookReceiver.start();
              HttpInbox inbox = new HttpInbox();
-             Bridge bridge = Bridge.start(BridgeOptions.builder().signingKeyFile(dir.resolve("signing.key")).brokerUrl(broker.url())
+             Bridge bridge = Bridge.start(BridgeOptions.builder().allowUnsignedGateways(true).signingKeyFile(dir.resolve("signing.key")).brokerUrl(broker.url())
                      .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db")).httpPort(0)
                      .webhookUrl(feed.url()).admin(OperatorApi.USER, OperatorApi.PASSWORD)
                      .supervisionInterval(Duration.ofSeconds(1)).escalationPollInterval(Duration.ofMillis(100))

@@ -24,7 +24,7 @@ class ManagementApiTest {
     @BeforeEach
     void start() {
         // no broker is needed for the API; the bridge keeps trying to connect in the background
-        bridge = Bridge.start(BridgeOptions.builder().signingKeyFile(dir.resolve("signing.key")).brokerUrl("tcp://127.0.0.1:" + TestBroker.freePort())
+        bridge = Bridge.start(BridgeOptions.builder().allowUnsignedGateways(true).signingKeyFile(dir.resolve("signing.key")).brokerUrl("tcp://127.0.0.1:" + TestBroker.freePort())
                 .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db")).httpPort(0)
                 .admin(OperatorApi.USER, OperatorApi.PASSWORD).build());
         anonymous = new OperatorApi(bridge.httpUri());

@@ -57,7 +57,7 @@ class PoisonMessageTest {
         }
         broker = TestBroker.start(dir.resolve("broker"));
         feed = WebhookReceiver.start();
-        bridge = Bridge.start(BridgeOptions.builder().signingKeyFile(dir.resolve("signing.key"))
+        bridge = Bridge.start(BridgeOptions.builder().allowUnsignedGateways(true).signingKeyFile(dir.resolve("signing.key"))
                 .brokerUrl(broker.url()).jdbcUrl(url()).httpPort(0).webhookUrl(feed.url())
                 .admin(OperatorApi.USER, OperatorApi.PASSWORD).build());
         await().atMost(WAIT).until(bridge::mqttConnected);

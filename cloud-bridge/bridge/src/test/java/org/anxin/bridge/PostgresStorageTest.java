@@ -26,12 +26,12 @@ class PostgresStorageTest extends StorageContract {
         try (Connection c = DriverManager.getConnection(SERVER); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         }
-        return BridgeOptions.builder().jdbcUrl(url());
+        return BridgeOptions.builder().allowUnsignedGateways(true).jdbcUrl(url());
     }
 
     @Override
     BridgeOptions reopenOptions() {
-        return BridgeOptions.builder().jdbcUrl(url()).build();
+        return BridgeOptions.builder().allowUnsignedGateways(true).jdbcUrl(url()).build();
     }
 
     private String url() {

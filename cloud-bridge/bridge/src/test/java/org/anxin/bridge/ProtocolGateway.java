@@ -45,6 +45,7 @@ final class ProtocolGateway implements AutoCloseable {
     final List<CommandRequest> commands = new CopyOnWriteArrayList<>();
     private final MqttClient client;
     private volatile Function<Command, CommandResult> answer; // null: no answer
+    private volatile java.security.PrivateKey key; // null: unsigned, like a gateway provisioned before signatures
     private long seq;
 
     ProtocolGateway(String brokerUrl, String id) throws MqttException {
@@ -77,20 +78,26 @@ final class ProtocolGateway implements AutoCloseable {
         });
     }
 
+    /** Signs everything sent from now on with this gateway's own key, as the uplink does. */
+    void signWith(java.security.PrivateKey key) {
+        this.key = key;
+    }
+
     void answerWith(Function<Command, CommandResult> answer) {
         this.answer = answer;
     }
 
     synchronized long send(org.anxin.protocol.Body body) throws MqttException {
         long n = body.channel() == Channel.STATE || body.channel() == Channel.HEARTBEAT ? seq : ++seq;
-        Envelope e = Envelope.of(id, n, java.time.Instant.now(), body);
-        client.publish(e.topic(), MessageCodec.encode(e), body.channel().qos(), body.channel().retained());
+        publish(Envelope.of(id, n, java.time.Instant.now(), body));
         return n;
     }
 
-    /** Publishes an envelope as it is, on its topic with its channel's QoS and retain flag. */
+    /** Publishes an envelope as it is (signed when this gateway signs), on its topic with its channel's QoS and retain flag. */
     void publish(Envelope e) throws MqttException {
-        client.publish(e.topic(), MessageCodec.encode(e), e.body().channel().qos(), e.body().channel().retained());
+        java.security.PrivateKey k = key;
+        client.publish(e.topic(), k == null ? MessageCodec.encode(e) : org.anxin.protocol.SignedEnvelope.seal(k, e),
+                e.body().channel().qos(), e.body().channel().retained());
     }
 
     /** Removes what this gateway left retained on the broker. */

@@ -56,7 +56,7 @@ class RemoteConfigTest {
     }
 
     private BridgeOptions.Builder options() {
-        return BridgeOptions.builder().signingKeyFile(dir.resolve("signing.key"))
+        return BridgeOptions.builder().allowUnsignedGateways(true).signingKeyFile(dir.resolve("signing.key"))
                 .brokerUrl(broker.url())
                 .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db"))
                 .httpPort(0)

@@ -18,7 +18,7 @@ class RestApiTest {
 
     @BeforeEach
     void start() {
-        bridge = Bridge.start(BridgeOptions.builder().signingKeyFile(dir.resolve("signing.key"))
+        bridge = Bridge.start(BridgeOptions.builder().allowUnsignedGateways(true).signingKeyFile(dir.resolve("signing.key"))
                 .brokerUrl("tcp://127.0.0.1:" + TestBroker.freePort())
                 .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db"))
                 .httpPort(0).admin(OperatorApi.USER, OperatorApi.PASSWORD)

@@ -81,7 +81,7 @@ class ScaleOutTest {
                 "-cp", System.getProperty("java.class.path"), BridgeMain.class.getName(),
                 "--broker", MOSQUITTO, "--mqtt-client-id", clientId, "--mqtt-share-group", group,
                 "--db", jdbcUrl(), "--http-port", "0", "--instance-timeout-seconds", "3",
-                "--signing-key", dir.resolve("signing.key").toString())
+                "--signing-key", dir.resolve("signing.key").toString(), "--allow-unsigned-gateways")
                 .redirectErrorStream(true).start();
         Process process = processA;
         CountDownLatch running = new CountDownLatch(1);
@@ -120,7 +120,7 @@ class ScaleOutTest {
             // instance B: in this JVM; the operator sets up the home through it
             String idB = "anxin-bridge-b-" + UUID.randomUUID().toString().substring(0, 8);
             clientIds.add(idB);
-            try (Bridge b = Bridge.start(BridgeOptions.builder().signingKeyFile(dir.resolve("signing.key")).brokerUrl(MOSQUITTO).mqttClientId(idB)
+            try (Bridge b = Bridge.start(BridgeOptions.builder().allowUnsignedGateways(true).signingKeyFile(dir.resolve("signing.key")).brokerUrl(MOSQUITTO).mqttClientId(idB)
                     .mqttShareGroup(group).jdbcUrl(jdbcUrl()).httpPort(0)
                     .admin(OperatorApi.USER, OperatorApi.PASSWORD)
                     .escalationPollInterval(Duration.ofMillis(200)).instanceTimeout(Duration.ofSeconds(3)).build())) {

@@ -10,12 +10,12 @@ class SqliteStorageTest extends StorageContract {
 
     @Override
     BridgeOptions.Builder freshDatabase() {
-        return BridgeOptions.builder().jdbcUrl(url());
+        return BridgeOptions.builder().allowUnsignedGateways(true).jdbcUrl(url());
     }
 
     @Override
     BridgeOptions reopenOptions() {
-        return BridgeOptions.builder().jdbcUrl(url()).build();
+        return BridgeOptions.builder().allowUnsignedGateways(true).jdbcUrl(url()).build();
     }
 
     private String url() {

@@ -292,7 +292,7 @@ abstract class StorageContract {
     void configurationVersionsCountUpPerGatewayAndTakeTheGatewaysReports(@TempDir Path keyDir) throws Exception {
         Path keyFile = keyDir.resolve("signing.key");
         SigningKey key = SigningKey.loadOrCreate(keyFile);
-        BridgeOptions unreachable = BridgeOptions.builder().signingKeyFile(keyFile)
+        BridgeOptions unreachable = BridgeOptions.builder().allowUnsignedGateways(true).signingKeyFile(keyFile)
                 .brokerUrl("tcp://127.0.0.1:" + TestBroker.freePort()).build();
         try (DownlinkPublisher downlink = new DownlinkPublisher(unreachable, java.time.Clock.systemUTC())) {
             RemoteConfig config = new RemoteConfig(db, key, downlink, java.time.Clock.systemUTC());

@@ -164,7 +164,7 @@ public final class StoreBenchmark {
             }
         });
         String jdbc = bridgeJdbc != null ? bridgeJdbc : "jdbc:sqlite:" + dir.resolve("bridge.db");
-        BridgeOptions bridgeOptions = BridgeOptions.builder().brokerUrl(broker).mqttClientId("bench-bridge-" + gateway)
+        BridgeOptions bridgeOptions = BridgeOptions.builder().allowUnsignedGateways(true).brokerUrl(broker).mqttClientId("bench-bridge-" + gateway)
                 .jdbcUrl(jdbc).httpPort(0).signingKeyFile(dir.resolve("bridge-signing.key"))
                 .webhookUrl("http://127.0.0.1:" + hook.getAddress().getPort() + "/hook").build();
         try (Bridge bridge = Bridge.start(bridgeOptions);

@@ -73,7 +73,7 @@ class StoreAndForwardFaultIT {
         Path data = Files.createDirectories(dir.resolve("gw"));
         Path bridgeDb = dir.resolve("bridge.db");
         Map<Long, String> accepted = GatewayUnderTest.newLedger();
-        BridgeOptions options = BridgeOptions.builder().brokerUrl(broker.url()).mqttClientId("bridge-fault-it")
+        BridgeOptions options = BridgeOptions.builder().allowUnsignedGateways(true).brokerUrl(broker.url()).mqttClientId("bridge-fault-it")
                 .jdbcUrl("jdbc:sqlite:" + bridgeDb).httpPort(0).signingKeyFile(dir.resolve("bridge-signing.key")).build();
         try (Bridge bridge = Bridge.start(options)) {
             await().atMost(Duration.ofSeconds(30)).until(bridge::mqttConnected);

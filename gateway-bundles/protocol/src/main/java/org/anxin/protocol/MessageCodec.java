@@ -39,7 +39,18 @@ public final class MessageCodec {
         return write(body);
     }
 
+    /**
+     * The envelope in a payload, schema 1 or the envelope inside a schema 2 {@link SignedEnvelope}.
+     * The signature is not checked here: whoever must trust the sender checks it
+     * ({@link SignedEnvelope#verifies}).
+     */
     public static Envelope decode(byte[] payload) throws ProtocolException {
+        SignedEnvelope signed = SignedEnvelope.open(payload);
+        return decodeUnsigned(signed == null ? payload : signed.envelope());
+    }
+
+    /** A schema-1 envelope: what a {@link SignedEnvelope} carries, or an unsigned message. */
+    public static Envelope decodeUnsigned(byte[] payload) throws ProtocolException {
         Envelope envelope = read(payload, Envelope.class);
         if (envelope.schema() != Envelope.SCHEMA) {
             throw new ProtocolException("unsupported schema " + envelope.schema() + "; this side speaks " + Envelope.SCHEMA);
@@ -49,6 +60,19 @@ public final class MessageCodec {
 
     public static Body decodeBody(byte[] payload) throws ProtocolException {
         return read(payload, Body.class);
+    }
+
+    /** The payload's JSON tree; {@code null} when it is not JSON, left for {@link #decode} to explain. */
+    static com.fasterxml.jackson.databind.JsonNode tree(byte[] payload) {
+        if (payload == null || payload.length == 0 || payload.length > MAX_PAYLOAD_BYTES) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode tree = MAPPER.readTree(payload);
+            return tree != null && tree.isObject() ? tree : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static byte[] write(Object value) {

@@ -13,7 +13,8 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 
 /**
- * Ed25519 signatures over the text of a {@link ConfigDocument} or {@link CommandRequest}, and the
+ * Ed25519 signatures over the text of a {@link ConfigDocument} or {@link CommandRequest} (the bridge's
+ * key) or a {@link SignedEnvelope} (a gateway's key), and the
  * Base64 forms of the keys: a public key as X.509 SubjectPublicKeyInfo (what a gateway is
  * provisioned with), a private key as PKCS#8 (the bridge's key file). The JDK's own Ed25519 is
  * used; no extra library.
@@ -35,10 +36,15 @@ public final class Signatures {
 
     /** Base64 signature of the text's UTF-8 bytes. */
     public static String sign(PrivateKey key, String text) {
+        return sign(key, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Base64 signature of the bytes. */
+    public static String sign(PrivateKey key, byte[] bytes) {
         try {
             Signature signature = Signature.getInstance(ALGORITHM);
             signature.initSign(key);
-            signature.update(text.getBytes(StandardCharsets.UTF_8));
+            signature.update(bytes);
             return Base64.getEncoder().encodeToString(signature.sign());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign: " + e.getMessage(), e);
@@ -47,13 +53,18 @@ public final class Signatures {
 
     /** Whether {@code signature} is the key's signature of the text; false for any malformed input. */
     public static boolean verify(PublicKey key, String text, String signature) {
-        if (key == null || text == null || signature == null) {
+        return text != null && verify(key, text.getBytes(StandardCharsets.UTF_8), signature);
+    }
+
+    /** Whether {@code signature} is the key's signature of the bytes; false for any malformed input. */
+    public static boolean verify(PublicKey key, byte[] bytes, String signature) {
+        if (key == null || bytes == null || signature == null) {
             return false;
         }
         try {
             Signature verifier = Signature.getInstance(ALGORITHM);
             verifier.initVerify(key);
-            verifier.update(text.getBytes(StandardCharsets.UTF_8));
+            verifier.update(bytes);
             return verifier.verify(Base64.getDecoder().decode(signature));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return false;

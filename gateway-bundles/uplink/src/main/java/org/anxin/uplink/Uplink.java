@@ -22,6 +22,7 @@ import org.anxin.protocol.GatewayState;
 import org.anxin.protocol.Heartbeat;
 import org.anxin.protocol.MessageCodec;
 import org.anxin.protocol.ProtocolException;
+import org.anxin.protocol.SignedEnvelope;
 import org.anxin.protocol.Topics;
 import org.anxin.store.Outbox;
 import org.anxin.store.StoredMessage;
@@ -191,7 +192,7 @@ public final class Uplink implements AutoCloseable {
             connect.setPassword(options.password().toCharArray());
         }
         Envelope will = envelope(new GatewayState(GatewayState.Status.OFFLINE, version, startedAt));
-        connect.setWill(will.topic(), MessageCodec.encode(will), will.body().channel().qos(), true);
+        connect.setWill(will.topic(), encode(will), will.body().channel().qos(), true);
         c.setCallback(new Inbound());
         // the whole handshake or nothing: a connection lost half way is closed here, or its client's
         // threads would outlive it
@@ -224,7 +225,9 @@ public final class Uplink implements AutoCloseable {
         client = c;
         connected = true;
         connections.incrementAndGet();
-        LOG.info("connected to {} as gateway {}", options.brokerUrl(), options.gatewayId());
+        LOG.info("connected to {} as gateway {}{}", options.brokerUrl(), options.gatewayId(), options.signingKey() == null
+                ? "; no signingKey, so its messages are unsigned and a bridge hears them only if it allows unsigned gateways"
+                : ", signing with its own key");
         return c;
     }
 
@@ -247,7 +250,7 @@ public final class Uplink implements AutoCloseable {
             for (StoredMessage message : batch) {
                 inflight.put(message.seq(), Boolean.TRUE);
                 Envelope envelope = Envelope.of(options.gatewayId(), message.seq(), message.created(), message.body());
-                MqttMessage mqtt = new MqttMessage(MessageCodec.encode(envelope));
+                MqttMessage mqtt = new MqttMessage(encode(envelope));
                 mqtt.setQos(envelope.body().channel().qos());
                 mqtt.setRetained(envelope.body().channel().retained());
                 c.publish(envelope.topic(), mqtt, message.seq(), new IMqttActionListener() {
@@ -393,8 +396,14 @@ public final class Uplink implements AutoCloseable {
         return Envelope.of(options.gatewayId(), outbox.lastSequence(), clock.instant(), body);
     }
 
-    private static void publish(MqttAsyncClient c, Envelope envelope) throws MqttException {
-        c.publish(envelope.topic(), MessageCodec.encode(envelope), envelope.body().channel().qos(), envelope.body().channel().retained());
+    /** The payload for an envelope: signed by this gateway's key when it has one. */
+    private byte[] encode(Envelope envelope) {
+        return options.signingKey() == null ? MessageCodec.encode(envelope)
+                : SignedEnvelope.seal(options.signingKey(), envelope);
+    }
+
+    private void publish(MqttAsyncClient c, Envelope envelope) throws MqttException {
+        c.publish(envelope.topic(), encode(envelope), envelope.body().channel().qos(), envelope.body().channel().retained());
     }
 
     private void disconnect(MqttAsyncClient c, boolean announceOffline) {
@@ -404,7 +413,7 @@ public final class Uplink implements AutoCloseable {
             try {
                 if (announceOffline) {
                     Envelope offline = envelope(new GatewayState(GatewayState.Status.OFFLINE, version, startedAt));
-                    c.publish(offline.topic(), MessageCodec.encode(offline), 1, true).waitForCompletion(2000);
+                    c.publish(offline.topic(), encode(offline), 1, true).waitForCompletion(2000);
                 }
                 c.disconnect(1000).waitForCompletion(2000);
             } catch (MqttException e) {

@@ -29,7 +29,8 @@ public class UplinkComponent {
 
     @Activate
     public UplinkComponent(@Reference Outbox outbox, UplinkConfig config, BundleContext context, Map<String, Object> properties) {
-        UplinkOptions options = UplinkOptions.from(config);
+        String configDir = context.getProperty("felix.fileinstall.dir");
+        UplinkOptions options = UplinkOptions.from(config, configDir == null ? null : java.nio.file.Path.of(configDir));
         UplinkSecrets.requireOwnerOnly(properties.get(UplinkSecrets.CONFIG_FILE), options);
         this.uplink = new Uplink(options, outbox, Clock.systemUTC(),
                 context.getBundle().getVersion().toString(), this::dispatch);

@@ -47,4 +47,10 @@ public @interface UplinkConfig {
 
     @AttributeDefinition(name = "Client certificate password", type = AttributeType.PASSWORD, required = false)
     String keyStorePassword() default "";
+
+    @AttributeDefinition(name = "Signing key file", required = false,
+            description = "This gateway's own Ed25519 key pair (owner-only file, written by ./anxin provision), relative"
+                    + " to the config directory; everything the gateway sends is signed with it. Empty: unsigned, which a"
+                    + " bridge accepts only when it allows unsigned gateways")
+    String signingKey() default "";
 }

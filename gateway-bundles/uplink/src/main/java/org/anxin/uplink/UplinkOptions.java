@@ -3,7 +3,10 @@ package org.anxin.uplink;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.security.PrivateKey;
+import org.anxin.protocol.GatewayKeyFile;
 import org.anxin.protocol.Reading;
+import org.anxin.protocol.SignedEnvelope;
 
 /**
  * The uplink's settings, checked.
@@ -11,10 +14,13 @@ import org.anxin.protocol.Reading;
  * @param password never logged; {@link #toString()} hides it
  * @param tls the certificates for an {@code ssl://} broker; {@link TlsOptions#NONE} for the JVM's defaults
  * @param minReconnectWait the first wait after a lost connection; it doubles up to {@code maxReconnectWait}
+ * @param signingKey this gateway's own Ed25519 key, which signs everything it sends
+ *     ({@link SignedEnvelope}); {@code null} for a gateway provisioned before signatures, whose
+ *     messages a bridge accepts only when it allows unsigned gateways. Never logged.
  */
 public record UplinkOptions(String gatewayId, String brokerUrl, String username, String password,
                             Duration heartbeat, int maxInflight, Duration minReconnectWait, Duration maxReconnectWait,
-                            TlsOptions tls) {
+                            TlsOptions tls, PrivateKey signingKey) {
 
     /**
      * TLS material, all optional.
@@ -66,39 +72,53 @@ public record UplinkOptions(String gatewayId, String brokerUrl, String username,
 
     public static UplinkOptions of(String gatewayId, String brokerUrl) {
         return new UplinkOptions(gatewayId, brokerUrl, "", "", Duration.ofSeconds(60), 64, Duration.ofMillis(500),
-                Duration.ofSeconds(60), TlsOptions.NONE);
+                Duration.ofSeconds(60), TlsOptions.NONE, null);
     }
 
-    public static UplinkOptions from(UplinkConfig config) {
+    /**
+     * @param configDir the gateway's config directory, against which a relative {@code signingKey}
+     *     is resolved (it is written there by {@code ./anxin provision}); {@code null} for the working directory
+     */
+    public static UplinkOptions from(UplinkConfig config, Path configDir) {
         TlsOptions tls = new TlsOptions(pathOrNull(config.trustStore()), config.trustStorePassword(),
                 pathOrNull(config.keyStore()), config.keyStorePassword());
+        Path keyFile = pathOrNull(config.signingKey());
+        if (keyFile != null && configDir != null) {
+            keyFile = configDir.resolve(keyFile);
+        }
         return new UplinkOptions(trim(config.gatewayId()), trim(config.brokerUrl()), trim(config.username()),
                 config.password(), Duration.ofSeconds(config.heartbeatSeconds()), config.maxInflight(),
-                Duration.ofMillis(500), Duration.ofSeconds(config.maxReconnectSeconds()), tls);
+                Duration.ofMillis(500), Duration.ofSeconds(config.maxReconnectSeconds()), tls,
+                keyFile == null ? null : GatewayKeyFile.read(keyFile));
+    }
+
+    public UplinkOptions withSigningKey(PrivateKey signingKey) {
+        return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, minReconnectWait,
+                maxReconnectWait, tls, signingKey);
     }
 
     public UplinkOptions withHeartbeat(Duration heartbeat) {
         return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, minReconnectWait,
-                maxReconnectWait, tls);
+                maxReconnectWait, tls, signingKey);
     }
 
     public UplinkOptions withCredentials(String username, String password) {
         return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, minReconnectWait,
-                maxReconnectWait, tls);
+                maxReconnectWait, tls, signingKey);
     }
 
     public UplinkOptions withTls(TlsOptions tls) {
         return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, minReconnectWait,
-                maxReconnectWait, tls);
+                maxReconnectWait, tls, signingKey);
     }
 
     public UplinkOptions withMaxInflight(int maxInflight) {
         return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, minReconnectWait,
-                maxReconnectWait, tls);
+                maxReconnectWait, tls, signingKey);
     }
 
     public UplinkOptions withReconnectWaits(Duration min, Duration max) {
-        return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, min, max, tls);
+        return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, min, max, tls, signingKey);
     }
 
     private static String trim(String s) {
@@ -114,6 +134,6 @@ public record UplinkOptions(String gatewayId, String brokerUrl, String username,
         return "UplinkOptions[gatewayId=" + gatewayId + ", brokerUrl=" + brokerUrl + ", username=" + username
                 + ", password=" + (password == null || password.isEmpty() ? "" : "***") + ", heartbeat=" + heartbeat
                 + ", maxInflight=" + maxInflight + ", reconnectWait=" + minReconnectWait + ".." + maxReconnectWait
-                + ", tls=" + tls + "]";
+                + ", tls=" + tls + ", signed=" + (signingKey != null) + "]";
     }
 }
