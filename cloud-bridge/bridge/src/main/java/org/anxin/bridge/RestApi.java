@@ -239,7 +239,9 @@ final class RestApi implements AutoCloseable {
         }
         Access.Principal who = call.principal();
         if (!match.route().roles().contains(who.role())) {
-            throw new ApiException(403, "a " + who.role().wireName() + " may not " + call.method + " "
+            String role = who.role().wireName();
+            throw new ApiException(403, ("aeiou".indexOf(role.charAt(0)) >= 0 ? "an " : "a ") + role + " may not "
+                    + call.method + " "
                     + match.route().pattern());
         }
     }
@@ -397,7 +399,7 @@ final class RestApi implements AutoCloseable {
                 call.allow("POST");
                 String[] ids = gatewayAndAlert(rest.substring(0, rest.length() - 4), "/api/incidents/{gateway}/{alertId}/ack");
                 String by = call.operator();
-                incident(call.principal(), ids[0], ids[1]);
+                requireIncidentInScope(call.principal(), ids[0], ids[1]);
                 return parts.escalations().acknowledge(ids[0], ids[1], "operator " + by);
             }
             if (rest.endsWith("/resolve")) {
@@ -405,7 +407,7 @@ final class RestApi implements AutoCloseable {
                 String[] ids = gatewayAndAlert(rest.substring(0, rest.length() - 8),
                         "/api/incidents/{gateway}/{alertId}/resolve");
                 String by = call.operator();
-                incident(call.principal(), ids[0], ids[1]);
+                requireIncidentInScope(call.principal(), ids[0], ids[1]);
                 parts.escalations().resolve(ids[0], ids[1], "operator " + by, call.body(Escalations.ResolveInput.class));
                 return incident(call.principal(), ids[0], ids[1]);
             }
@@ -710,6 +712,13 @@ final class RestApi implements AutoCloseable {
         Map<String, Object> view = json.convertValue(alert, LinkedHashMap.class);
         view.put("notifications", parts.reads().notifications(gateway, alertId));
         return view;
+    }
+
+    /** 404 for an operator whose scope does not hold the incident (or when there is none); an administrator's holds all. */
+    private void requireIncidentInScope(Access.Principal who, String gateway, String alertId) {
+        if (!who.isAdministrator()) {
+            incident(who, gateway, alertId);
+        }
     }
 
     /** The incident with its messages; 404 when there is none or it is of a home out of scope. */
