@@ -40,6 +40,13 @@ final class OperatorApi {
         return token;
     }
 
+    /** The same session, sent to another address (a restarted bridge's). */
+    OperatorApi at(URI other) {
+        OperatorApi copy = new OperatorApi(other);
+        copy.token = token;
+        return copy;
+    }
+
     /** Logs in as the test operator, the administrator the bridge was started with. */
     OperatorApi login() {
         return login(USER, PASSWORD);
