@@ -34,9 +34,9 @@ final class LoginThrottle {
     }
 
     static String userKey(String username) {
-        // user names are at most 64 characters when valid; a longer one is a guess and is cut
         String u = username == null ? "" : username;
-        return "user:" + (u.length() > 100 ? u.substring(0, 100) : u);
+        // a name that cannot be a user name (too long, control characters) is still counted, by its digest
+        return "user:" + (Operators.USERNAME.matcher(u).matches() ? u : "#" + Operators.sha256(u));
     }
 
     static String addressKey(String address) {

@@ -408,7 +408,8 @@ final class Operators {
                     locked.get().toSeconds());
             return new Throttled(locked.get());
         }
-        Optional<String[]> stored = db.withConnection(c -> {
+        // a name no operator can have is not looked up (PostgreSQL refuses some characters), but costs the same hash
+        Optional<String[]> stored = !USERNAME.matcher(name).matches() ? Optional.empty() : db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT password_hash, disabled_at FROM operators WHERE username = ?")) {
                 ps.setString(1, name);
