@@ -1,6 +1,8 @@
 package org.anxin.bridge;
 
+import static org.anxin.bridge.OperatorApi.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,6 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +22,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,7 +73,9 @@ class LoginThrottleTest {
 
     @AfterEach
     void stop() {
-        bridge.close();
+        if (bridge != null) {
+            bridge.close();
+        }
     }
 
     private HttpResponse<String> login(String username, String password) {
@@ -160,6 +168,46 @@ class LoginThrottleTest {
                 median(known) / 1e6, median(unknown) / 1e6, known.size());
         assertThat(Math.max(ratio, 1 / ratio)).as("known %d ns, unknown %d ns", median(known), median(unknown))
                 .isLessThan(2.0);
+    }
+
+    @Test
+    void onPostgresqlTheThrottleTheAccountsAndANameWithANulBehaveTheSame() throws Exception {
+        String server = System.getProperty("anxin.test.postgres", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+        assumeFalse(server.equals("none"), "PostgreSQL tests switched off");
+        String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(server); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA " + schema);
+        }
+        bridge.close();
+        bridge = null;
+        try {
+            bridge = Bridge.start(BridgeOptions.builder().signingKeyFile(dir.resolve("signing.key"))
+                    .brokerUrl("tcp://127.0.0.1:" + TestBroker.freePort())
+                    .jdbcUrl(server + (server.contains("?") ? "&" : "?") + "currentSchema=" + schema).httpPort(0)
+                    .admin(OperatorApi.USER, OperatorApi.PASSWORD).build(), clock);
+            // PostgreSQL refuses U+0000 in text: such a name is counted by its digest, never looked up
+            assertThat(login("ad\\u0000min", "wrong").statusCode()).isEqualTo(401);
+            for (int i = 0; i < 4; i++) {
+                assertThat(login(OperatorApi.USER, "wrong").statusCode()).isEqualTo(401);
+            }
+            assertThat(login(OperatorApi.USER, "wrong").statusCode()).isEqualTo(429);
+            clock.advance(LoginThrottle.FIRST_LOCK);
+            OperatorApi admin = new OperatorApi(bridge.httpUri()).login();
+            admin.ok("POST", "api/operators", json("{'username':'op-1','password':'postgres test secret',"
+                    + "'role':'visitor','person':'a@anxin.example'}"));
+            OperatorApi one = new OperatorApi(bridge.httpUri()).login("op-1", "postgres test secret");
+            assertThat(one.get("api/homes")).isEmpty();
+            admin.ok("PATCH", "api/operators/op-1", json("{'disabled':true}"));
+            assertThat(one.send("GET", "api/homes", null).status()).isEqualTo(401);
+        } finally {
+            if (bridge != null) {
+                bridge.close();
+                bridge = null;
+            }
+            try (Connection c = DriverManager.getConnection(server); Statement st = c.createStatement()) {
+                st.execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
     }
 
     private static long median(List<Long> values) {
