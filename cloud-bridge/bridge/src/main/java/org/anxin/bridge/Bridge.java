@@ -58,9 +58,13 @@ public final class Bridge implements AutoCloseable {
      * @throws IllegalStateException when the database cannot be opened or the API's port is taken
      */
     public static Bridge start(BridgeOptions options) {
+        return start(options, Clock.systemUTC());
+    }
+
+    /** With the clock of every timer, session and login lock: a test's, so that it need not sleep. */
+    static Bridge start(BridgeOptions options, Clock clock) {
         Objects.requireNonNull(options, "options");
         log.info("starting bridge with {}", options);
-        Clock clock = Clock.systemUTC();
         BridgeCounters counters = new BridgeCounters();
         // what has started, to be stopped in reverse if a later part fails; ingest (MQTT) stops first
         // so nothing is stored after the notifier and the database are gone
@@ -98,8 +102,8 @@ public final class Bridge implements AutoCloseable {
             Escalations escalations = new Escalations(db, clock, channels.keySet(), publicBase, counters, options.zone());
             Operators operators = new Operators(db, clock, options.sessionLength());
             options.adminUser().ifPresent(user -> {
-                operators.upsert(user, options.adminPassword().orElseThrow());
-                log.info("operator {} may log in", user);
+                operators.ensureAdministrator(user, options.adminPassword().orElseThrow());
+                log.info("operator {} may log in as an administrator", user);
             });
             GatewayKeys gatewayKeys = new GatewayKeys(db, clock, options.allowUnsignedGateways());
             if (options.allowUnsignedGateways()) {
@@ -112,7 +116,7 @@ public final class Bridge implements AutoCloseable {
             RestApi api = RestApi.start(options.httpHost(), options.httpPort(),
                     new RestApi.Parts(new ReadModel(db), new Directory(db, clock), new Policies(db, clock), escalations,
                             new Incidents(db), deliveries, operators, remoteConfig, commands,
-                            new Provisioning(db, signingKey, options.brokerUrlForGateways(), gatewayKeys, clock), signingKey),
+                            new Provisioning(db, signingKey, options.brokerUrlForGateways(), gatewayKeys, clock), signingKey, new Access(db)),
                     counters, () -> mqtt[0] != null && mqtt[0].isConnected(), db::isReachable,
                     Redaction.url(options.brokerUrl()));
             apiHolder[0] = api;

@@ -70,7 +70,7 @@ public final class BridgeCommand implements Callable<Integer> {
     String adminUser;
 
     @Option(names = "--admin-password", paramLabel = "PASSWORD", defaultValue = "${env:ANXIN_ADMIN_PASSWORD}",
-            description = "its password, 10 characters or more (default: environment variable ANXIN_ADMIN_PASSWORD)")
+            description = "its password: 12 characters or more, not all digits, not a common one (default: environment variable ANXIN_ADMIN_PASSWORD)")
     String adminPassword;
 
     @Option(names = "--public-url", paramLabel = "URL",

@@ -41,11 +41,12 @@ final class Incidents {
      * @param state open, acknowledged, cleared, or {@code null} for all
      * @param from opened at or after, epoch ms, or {@code null}
      * @param to opened before, epoch ms, or {@code null}
+     * @param scope the homes whose incidents are listed (the home the alert was for)
      */
-    List<Incident> list(String state, Long from, Long to, int limit) {
+    List<Incident> list(String state, Long from, Long to, int limit, Access.Filter scope) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS
-                + " FROM escalations e LEFT JOIN homes h ON h.id = e.home_id WHERE 1 = 1");
-        List<Object> args = new ArrayList<>();
+                + " FROM escalations e LEFT JOIN homes h ON h.id = e.home_id WHERE " + scope.onHome("e.home_id"));
+        List<Object> args = new ArrayList<>(scope.args());
         if (state != null) {
             sql.append(" AND e.state = ?");
             args.add(state);
@@ -94,9 +95,16 @@ final class Incidents {
         return deliveries("WHERE gateway = ? AND alert_id = ?", List.of(gateway, alertId), 1000);
     }
 
-    /** Deliveries in one state (failed ones, say), newest first. */
-    List<DeliveryView> deliveriesIn(String state, int limit) {
-        return deliveries("WHERE state = ?", List.of(state), limit);
+    /** Deliveries in one state (failed ones, say), newest first, of the incidents in scope. */
+    List<DeliveryView> deliveriesIn(String state, int limit, Access.Filter scope) {
+        if (scope.homes() == null) {
+            return deliveries("WHERE state = ?", List.of(state), limit);
+        }
+        List<String> args = new ArrayList<>(scope.args());
+        args.add(state);
+        return deliveries("WHERE EXISTS (SELECT 1 FROM escalations e WHERE e.gateway = deliveries.gateway"
+                + " AND e.alert_id = deliveries.alert_id AND " + scope.onHome("e.home_id") + ") AND state = ?",
+                args, limit);
     }
 
     private List<DeliveryView> deliveries(String where, List<String> args, int limit) {

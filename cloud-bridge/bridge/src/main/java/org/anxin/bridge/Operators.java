@@ -4,74 +4,374 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Operator accounts and their sessions. Passwords are kept as salted PBKDF2 hashes; a session is
- * a random bearer token of which only the SHA-256 is stored, in the database, so every bridge
- * instance accepts it.
+ * Operator accounts, their roles and sessions. Passwords are kept as salted PBKDF2 hashes; a
+ * session is a random bearer token of which only the SHA-256 is stored, in the database, so every
+ * bridge instance accepts it. A session works only while its operator exists and is enabled, and
+ * a new password ends every session of its operator.
  */
 final class Operators {
 
+    private static final Logger log = LoggerFactory.getLogger(Operators.class);
+
     static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
-    static final int MIN_PASSWORD_LENGTH = 10;
+    static final int MIN_PASSWORD_LENGTH = 12;
+    static final int MIN_DISTINCT_CHARACTERS = 5;
+    /** Passwords long enough yet among the first an attacker tries; compared in lower case. */
+    static final Set<String> COMMON_PASSWORDS = Set.of("password1234", "password12345", "password123456",
+            "passw0rd1234", "qwerty123456", "qwertyuiop12", "qwertyuiopas", "1q2w3e4r5t6y", "1qaz2wsx3edc",
+            "zaq12wsxcde3", "abc123456789", "abcd12345678", "123456789abc", "iloveyou1234", "letmein12345",
+            "welcome12345", "changeme1234", "administrator", "admin1234567", "admin12345678", "anxin1234567",
+            "anxin12345678", "woaini1314520", "5201314woaini", "woaini123456", "aa1234567890", "1234567890ab",
+            "1234567890qwe", "asdfghjkl123", "zxcvbnm12345", "correct horse battery staple");
     private static final String ALGORITHM = "PBKDF2WithHmacSHA256";
     private static final int ITERATIONS = 120_000;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Checked for a user name that does not exist, so that it takes as long as a known one. */
+    private static final String DUMMY_HASH = hash(randomToken());
 
     private final Database db;
     private final Clock clock;
     private final Duration sessionLength;
+    private final LoginThrottle throttle;
 
     Operators(Database db, Clock clock, Duration sessionLength) {
         this.db = db;
         this.clock = clock;
         this.sessionLength = sessionLength;
+        this.throttle = new LoginThrottle(db, clock);
     }
 
     /** A session token and when it stops working. */
     record Session(String token, long expiresAt) {
     }
 
-    /** Creates the operator, or sets a new password if it exists. */
-    void upsert(String username, String password) {
+    /** What a login attempt comes to. */
+    sealed interface LoginResult {
+    }
+
+    record LoggedIn(Session session) implements LoginResult {
+    }
+
+    /** Wrong name or password; which of the two is not said. */
+    record Refused() implements LoginResult {
+    }
+
+    /** Too many failures: not checked; try again after this long. */
+    record Throttled(Duration retryAfter) implements LoginResult {
+    }
+
+    /** {@code POST /api/operators}; {@code centre} for a centre operator, {@code person} for a visitor or installer. */
+    record OperatorInput(String username, String password, String role, String centre, String person) {
+    }
+
+    /** {@code PATCH /api/operators/{username}}: each field given replaces the stored one. */
+    record OperatorPatch(String role, String centre, String person, Boolean disabled) {
+    }
+
+    /** {@code PUT /api/operators/{username}/password} and {@code PUT /api/me/password}. */
+    record PasswordInput(String password, String currentPassword) {
+    }
+
+    record OperatorView(String username, String role, String centre, String person, boolean disabled,
+                        Instant createdAt, Instant disabledAt) {
+    }
+
+    /**
+     * Makes the operator an enabled administrator with this password, creating it if needed: the
+     * bootstrap account of {@code --admin-user}. The stored hash (and so every session) is kept
+     * when the password is the one already stored, so a restart logs nobody out.
+     */
+    void ensureAdministrator(String username, String password) {
         requireValid(username, password);
+        db.inTransaction(c -> {
+            Optional<String> stored = passwordHash(c, username);
+            if (stored.isPresent()) {
+                boolean same = verify(password, stored.get());
+                try (PreparedStatement ps = c.prepareStatement("UPDATE operators SET role = ?, scope = NULL,"
+                        + " disabled_at = NULL" + (same ? "" : ", password_hash = ?") + " WHERE username = ?")) {
+                    ps.setString(1, Access.Role.ADMINISTRATOR.wireName());
+                    if (same) {
+                        ps.setString(2, username);
+                    } else {
+                        ps.setString(2, hash(password));
+                        ps.setString(3, username);
+                    }
+                    ps.executeUpdate();
+                }
+                if (!same) {
+                    revoke(c, username);
+                }
+                return null;
+            }
+            insert(c, username, hash(password), Access.Role.ADMINISTRATOR, null);
+            return null;
+        });
+    }
+
+    /** Creates the operator; 409 if the name is taken. */
+    OperatorView create(OperatorInput in) {
+        if (in == null) {
+            throw ApiException.badRequest("a JSON object with username, password, role and centre or person is expected");
+        }
+        try {
+            requireValid(in.username(), in.password());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        if (in.role() == null) {
+            throw ApiException.badRequest("role is required: administrator, centre_operator, visitor or installer");
+        }
+        Access.Role role = Access.Role.of(in.role());
+        String hash = hash(in.password());
+        db.inTransaction(c -> {
+            String scope = scope(c, role, in.centre(), in.person());
+            if (passwordHash(c, in.username()).isPresent()) {
+                throw ApiException.conflict("operator '" + in.username() + "' exists");
+            }
+            insert(c, in.username(), hash, role, scope);
+            return null;
+        });
+        log.info("operator {} created as {}", in.username(), role.wireName());
+        return view(in.username()).orElseThrow();
+    }
+
+    private void insert(Connection c, String username, String hash, Access.Role role, String scope) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO operators (username, password_hash, created_at,"
+                + " role, scope) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, username);
+            ps.setString(2, hash);
+            ps.setLong(3, clock.millis());
+            ps.setString(4, role.wireName());
+            Database.setNullableText(ps, 5, scope);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The stored scope of a role: a centre that exists, or an e-mail address or phone number. */
+    private static String scope(Connection c, Access.Role role, String centre, String person) throws SQLException {
+        switch (role) {
+            case ADMINISTRATOR -> {
+                if (centre != null || person != null) {
+                    throw ApiException.badRequest("an administrator has no centre or person: it sees everything");
+                }
+                return null;
+            }
+            case CENTRE_OPERATOR -> {
+                if (person != null) {
+                    throw ApiException.badRequest("a centre operator has a centre, not a person");
+                }
+                if (centre == null || centre.isBlank()) {
+                    throw ApiException.badRequest("centre is required for a centre operator: the id of the centre"
+                            + " whose homes they look after");
+                }
+                if (Directory.centre(c, centre).isEmpty()) {
+                    throw ApiException.badRequest("centre '" + centre + "' names no centre; PUT /api/centres/"
+                            + centre + " first");
+                }
+                return centre;
+            }
+            default -> {
+                if (centre != null) {
+                    throw ApiException.badRequest("a " + role.wireName() + " has a person, not a centre");
+                }
+                if (person == null || person.isBlank()) {
+                    throw ApiException.badRequest("person is required for a " + role.wireName() + ": the e-mail"
+                            + " address or phone number by which the homes they look after list them as their "
+                            + role.personRole());
+                }
+                String p = person.trim();
+                if (p.contains("@")) {
+                    if (!p.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+") || p.length() > 255) {
+                        throw ApiException.badRequest("person '" + p + "' is neither an e-mail address nor a phone number");
+                    }
+                    return p.toLowerCase(Locale.ROOT);
+                }
+                if (!p.matches("\\+?[0-9][0-9 -]{4,30}")) {
+                    throw ApiException.badRequest("person '" + p + "' is neither an e-mail address nor a phone number");
+                }
+                return Access.phone(p);
+            }
+        }
+    }
+
+    List<OperatorView> list() {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + VIEW_COLUMNS + " FROM operators ORDER BY username");
+                 ResultSet rs = ps.executeQuery()) {
+                List<OperatorView> list = new ArrayList<>();
+                while (rs.next()) {
+                    list.add(view(rs));
+                }
+                return list;
+            }
+        });
+    }
+
+    Optional<OperatorView> view(String username) {
+        return db.withConnection(c -> view(c, username));
+    }
+
+    private static final String VIEW_COLUMNS = "username, role, scope, created_at, disabled_at";
+
+    private static Optional<OperatorView> view(Connection c, String username) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + VIEW_COLUMNS + " FROM operators WHERE username = ?")) {
+            ps.setString(1, username);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(view(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static OperatorView view(ResultSet rs) throws SQLException {
+        String role = rs.getString("role");
+        String scope = rs.getString("scope");
+        Long disabledAt = Database.nullableLong(rs, "disabled_at");
+        return new OperatorView(rs.getString("username"), role, role.equals("centre_operator") ? scope : null,
+                role.equals("visitor") || role.equals("installer") ? scope : null, disabledAt != null,
+                Instant.ofEpochMilli(rs.getLong("created_at")), disabledAt == null ? null : Instant.ofEpochMilli(disabledAt));
+    }
+
+    /** Changes role, scope or whether the operator is disabled; disabling ends its sessions at once. */
+    OperatorView update(String username, OperatorPatch patch) {
+        if (patch == null) {
+            throw ApiException.badRequest("a JSON object with role, centre, person or disabled is expected");
+        }
+        db.inTransaction(c -> {
+            OperatorView old = view(c, username).orElseThrow(() -> notFound(username));
+            Access.Role role = patch.role() == null ? Access.Role.of(old.role()) : Access.Role.of(patch.role());
+            boolean sameKind = role.wireName().equals(old.role());
+            String centre = patch.centre() != null ? patch.centre()
+                    : patch.person() == null && sameKind ? old.centre() : null;
+            String person = patch.person() != null ? patch.person()
+                    : patch.centre() == null && sameKind ? old.person() : null;
+            String scope = scope(c, role, centre, person);
+            boolean disabled = patch.disabled() == null ? old.disabled() : patch.disabled();
+            if (old.role().equals(Access.Role.ADMINISTRATOR.wireName()) && !old.disabled()
+                    && (role != Access.Role.ADMINISTRATOR || disabled)) {
+                requireAnotherAdministrator(c, username, disabled ? "disabled" : "given another role");
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE operators SET role = ?, scope = ?, disabled_at = ? WHERE username = ?")) {
+                ps.setString(1, role.wireName());
+                Database.setNullableText(ps, 2, scope);
+                Database.setNullableLong(ps, 3, disabled ? (old.disabled() ? old.disabledAt().toEpochMilli()
+                        : clock.millis()) : null);
+                ps.setString(4, username);
+                ps.executeUpdate();
+            }
+            if (disabled) {
+                revoke(c, username);
+            }
+            return null;
+        });
+        log.info("operator {} changed: {}", username, patch);
+        return view(username).orElseThrow();
+    }
+
+    /** Deletes the operator and its sessions. */
+    void delete(String username) {
+        db.inTransaction(c -> {
+            OperatorView old = view(c, username).orElseThrow(() -> notFound(username));
+            if (old.role().equals(Access.Role.ADMINISTRATOR.wireName()) && !old.disabled()) {
+                requireAnotherAdministrator(c, username, "deleted");
+            }
+            revoke(c, username);
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM operators WHERE username = ?")) {
+                ps.setString(1, username);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        log.info("operator {} deleted", username);
+    }
+
+    private static void requireAnotherAdministrator(Connection c, String username, String what) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM operators WHERE role = ?"
+                + " AND disabled_at IS NULL AND username <> ?")) {
+            ps.setString(1, Access.Role.ADMINISTRATOR.wireName());
+            ps.setString(2, username);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) == 0) {
+                    throw ApiException.conflict("'" + username + "' is the last enabled administrator and cannot be "
+                            + what + "; make another administrator first");
+                }
+            }
+        }
+    }
+
+    /**
+     * Sets a new password and ends every session of the operator.
+     *
+     * @param currentPassword the operator's own password, when they change it themselves; {@code null}
+     *     for an administrator's reset
+     */
+    void setPassword(String username, String password, String currentPassword) {
+        try {
+            requireValid(username, password);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
         String hash = hash(password);
         db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO operators (username, password_hash, created_at)"
-                    + " VALUES (?, ?, ?) ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash")) {
-                ps.setString(1, username);
-                ps.setString(2, hash);
-                ps.setLong(3, clock.millis());
-                return ps.executeUpdate();
+            String stored = passwordHash(c, username).orElseThrow(() -> notFound(username));
+            if (currentPassword != null && !verify(currentPassword, stored)) {
+                throw new ApiException(403, "currentPassword is wrong; the password is unchanged");
             }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE operators SET password_hash = ? WHERE username = ?")) {
+                ps.setString(1, hash);
+                ps.setString(2, username);
+                ps.executeUpdate();
+            }
+            revoke(c, username);
+            return null;
         });
+        log.info("password of operator {} {}; its sessions are ended", username,
+                currentPassword == null ? "reset" : "changed");
     }
 
-    /** Creates the operator; false if the name is taken. */
-    boolean create(String username, String password) {
-        requireValid(username, password);
-        String hash = hash(password);
-        return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO operators (username, password_hash, created_at)"
-                    + " VALUES (?, ?, ?) ON CONFLICT (username) DO NOTHING")) {
-                ps.setString(1, username);
-                ps.setString(2, hash);
-                ps.setLong(3, clock.millis());
-                return ps.executeUpdate() == 1;
-            }
-        });
+    private static void revoke(Connection c, String username) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sessions WHERE username = ?")) {
+            ps.setString(1, username);
+            ps.executeUpdate();
+        }
     }
 
+    private static ApiException notFound(String username) {
+        return ApiException.notFound("no operator '" + username + "'");
+    }
+
+    private static Optional<String> passwordHash(Connection c, String username) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT password_hash FROM operators WHERE username = ?")) {
+            ps.setString(1, username);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** A valid user name and a password strong enough; what is wrong is said, the password never. */
     static void requireValid(String username, String password) {
         if (username == null || !USERNAME.matcher(username).matches()) {
             throw new IllegalArgumentException("username must match " + USERNAME.pattern());
@@ -79,24 +379,54 @@ final class Operators {
         if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
             throw new IllegalArgumentException("password must have at least " + MIN_PASSWORD_LENGTH + " characters");
         }
+        if (password.chars().allMatch(Character::isDigit)) {
+            throw new IllegalArgumentException("password must not be all digits: a number is guessed first");
+        }
+        if (password.chars().distinct().count() < MIN_DISTINCT_CHARACTERS) {
+            throw new IllegalArgumentException("password must have at least " + MIN_DISTINCT_CHARACTERS
+                    + " different characters");
+        }
+        String lower = password.toLowerCase(Locale.ROOT);
+        if (COMMON_PASSWORDS.contains(lower) || lower.replaceAll("[0-9]+$", "").equals(username.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("password is too easy to guess (a common password, or the user name"
+                    + " with digits); choose another");
+        }
     }
 
-    /** A new session if the password is right; empty otherwise (which of the two was wrong is not said). */
-    Optional<Session> login(String username, String password) {
-        if (username == null || password == null) {
-            return Optional.empty();
+    /**
+     * Checks a login, throttled per user name and per address ({@link LoginThrottle}). An unknown
+     * or disabled user costs the same hash check as a known one, so the answer's time does not
+     * tell which names exist.
+     */
+    LoginResult login(String username, String password, String address) {
+        String name = username == null ? "" : username;
+        String shownName = USERNAME.matcher(name).matches() ? name : "(not a user name)";
+        List<String> keys = List.of(LoginThrottle.userKey(name), LoginThrottle.addressKey(address));
+        Optional<Duration> locked = throttle.lockedFor(keys);
+        if (locked.isPresent()) {
+            log.warn("login as {} from {} not checked: too many failures, locked for {} s more", shownName, address,
+                    locked.get().toSeconds());
+            return new Throttled(locked.get());
         }
-        Optional<String> stored = db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT password_hash FROM operators WHERE username = ?")) {
-                ps.setString(1, username);
+        // a name no operator can have is not looked up (PostgreSQL refuses some characters), but costs the same hash
+        Optional<String[]> stored = !USERNAME.matcher(name).matches() ? Optional.empty() : db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT password_hash, disabled_at FROM operators WHERE username = ?")) {
+                ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                    return rs.next() ? Optional.of(new String[] {rs.getString(1), rs.getString(2)})
+                            : Optional.<String[]>empty();
                 }
             }
         });
-        if (stored.isEmpty() || !verify(password, stored.get())) {
-            return Optional.empty();
+        boolean right = verify(password == null ? "" : password, stored.map(s -> s[0]).orElse(DUMMY_HASH));
+        if (!right || stored.isEmpty() || stored.get()[1] != null) {
+            Optional<Duration> lock = throttle.failed(keys);
+            log.warn("failed login as {} from {}{}", shownName, address,
+                    lock.map(d -> "; locked for " + d.toSeconds() + " s").orElse(""));
+            return new Refused();
         }
+        throttle.succeeded(keys.get(0));
         String token = randomToken();
         long expiresAt = clock.millis() + sessionLength.toMillis();
         db.inTransaction(c -> {
@@ -107,26 +437,29 @@ final class Operators {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO sessions (token_hash, username, expires_at) VALUES (?, ?, ?)")) {
                 ps.setString(1, sha256(token));
-                ps.setString(2, username);
+                ps.setString(2, name);
                 ps.setLong(3, expiresAt);
                 return ps.executeUpdate();
             }
         });
-        return Optional.of(new Session(token, expiresAt));
+        log.info("operator {} logged in from {}", name, address);
+        return new LoggedIn(new Session(token, expiresAt));
     }
 
-    /** The operator a bearer token belongs to, if it is a live session. */
-    Optional<String> authenticate(String token) {
+    /** The operator a bearer token belongs to, if it is a live session of an enabled operator. */
+    Optional<Access.Principal> authenticate(String token) {
         if (token == null || token.isBlank()) {
             return Optional.empty();
         }
         return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT username FROM sessions WHERE token_hash = ? AND expires_at > ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT o.username, o.role, o.scope FROM sessions s"
+                    + " JOIN operators o ON o.username = s.username"
+                    + " WHERE s.token_hash = ? AND s.expires_at > ? AND o.disabled_at IS NULL")) {
                 ps.setString(1, sha256(token));
                 ps.setLong(2, clock.millis());
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                    return rs.next() ? Optional.of(new Access.Principal(rs.getString(1),
+                            Access.Role.of(rs.getString(2)), rs.getString(3))) : Optional.<Access.Principal>empty();
                 }
             }
         });

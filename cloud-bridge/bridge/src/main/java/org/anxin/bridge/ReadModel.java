@@ -43,24 +43,38 @@ final class ReadModel {
     }
 
     List<GatewayView> gateways() {
+        return gateways(Access.Filter.all());
+    }
+
+    /** The gateways in scope: those of the homes the filter keeps. */
+    List<GatewayView> gateways(Access.Filter scope) {
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, status, version, started_at, first_seen,"
-                    + " last_seen, last_seq FROM gateways ORDER BY id");
-                 ResultSet rs = ps.executeQuery()) {
-                List<GatewayView> views = new ArrayList<>();
-                while (rs.next()) {
-                    views.add(new GatewayView(rs.getString("id"), rs.getString("status"), rs.getString("version"),
-                            instant(rs, "started_at"), instant(rs, "first_seen"), instant(rs, "last_seen"),
-                            Database.nullableLong(rs, "last_seq")));
+                    + " last_seen, last_seq FROM gateways WHERE " + scope.onGateway("id") + " ORDER BY id")) {
+                for (int i = 0; i < scope.args().size(); i++) {
+                    ps.setString(i + 1, scope.args().get(i));
                 }
-                return views;
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<GatewayView> views = new ArrayList<>();
+                    while (rs.next()) {
+                        views.add(new GatewayView(rs.getString("id"), rs.getString("status"), rs.getString("version"),
+                                instant(rs, "started_at"), instant(rs, "first_seen"), instant(rs, "last_seen"),
+                                Database.nullableLong(rs, "last_seq")));
+                    }
+                    return views;
+                }
             }
         });
     }
 
     List<AlertView> alerts(AlertQuery query) {
-        StringBuilder sql = new StringBuilder("SELECT " + ALERT_COLUMNS + " FROM alerts WHERE 1 = 1");
-        List<String> args = new ArrayList<>();
+        return alerts(query, Access.Filter.all());
+    }
+
+    /** The alerts of the gateways in scope. */
+    List<AlertView> alerts(AlertQuery query, Access.Filter scope) {
+        StringBuilder sql = new StringBuilder("SELECT " + ALERT_COLUMNS + " FROM alerts WHERE " + scope.onGateway("gateway"));
+        List<String> args = new ArrayList<>(scope.args());
         if (query.state() != null) {
             sql.append(" AND state = ?");
             args.add(query.state());

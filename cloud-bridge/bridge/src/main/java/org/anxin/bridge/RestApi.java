@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The JSON API. Operators log in ({@code POST /api/login}) and send the token they get as
  * {@code Authorization: Bearer <token>}. Without a login only the health check, the OpenAPI
- * document and the one-time acknowledgement links answer.
+ * document and the one-time acknowledgement links answer. Which role may call which route is
+ * {@link Routes}' table, checked before any handler; each handler keeps an operator to the homes
+ * of their scope ({@link Access}), answering 404 for what is out of it, as if it did not exist.
  * The whole API is described in {@code /api/openapi.json}.
  */
 final class RestApi implements AutoCloseable {
@@ -53,7 +56,7 @@ final class RestApi implements AutoCloseable {
     /** What the API serves; each a part of the bridge. */
     record Parts(ReadModel reads, Directory directory, Policies policies, Escalations escalations, Incidents incidents,
                  Deliveries deliveries, Operators operators, RemoteConfig remoteConfig, GatewayCommands commands,
-                 Provisioning provisioning, SigningKey signingKey) {
+                 Provisioning provisioning, SigningKey signingKey, Access access) {
     }
 
     private final Parts parts;
@@ -107,6 +110,7 @@ final class RestApi implements AutoCloseable {
         final String method;
         final String path;
         final Map<String, String> query;
+        private Access.Principal principal;
 
         Call(HttpExchange exchange) {
             this.exchange = exchange;
@@ -125,21 +129,32 @@ final class RestApi implements AutoCloseable {
             throw new ApiException(405, "method " + method + " not allowed; use " + String.join(" or ", methods));
         }
 
-        /** The logged-in operator; 401 without a valid session. */
+        /** The logged-in operator's name; 401 without a valid session. */
         String operator() {
+            return principal().username();
+        }
+
+        /** The logged-in operator; 401 without a valid session of an enabled operator. */
+        Access.Principal principal() {
+            if (principal != null) {
+                return principal;
+            }
             String header = exchange.getRequestHeaders().getFirst("Authorization");
             if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"anxin\"");
                 throw new ApiException(401, "log in first: POST /api/login, then send Authorization: Bearer <token>");
             }
-            return parts.operators().authenticate(header.substring(7).trim()).orElseThrow(() -> {
+            principal = parts.operators().authenticate(header.substring(7).trim()).orElseThrow(() -> {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"anxin\", error=\"invalid_token\"");
-                return new ApiException(401, "the session token is unknown or has expired; log in again");
+                return new ApiException(401, "the session token is unknown or has expired (or its operator was"
+                        + " disabled, deleted or given a new password); log in again");
             });
+            return principal;
         }
 
-        void readable() {
-            operator();
+        /** The homes, gateways and incidents this operator may see, as a condition on rows. */
+        Access.Filter scope() {
+            return principal().filter();
         }
 
         <T> T body(Class<T> type) {
@@ -187,6 +202,7 @@ final class RestApi implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try {
             Call call = new Call(exchange);
+            authorise(call);
             Object body = route(call);
             if (body instanceof Raw raw) {
                 respondRaw(exchange, raw.status(), raw.contentType(), raw.body());
@@ -209,6 +225,27 @@ final class RestApi implements AutoCloseable {
     private record Created(Object value) {
     }
 
+    /** The one place where a request is let through to its handler, or not ({@link Routes}). */
+    private void authorise(Call call) {
+        Routes.Match match = Routes.find(call.method, call.path);
+        if (match.route() == null) {
+            if (match.allowed().isEmpty()) {
+                throw ApiException.notFound("no such resource: " + call.path);
+            }
+            call.allow(match.allowed().toArray(String[]::new));
+        }
+        if (match.route().isPublic()) {
+            return;
+        }
+        Access.Principal who = call.principal();
+        if (!match.route().roles().contains(who.role())) {
+            String role = who.role().wireName();
+            throw new ApiException(403, ("aeiou".indexOf(role.charAt(0)) >= 0 ? "an " : "a ") + role + " may not "
+                    + call.method + " "
+                    + match.route().pattern());
+        }
+    }
+
     private Object route(Call call) {
         String path = call.path;
         switch (path) {
@@ -223,7 +260,7 @@ final class RestApi implements AutoCloseable {
             }
             case "/api/login" -> {
                 call.allow("POST");
-                return login(call.body(Login.class));
+                return login(call, call.body(Login.class));
             }
             case "/api/logout" -> {
                 call.allow("POST");
@@ -232,39 +269,49 @@ final class RestApi implements AutoCloseable {
                 return Map.of("loggedOut", true);
             }
             case "/api/operators" -> {
-                call.allow("POST");
-                call.operator();
-                Login in = call.body(Login.class);
-                try {
-                    if (!parts.operators().create(in.username(), in.password())) {
-                        throw ApiException.conflict("operator '" + in.username() + "' exists");
-                    }
-                } catch (IllegalArgumentException e) {
-                    throw ApiException.badRequest(e.getMessage());
+                call.allow("GET", "POST");
+                call.noParameters();
+                if (call.method.equals("GET")) {
+                    return parts.operators().list();
                 }
-                return new Created(Map.of("username", in.username()));
+                return new Created(parts.operators().create(call.body(Operators.OperatorInput.class)));
+            }
+            case "/api/me" -> {
+                call.allow("GET");
+                call.noParameters();
+                Access.Principal who = call.principal();
+                return parts.operators().view(who.username()).orElseThrow();
+            }
+            case "/api/me/password" -> {
+                call.allow("PUT");
+                call.noParameters();
+                Operators.PasswordInput in = call.body(Operators.PasswordInput.class);
+                if (in.currentPassword() == null) {
+                    throw ApiException.badRequest("currentPassword is required to change one's own password");
+                }
+                parts.operators().setPassword(call.operator(), in.password(), in.currentPassword());
+                return Map.of("changed", true, "sessionsEnded", true);
             }
             case "/api/gateways" -> {
                 call.allow("GET");
                 call.noParameters();
-                call.readable();
-                return parts.reads().gateways();
+                return parts.reads().gateways(call.scope());
             }
             case "/api/alerts" -> {
                 call.allow("GET");
                 ReadModel.AlertQuery q = alertQuery(call.query);
-                call.readable();
-                return parts.reads().alerts(q);
+                return parts.reads().alerts(q, call.scope());
             }
             case "/api/centres" -> {
                 call.allow("GET");
-                call.operator();
-                return parts.directory().centres();
+                Access.Principal who = call.principal();
+                return parts.directory().centres().stream()
+                        .filter(c -> who.isAdministrator() || c.id().equals(who.scope())).toList();
             }
             case "/api/homes" -> {
                 call.allow("GET");
-                call.operator();
-                return parts.directory().homes();
+                Set<String> visible = parts.access().homes(call.principal());
+                return parts.directory().homes().stream().filter(h -> visible.contains(h.id())).toList();
             }
             case "/api/policies" -> {
                 call.allow("GET");
@@ -274,8 +321,7 @@ final class RestApi implements AutoCloseable {
             case "/api/incidents" -> {
                 call.allow("GET");
                 IncidentQuery q = incidentQuery(call.query);
-                call.operator();
-                return parts.incidents().list(q.state(), q.from(), q.to(), q.limit());
+                return parts.incidents().list(q.state(), q.from(), q.to(), q.limit(), call.scope());
             }
             case "/api/incidents/export" -> {
                 call.allow("GET");
@@ -283,10 +329,9 @@ final class RestApi implements AutoCloseable {
                 Map<String, String> rest = new HashMap<>(call.query);
                 rest.remove("format");
                 IncidentQuery q = incidentQuery(rest);
-                call.operator();
-                // an export holds every record in the period unless a limit is asked for
+                // an export holds every record in the period (of the operator's scope) unless a limit is asked for
                 int limit = rest.containsKey("limit") ? q.limit() : MAX_EXPORT;
-                var list = parts.incidents().list(q.state(), q.from(), q.to(), limit);
+                var list = parts.incidents().list(q.state(), q.from(), q.to(), limit, call.scope());
                 return switch (format) {
                     case "csv" -> new Raw(200, "text/csv; charset=utf-8", Incidents.csv(list));
                     case "json" -> list;
@@ -320,8 +365,7 @@ final class RestApi implements AutoCloseable {
                     throw ApiException.badRequest("state must be pending, sending, delivered, failed or cancelled");
                 }
                 int limit = limit(call.query.get("limit"));
-                call.operator();
-                return parts.incidents().deliveriesIn(state, limit);
+                return parts.incidents().deliveriesIn(state, limit, call.scope());
             }
             default -> {
                 return routeWithIds(call);
@@ -347,8 +391,7 @@ final class RestApi implements AutoCloseable {
             call.allow("GET");
             call.noParameters();
             String[] ids = gatewayAndAlert(path.substring(ALERTS_PREFIX.length()), "/api/alerts/{gateway}/{alertId}");
-            call.readable();
-            return alert(ids[0], ids[1]);
+            return alert(call.principal(), ids[0], ids[1]);
         }
         if (path.startsWith(INCIDENTS_PREFIX)) {
             String rest = path.substring(INCIDENTS_PREFIX.length());
@@ -356,6 +399,7 @@ final class RestApi implements AutoCloseable {
                 call.allow("POST");
                 String[] ids = gatewayAndAlert(rest.substring(0, rest.length() - 4), "/api/incidents/{gateway}/{alertId}/ack");
                 String by = call.operator();
+                requireIncidentInScope(call.principal(), ids[0], ids[1]);
                 return parts.escalations().acknowledge(ids[0], ids[1], "operator " + by);
             }
             if (rest.endsWith("/resolve")) {
@@ -363,19 +407,23 @@ final class RestApi implements AutoCloseable {
                 String[] ids = gatewayAndAlert(rest.substring(0, rest.length() - 8),
                         "/api/incidents/{gateway}/{alertId}/resolve");
                 String by = call.operator();
+                requireIncidentInScope(call.principal(), ids[0], ids[1]);
                 parts.escalations().resolve(ids[0], ids[1], "operator " + by, call.body(Escalations.ResolveInput.class));
-                return incident(ids[0], ids[1]);
+                return incident(call.principal(), ids[0], ids[1]);
             }
             call.allow("GET");
             call.noParameters();
             String[] ids = gatewayAndAlert(rest, "/api/incidents/{gateway}/{alertId}");
-            call.operator();
-            return incident(ids[0], ids[1]);
+            return incident(call.principal(), ids[0], ids[1]);
         }
         if (path.startsWith("/api/centres/")) {
             String id = decode(path.substring("/api/centres/".length()));
             call.allow("GET", "PUT", "DELETE");
-            call.operator();
+            Access.Principal who = call.principal();
+            if (!who.isAdministrator() && !id.equals(who.scope())) {
+                // a centre operator keeps their own centre's details; another centre is not theirs to see
+                throw ApiException.notFound("no centre '" + id + "'");
+            }
             return switch (call.method) {
                 case "PUT" -> parts.directory().putCentre(id, call.body(Directory.CentreInput.class));
                 case "DELETE" -> {
@@ -388,11 +436,16 @@ final class RestApi implements AutoCloseable {
         if (path.startsWith("/api/homes/")) {
             String[] segments = path.substring("/api/homes/".length()).split("/", -1);
             String homeId = decode(segments[0]);
+            Access.Principal who = call.principal();
+            boolean visible = parts.access().seesHome(who, homeId);
             if (segments.length == 1) {
                 call.allow("GET", "PUT", "DELETE");
-                call.operator();
+                if (!visible && !(call.method.equals("PUT") && parts.directory().home(homeId).isEmpty())) {
+                    throw ApiException.notFound("no home '" + homeId + "'");
+                }
                 return switch (call.method) {
-                    case "PUT" -> parts.directory().putHome(homeId, call.body(Directory.HomeInput.class));
+                    case "PUT" -> parts.directory().putHome(homeId, scopedHome(who, visible,
+                            call.body(Directory.HomeInput.class)));
                     case "DELETE" -> {
                         parts.directory().deleteHome(homeId);
                         yield Map.of("deleted", homeId);
@@ -401,15 +454,16 @@ final class RestApi implements AutoCloseable {
                             .orElseThrow(() -> ApiException.notFound("no home '" + homeId + "'"));
                 };
             }
+            if (!visible) {
+                throw ApiException.notFound("no home '" + homeId + "'");
+            }
             if (segments[1].equals("people") && segments.length == 2) {
                 call.allow("POST");
-                call.operator();
                 return new Created(parts.directory().addPerson(homeId, call.body(Directory.PersonInput.class)));
             }
             if (segments[1].equals("people") && segments.length == 3) {
                 String personId = decode(segments[2]);
                 call.allow("PUT", "DELETE");
-                call.operator();
                 if (call.method.equals("PUT")) {
                     return parts.directory().putPerson(homeId, personId, call.body(Directory.PersonInput.class));
                 }
@@ -424,13 +478,36 @@ final class RestApi implements AutoCloseable {
             String id = decode(path.substring("/api/config/bulk/".length()));
             call.allow("GET");
             call.noParameters();
-            call.operator();
             return parts.remoteConfig().bulkView(id);
+        }
+        if (path.startsWith("/api/operators/")) {
+            String[] segments = path.substring("/api/operators/".length()).split("/", -1);
+            String username = decode(segments[0]);
+            call.noParameters();
+            if (segments.length == 2 && segments[1].equals("password")) {
+                call.allow("PUT");
+                Operators.PasswordInput in = call.body(Operators.PasswordInput.class);
+                if (in.currentPassword() != null) {
+                    throw ApiException.badRequest("an administrator's reset takes no currentPassword;"
+                            + " to change your own password, PUT /api/me/password");
+                }
+                parts.operators().setPassword(username, in.password(), null);
+                return Map.of("username", username, "reset", true, "sessionsEnded", true);
+            }
+            call.allow("GET", "PATCH", "DELETE");
+            return switch (call.method) {
+                case "PATCH" -> parts.operators().update(username, call.body(Operators.OperatorPatch.class));
+                case "DELETE" -> {
+                    parts.operators().delete(username);
+                    yield Map.of("deleted", username);
+                }
+                default -> parts.operators().view(username)
+                        .orElseThrow(() -> ApiException.notFound("no operator '" + username + "'"));
+            };
         }
         if (path.startsWith("/api/policies/")) {
             String severity = decode(path.substring("/api/policies/".length()));
             call.allow("GET", "PUT");
-            call.operator();
             return call.method.equals("PUT")
                     ? parts.policies().put(severity, call.body(Policies.PolicyInput.class))
                     : parts.policies().get(severity);
@@ -465,6 +542,13 @@ final class RestApi implements AutoCloseable {
                     + "; expected /api/gateways/{gateway}/config, /commands or /provision");
         }
         String gateway = decode(segments[0]);
+        Access.Principal who = call.principal();
+        if (!segments[1].equals("provision")) {
+            RemoteConfig.requireGateway(gateway);
+            if (!parts.access().seesGateway(who, gateway)) {
+                throw ApiException.notFound("no gateway '" + gateway + "' in the homes you look after");
+            }
+        }
         switch (segments[1]) {
             case "config" -> {
                 call.allow("GET", "PUT");
@@ -489,6 +573,10 @@ final class RestApi implements AutoCloseable {
                 String by = call.operator();
                 RemoteConfig.requireGateway(gateway);
                 CommandInput in = call.body(CommandInput.class);
+                if (who.role() == Access.Role.INSTALLER && !Routes.INSTALLER_COMMANDS.contains(in.name())) {
+                    throw new ApiException(403, "an installer may send only " + new java.util.TreeSet<>(
+                            Routes.INSTALLER_COMMANDS) + ", not '" + in.name() + "'");
+                }
                 java.time.Duration timeout = in.timeoutSeconds() == null ? GatewayCommands.DEFAULT_TIMEOUT
                         : java.time.Duration.ofSeconds(in.timeoutSeconds());
                 return parts.commands().send(gateway, in.name(), in.args(), by, timeout);
@@ -499,6 +587,16 @@ final class RestApi implements AutoCloseable {
                 String by = call.operator();
                 RemoteConfig.requireGateway(gateway);
                 ProvisionInput in = call.body(ProvisionInput.class);
+                if (!who.isAdministrator() && in.home() != null) {
+                    if (!parts.access().seesHome(who, in.home())) {
+                        throw ApiException.notFound("no home '" + in.home() + "'");
+                    }
+                    Optional<String> owner = parts.access().homeOf(gateway);
+                    if (owner.isPresent() && !parts.access().seesHome(who, owner.get())) {
+                        throw ApiException.conflict("gateway " + gateway + " belongs to another home; an administrator"
+                                + " or that home's centre must let it go first");
+                    }
+                }
                 return new Created(parts.provisioning().provision(gateway, in.home(), by, in.gatewayKey()));
             }
             default -> throw ApiException.notFound("no such resource: " + call.path
@@ -544,14 +642,46 @@ final class RestApi implements AutoCloseable {
         return parts.remoteConfig().bulk(gateways, selector, change, operator);
     }
 
-    private Map<String, Object> login(Login in) {
-        var session = parts.operators().login(in.username(), in.password())
-                .orElseThrow(() -> new ApiException(401, "wrong user name or password"));
-        log.info("operator {} logged in", in.username());
+    private Map<String, Object> login(Call call, Login in) {
+        String address = call.exchange.getRemoteAddress().getAddress().getHostAddress();
+        Operators.LoginResult result = parts.operators().login(in.username(), in.password(), address);
+        if (result instanceof Operators.Throttled throttled) {
+            long seconds = Math.max(1, (throttled.retryAfter().toMillis() + 999) / 1000);
+            call.exchange.getResponseHeaders().set("Retry-After", Long.toString(seconds));
+            throw new ApiException(429, "too many failed logins for this user or from this address; try again in "
+                    + seconds + " s");
+        }
+        if (!(result instanceof Operators.LoggedIn loggedIn)) {
+            throw new ApiException(401, "wrong user name or password");
+        }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("token", session.token());
-        out.put("expiresAt", Instant.ofEpochMilli(session.expiresAt()));
+        out.put("token", loggedIn.session().token());
+        out.put("expiresAt", Instant.ofEpochMilli(loggedIn.session().expiresAt()));
         return out;
+    }
+
+    /**
+     * A home edit as a centre operator may make it: in their own centre only. A new home is put in
+     * their centre; a gateway of a home out of scope is not named in the refusal.
+     */
+    private Directory.HomeInput scopedHome(Access.Principal who, boolean exists, Directory.HomeInput in) {
+        if (who.isAdministrator() || in == null) {
+            return in;
+        }
+        if (in.centreId() != null && !in.centreId().equals(who.scope())) {
+            throw new ApiException(403, "a centre operator keeps homes in their own centre '" + who.scope()
+                    + "', not in '" + in.centreId() + "'");
+        }
+        if (in.gateways() != null) {
+            for (String g : in.gateways()) {
+                Optional<String> owner = g == null ? Optional.empty() : parts.access().homeOf(g);
+                if (owner.isPresent() && !parts.access().seesHome(who, owner.get())) {
+                    throw ApiException.conflict("gateway '" + g + "' already belongs to another home");
+                }
+            }
+        }
+        return exists ? in : new Directory.HomeInput(in.elderName(), in.district(), in.street(), in.community(),
+                in.address(), in.category(), who.scope(), in.gateways());
     }
 
     private Map<String, Object> health() {
@@ -574,8 +704,9 @@ final class RestApi implements AutoCloseable {
         return new String[] {decode(rest.substring(0, slash)), decode(rest.substring(slash + 1))};
     }
 
-    private Map<String, Object> alert(String gateway, String alertId) {
+    private Map<String, Object> alert(Access.Principal who, String gateway, String alertId) {
         ReadModel.AlertView alert = parts.reads().alert(gateway, alertId)
+                .filter(a -> parts.access().seesGateway(who, gateway))
                 .orElseThrow(() -> ApiException.notFound("no alert '" + alertId + "' from gateway '" + gateway + "'"));
         @SuppressWarnings("unchecked")
         Map<String, Object> view = json.convertValue(alert, LinkedHashMap.class);
@@ -583,8 +714,17 @@ final class RestApi implements AutoCloseable {
         return view;
     }
 
-    private Map<String, Object> incident(String gateway, String alertId) {
+    /** 404 for an operator whose scope does not hold the incident (or when there is none); an administrator's holds all. */
+    private void requireIncidentInScope(Access.Principal who, String gateway, String alertId) {
+        if (!who.isAdministrator()) {
+            incident(who, gateway, alertId);
+        }
+    }
+
+    /** The incident with its messages; 404 when there is none or it is of a home out of scope. */
+    private Map<String, Object> incident(Access.Principal who, String gateway, String alertId) {
         Incidents.Incident incident = parts.incidents().get(gateway, alertId)
+                .filter(i -> parts.access().seesHome(who, i.homeId()))
                 .orElseThrow(() -> ApiException.notFound("no incident for alert '" + alertId + "' of gateway '"
                         + gateway + "'"));
         @SuppressWarnings("unchecked")

@@ -86,7 +86,7 @@ class BridgeOptionsTest {
     @Test
     void badEscalationAndChannelValuesAreRefusedWithWhatIsWrong() {
         assertThatThrownBy(() -> BridgeOptions.builder().admin("admin", "short").build())
-                .hasMessageContaining("password must have at least 10 characters");
+                .hasMessageContaining("password must have at least 12 characters");
         assertThatThrownBy(() -> BridgeOptions.builder().admin("admin", null).build())
                 .hasMessageContaining("adminUser and adminPassword go together");
         assertThatThrownBy(() -> BridgeOptions.builder().mqttShareGroup("a/b").build())

@@ -196,7 +196,7 @@ class ManagementApiTest {
             Map.Entry<String, JsonNode> entry = it.next();
             String path = entry.getKey().substring(1).replace("{gateway}", "gw-1").replace("{alertId}", "FIRE/x/1")
                     .replace("{severity}", "critical").replace("{personId}", "p1").replace("{token}", "t0k3n")
-                    .replace("{id}", "h1");
+                    .replace("{id}", "h1").replace("{username}", "someone");
             for (Iterator<String> methods = entry.getValue().fieldNames(); methods.hasNext(); ) {
                 String method = methods.next();
                 if (method.equals("parameters")) {

@@ -40,9 +40,21 @@ final class OperatorApi {
         return token;
     }
 
-    /** Logs in as the test operator. */
+    /** The same session, sent to another address (a restarted bridge's). */
+    OperatorApi at(URI other) {
+        OperatorApi copy = new OperatorApi(other);
+        copy.token = token;
+        return copy;
+    }
+
+    /** Logs in as the test operator, the administrator the bridge was started with. */
     OperatorApi login() {
-        Response r = send("POST", "api/login", "{\"username\":\"" + USER + "\",\"password\":\"" + PASSWORD + "\"}");
+        return login(USER, PASSWORD);
+    }
+
+    /** Logs in as this operator. */
+    OperatorApi login(String user, String password) {
+        Response r = send("POST", "api/login", "{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}");
         if (r.status() != 200) {
             throw new AssertionError("login answered " + r.status() + ": " + r.body());
         }
