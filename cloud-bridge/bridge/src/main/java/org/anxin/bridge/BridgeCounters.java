@@ -31,6 +31,7 @@ public final class BridgeCounters {
     final AtomicLong unknownCommandResults = new AtomicLong();
     final AtomicLong clearsRefused = new AtomicLong();
     final AtomicLong quarantined = new AtomicLong();
+    final AtomicLong quarantineDropped = new AtomicLong();
     final AtomicLong mendedAlarms = new AtomicLong();
 
     /** Every MQTT message that arrived, whatever became of it. */
@@ -157,6 +158,11 @@ public final class BridgeCounters {
         return quarantined.get();
     }
 
+    /** Quarantined messages dropped, oldest first, to keep the quarantine table within its row bound. */
+    public long quarantineDropped() {
+        return quarantineDropped.get();
+    }
+
     /** Life-safety alarms stored with their reason, severity or time mended rather than refused. */
     public long mendedAlarms() {
         return mendedAlarms.get();
@@ -189,6 +195,7 @@ public final class BridgeCounters {
         m.put("unknownCommandResults", unknownCommandResults());
         m.put("clearsRefused", clearsRefused());
         m.put("quarantined", quarantined());
+        m.put("quarantineDropped", quarantineDropped());
         m.put("mendedAlarms", mendedAlarms());
         return m;
     }

@@ -77,8 +77,9 @@ final class MessageIngest {
         Optional<Topics.Address> address = Topics.parse(topic);
         String gateway = address.map(Topics.Address::gateway)
                 .filter(g -> IngestChecks.gatewayProblem(g) == null).orElse(null);
-        store.quarantine(topic, gateway, payload, reason, clock.millis());
+        int dropped = store.quarantine(topic, gateway, payload, reason, clock.millis());
         counters.quarantined.incrementAndGet();
+        counters.quarantineDropped.addAndGet(dropped);
         log.warn("quarantined the message on {}: {}", shown(topic), reason);
     }
 
