@@ -103,8 +103,8 @@ public final class Bridge implements AutoCloseable {
                     clock, remoteConfig, commands);
             MqttIngress[] mqtt = new MqttIngress[1]; // the API asks it for the connection state
             RestApi api = RestApi.start(options.httpHost(), options.httpPort(),
-                    new RestApi.Parts(new ReadModel(db), new Directory(db, clock), new Policies(db, clock), escalations,
-                            new Incidents(db), deliveries, operators, remoteConfig, commands,
+                    new RestApi.Parts(new ReadModel(db), new Directory(db, clock),
+                            new Policies(db, clock, channels.keySet()), escalations, new Incidents(db), deliveries, operators, remoteConfig, commands,
                             new Provisioning(db, signingKey, options.brokerUrlForGateways()), signingKey),
                     counters, () -> mqtt[0] != null && mqtt[0].isConnected(), db::isReachable,
                     Redaction.url(options.brokerUrl()));
