@@ -32,6 +32,7 @@ public final class BridgeCounters {
     final AtomicLong clearsRefused = new AtomicLong();
     final AtomicLong quarantined = new AtomicLong();
     final AtomicLong quarantineDropped = new AtomicLong();
+    final AtomicLong slowRequestsClosed = new AtomicLong();
     final AtomicLong mendedAlarms = new AtomicLong();
 
     /** Every MQTT message that arrived, whatever became of it. */
@@ -163,6 +164,11 @@ public final class BridgeCounters {
         return quarantineDropped.get();
     }
 
+    /** HTTP connections closed because their request body did not arrive in time (slowloris). */
+    public long slowRequestsClosed() {
+        return slowRequestsClosed.get();
+    }
+
     /** Life-safety alarms stored with their reason, severity or time mended rather than refused. */
     public long mendedAlarms() {
         return mendedAlarms.get();
@@ -196,6 +202,7 @@ public final class BridgeCounters {
         m.put("clearsRefused", clearsRefused());
         m.put("quarantined", quarantined());
         m.put("quarantineDropped", quarantineDropped());
+        m.put("slowRequestsClosed", slowRequestsClosed());
         m.put("mendedAlarms", mendedAlarms());
         return m;
     }

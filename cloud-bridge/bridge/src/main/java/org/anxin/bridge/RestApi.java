@@ -23,6 +23,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.anxin.protocol.MessageCodec;
@@ -44,6 +49,17 @@ final class RestApi implements AutoCloseable {
     static final int MAX_LIMIT = 1000;
     static final int MAX_BODY_BYTES = 64 * 1024;
     static final int MAX_EXPORT = 1_000_000;
+    /**
+     * How long a request body may take to arrive. A slow client (slowloris: declare a body, send a
+     * byte now and then) holds a thread while it trickles; past this its connection is closed.
+     */
+    static final long BODY_DEADLINE_MILLIS = 10_000;
+    /**
+     * Requests handled at once. JDK 17's server has no connection limit of its own, and each slow
+     * body holds a thread until {@link #BODY_DEADLINE_MILLIS}: this many slow clients at once still
+     * leave threads for health and acknowledgement links; beyond it requests wait their turn.
+     */
+    static final int MAX_CONCURRENT_REQUESTS = 256;
     private static final String ALERTS_PREFIX = "/api/alerts/";
     private static final String INCIDENTS_PREFIX = "/api/incidents/";
     private static final String GATEWAYS_PREFIX = "/api/gateways/";
@@ -65,8 +81,9 @@ final class RestApi implements AutoCloseable {
     private final ObjectMapper strictJson = MessageCodec.mapper().copy()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-    // a command holds its request's thread while it waits for the gateway (up to two minutes)
-    private final ExecutorService threads = Executors.newFixedThreadPool(16, new NamedThreads("http"));
+    private final ExecutorService threads = boundedPool();
+    private final ScheduledExecutorService bodyDeadlines =
+            Executors.newSingleThreadScheduledExecutor(new NamedThreads("http-deadlines"));
     private final HttpServer server;
 
     private RestApi(HttpServer server, Parts parts, BridgeCounters counters, BooleanSupplier mqttConnected,
@@ -107,9 +124,11 @@ final class RestApi implements AutoCloseable {
         final String method;
         final String path;
         final Map<String, String> query;
+        final byte[] requestBody;
 
-        Call(HttpExchange exchange) {
+        Call(HttpExchange exchange, byte[] requestBody) {
             this.exchange = exchange;
+            this.requestBody = requestBody;
             this.method = exchange.getRequestMethod();
             this.path = exchange.getRequestURI().getRawPath();
             this.query = query(exchange.getRequestURI().getRawQuery());
@@ -143,12 +162,7 @@ final class RestApi implements AutoCloseable {
         }
 
         <T> T body(Class<T> type) {
-            byte[] bytes;
-            try (InputStream in = exchange.getRequestBody()) {
-                bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-            } catch (IOException e) {
-                throw ApiException.badRequest("could not read the request body: " + e.getMessage());
-            }
+            byte[] bytes = requestBody;
             if (bytes.length > MAX_BODY_BYTES) {
                 throw new ApiException(413, "request body larger than " + MAX_BODY_BYTES + " bytes");
             }
@@ -185,8 +199,18 @@ final class RestApi implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        byte[] requestBody;
         try {
-            Call call = new Call(exchange);
+            requestBody = readBody(exchange);
+        } catch (IOException e) {
+            // closed for being too slow, or the client went away: there is nobody to answer
+            log.debug("{} {}: request body not read: {}", exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(), e.toString());
+            exchange.close();
+            return;
+        }
+        try {
+            Call call = new Call(exchange, requestBody);
             Object body = route(call);
             if (body instanceof Raw raw) {
                 respondRaw(exchange, raw.status(), raw.contentType(), raw.body());
@@ -203,6 +227,39 @@ final class RestApi implements AutoCloseable {
         } finally {
             exchange.close();
         }
+    }
+
+    /**
+     * Reads the whole body before any handler runs, within {@link #BODY_DEADLINE_MILLIS}: the
+     * server would otherwise block on it when the exchange is closed, even for a request refused
+     * unread. Closing the exchange before its response began closes the connection, which ends
+     * the blocked read.
+     */
+    private byte[] readBody(HttpExchange exchange) throws IOException {
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> deadline = bodyDeadlines.schedule(() -> {
+            expired.set(true);
+            counters.slowRequestsClosed.incrementAndGet();
+            log.info("closed a connection from {}: its request body took over {} ms",
+                    exchange.getRemoteAddress(), BODY_DEADLINE_MILLIS);
+            exchange.close();
+        }, BODY_DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
+        try (InputStream in = exchange.getRequestBody()) {
+            return in.readNBytes(MAX_BODY_BYTES + 1);
+        } finally {
+            deadline.cancel(false);
+            if (expired.get()) {
+                throw new IOException("request body too slow");
+            }
+        }
+    }
+
+    private static ExecutorService boundedPool() {
+        // a command holds its request's thread while it waits for the gateway (up to two minutes)
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_CONCURRENT_REQUESTS, MAX_CONCURRENT_REQUESTS, 30,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new NamedThreads("http"));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /** Answered with 201 Created. */
@@ -712,6 +769,7 @@ final class RestApi implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        bodyDeadlines.shutdownNow();
         threads.shutdownNow();
         try {
             threads.awaitTermination(2, TimeUnit.SECONDS);
