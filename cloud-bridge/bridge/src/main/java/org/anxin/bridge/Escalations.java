@@ -130,7 +130,7 @@ final class Escalations {
         }
         cancelPending(c, gateway, alert.id());
         Optional<Directory.Home> home = homeOf(c, gateway, alert.id());
-        List<Deliveries.Claimed> ids = tellReached(c, gateway, alert.id(), AlertMessages.clearedSubject(alert),
+        List<Deliveries.Claimed> ids = tellReached(c, gateway, alert.id(), "cleared", AlertMessages.clearedSubject(alert),
                 who -> AlertMessages.clearedBody(gateway, alert, home.orElse(null), zone), now);
         log.info("escalation of {}/{} closed by the gateway's clear; {} notice(s) to the people notified",
                 gateway, alert.id(), ids.size());
@@ -154,7 +154,8 @@ final class Escalations {
             }
         }
         Optional<Directory.Home> home = homeOf(c, gateway, alert.id());
-        List<Deliveries.Claimed> ids = tellReached(c, gateway, alert.id(), AlertMessages.detectorClearSubject(alert),
+        List<Deliveries.Claimed> ids = tellReached(c, gateway, alert.id(), "cleared",
+                AlertMessages.detectorClearSubject(alert),
                 who -> AlertMessages.detectorClearBody(gateway, alert, home.orElse(null),
                         ackLink(c, gateway, alert.id(), who, now), zone), now);
         log.warn("{}/{}: the detector reports clear before anyone acknowledged; the escalation goes on;"
@@ -167,9 +168,9 @@ final class Escalations {
         String body(String recipient) throws SQLException;
     }
 
-    /** One message ({@code kind} cleared) to everyone already reached, once per person and channel. */
-    private static List<Deliveries.Claimed> tellReached(Connection c, String gateway, String alertId, String subject,
-                                                        BodyFor bodyFor, long now) throws SQLException {
+    /** One message of {@code kind} to everyone already reached, once per person and channel. */
+    private static List<Deliveries.Claimed> tellReached(Connection c, String gateway, String alertId, String kind,
+                                                        String subject, BodyFor bodyFor, long now) throws SQLException {
         List<String[]> reached = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT recipient_key, recipient, channel, address"
                 + " FROM deliveries WHERE gateway = ? AND alert_id = ? AND kind = 'alert'"
@@ -190,7 +191,7 @@ final class Escalations {
                 body = bodyFor.body(r[1]);
                 bodies.put(r[0], body);
             }
-            insertDelivery(c, gateway, alertId, "cleared", 0, 0, r[0], r[1], r[2], r[3], subject, body, now)
+            insertDelivery(c, gateway, alertId, kind, 0, 0, r[0], r[1], r[2], r[3], subject, body, now)
                     .ifPresent(ids::add);
         }
         return ids;
@@ -475,8 +476,45 @@ final class Escalations {
      * @param acknowledged true when this call acknowledged it
      * @param by who acknowledged it (this call or earlier)
      * @param at when
+     * @param told the notices to everyone already reached that this call wrote, to be sent
      */
-    record AckResult(boolean acknowledged, String gateway, String alertId, String by, Instant at) {
+    record AckResult(boolean acknowledged, String gateway, String alertId, String by, Instant at,
+                     @com.fasterxml.jackson.annotation.JsonIgnore List<Deliveries.Claimed> told) {
+    }
+
+    /**
+     * What a link is for, in words, for the page that asks to acknowledge: the recipient must see
+     * which alarm and which home before pressing the button. 404 for a link that is not valid.
+     */
+    String describeToken(String token) {
+        return db.withConnection(c -> {
+            String gateway;
+            String alertId;
+            try (PreparedStatement ps = c.prepareStatement("SELECT gateway, alert_id FROM ack_tokens"
+                    + " WHERE token_hash = ?")) {
+                ps.setString(1, Operators.sha256(token));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw ApiException.notFound("this acknowledgement link is not valid");
+                    }
+                    gateway = rs.getString(1);
+                    alertId = rs.getString(2);
+                }
+            }
+            Row row;
+            try (PreparedStatement ps = c.prepareStatement("SELECT gateway, alert_id, home_id, type, severity,"
+                    + " next_step, round FROM escalations WHERE gateway = ? AND alert_id = ?")) {
+                ps.setString(1, gateway);
+                ps.setString(2, alertId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw ApiException.notFound("this acknowledgement link is not valid");
+                    }
+                    row = row(rs);
+                }
+            }
+            return AlertMessages.ackPageText(gateway, alertOf(c, row), homeOf(c, gateway, alertId).orElse(null), zone);
+        });
     }
 
     /** Acknowledges through a one-time link. */
@@ -533,8 +571,19 @@ final class Escalations {
         if (changed == 1) {
             cancelPending(c, gateway, alertId);
             counters.acknowledged.incrementAndGet();
-            log.info("escalation {}/{} acknowledged", gateway, alertId);
-            return new AckResult(true, gateway, alertId, by, Instant.ofEpochMilli(now));
+            // the others stop wondering whether to go, and know whom to ask
+            List<Deliveries.Claimed> told = List.of();
+            Optional<Row> row = claim(c, gateway, alertId);
+            if (row.isPresent()) {
+                Alert alert = alertOf(c, row.get());
+                Optional<Directory.Home> home = homeOf(c, gateway, alertId);
+                Instant at = Instant.ofEpochMilli(now);
+                told = tellReached(c, gateway, alertId, "acknowledged", AlertMessages.acknowledgedSubject(alert),
+                        who -> AlertMessages.acknowledgedBody(gateway, alert, home.orElse(null), by, at, zone), now);
+            }
+            log.info("escalation {}/{} acknowledged by {}; {} notice(s) to the people notified", gateway, alertId,
+                    by, told.size());
+            return new AckResult(true, gateway, alertId, by, Instant.ofEpochMilli(now), told);
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT state, acknowledged_by, acknowledged_at FROM escalations"
                 + " WHERE gateway = ? AND alert_id = ?")) {
@@ -548,7 +597,8 @@ final class Escalations {
                 if (at == null) {
                     throw ApiException.conflict("the alert was cleared before anyone acknowledged it");
                 }
-                return new AckResult(false, gateway, alertId, rs.getString("acknowledged_by"), Instant.ofEpochMilli(at));
+                return new AckResult(false, gateway, alertId, rs.getString("acknowledged_by"), Instant.ofEpochMilli(at),
+                        List.of());
             }
         }
     }

@@ -262,6 +262,12 @@ final class RestApi implements AutoCloseable {
         return pool;
     }
 
+    /** Text for an HTML page: names and addresses come from operators' input. */
+    private static String html(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+                .replace("'", "&#39;");
+    }
+
     /** Answered with 201 Created. */
     private record Created(Object value) {
     }
@@ -393,12 +399,16 @@ final class RestApi implements AutoCloseable {
             String token = path.substring("/ack/".length());
             if (call.method.equals("GET")) {
                 // a link preview or a mail scanner may GET the link: only a POST (the button) acknowledges
+                String alert = html(parts.escalations().describeToken(token));
                 return new Raw(200, "text/html; charset=utf-8", "<!doctype html><html><head><meta charset=\"utf-8\">"
-                        + "<meta name=\"viewport\" content=\"width=device-width\"><title>Anxin</title></head><body>"
+                        + "<meta name=\"viewport\" content=\"width=device-width\"><title>Anxin: " + alert
+                        + "</title></head><body><h1>" + alert + "</h1>"
                         + "<form method=\"post\"><p>Acknowledge this alert: you are taking care of it.</p>"
                         + "<button type=\"submit\">I am taking care of it</button></form></body></html>");
             }
-            return parts.escalations().acknowledgeByToken(token);
+            Escalations.AckResult acked = parts.escalations().acknowledgeByToken(token);
+            parts.deliveries().sendNow(acked.told());
+            return acked;
         }
         if (path.startsWith(ALERTS_PREFIX)) {
             call.allow("GET");
@@ -413,7 +423,9 @@ final class RestApi implements AutoCloseable {
                 call.allow("POST");
                 String[] ids = gatewayAndAlert(rest.substring(0, rest.length() - 4), "/api/incidents/{gateway}/{alertId}/ack");
                 String by = call.operator();
-                return parts.escalations().acknowledge(ids[0], ids[1], "operator " + by);
+                Escalations.AckResult acked = parts.escalations().acknowledge(ids[0], ids[1], "operator " + by);
+                parts.deliveries().sendNow(acked.told());
+                return acked;
             }
             if (rest.endsWith("/resolve")) {
                 call.allow("POST");
