@@ -93,7 +93,8 @@ final class Escalations {
             }
         }
         if (home.isEmpty()) {
-            log.warn("gateway {} belongs to no home: alert {} is recorded, nobody is notified", gateway, alert.id());
+            log.warn("gateway {} belongs to no home: alert {} is recorded and listed unassigned; it follows the"
+                    + " policy of the home the gateway is added to", gateway, alert.id());
             return List.of();
         }
         return runStep(c, claim(c, gateway, alert.id()).orElseThrow(), now);
@@ -217,6 +218,7 @@ final class Escalations {
     List<Deliveries.Claimed> runDue(int limit) {
         long now = clock.millis();
         return db.inTransaction(c -> {
+            adoptUnassigned(c, now);
             List<Row> due = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT gateway, alert_id, home_id, type, severity,"
                     + " next_step, round FROM escalations WHERE next_step_at IS NOT NULL AND next_step_at <= ?"
@@ -235,6 +237,24 @@ final class Escalations {
             }
             return ids;
         });
+    }
+
+    /**
+     * An open alert of a gateway that belonged to no home, whose gateway has since been added to
+     * one, takes that home and runs the home's policy from its first step at once: an alert is
+     * never left open with no next step.
+     */
+    private static void adoptUnassigned(Connection c, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE escalations SET home_id = (SELECT hg.home_id"
+                + " FROM home_gateways hg WHERE hg.gateway = escalations.gateway), next_step = 0, round = 0,"
+                + " next_step_at = ? WHERE state = 'open' AND home_id IS NULL AND next_step_at IS NULL"
+                + " AND EXISTS (SELECT 1 FROM home_gateways hg WHERE hg.gateway = escalations.gateway)")) {
+            ps.setLong(1, now);
+            int adopted = ps.executeUpdate();
+            if (adopted > 0) {
+                log.info("{} open alert(s) of gateways newly added to a home now follow that home's policy", adopted);
+            }
+        }
     }
 
     private Optional<Row> claim(Connection c, String gateway, String alertId) throws SQLException {

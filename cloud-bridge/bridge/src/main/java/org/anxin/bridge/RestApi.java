@@ -63,7 +63,7 @@ final class RestApi implements AutoCloseable {
     private static final String ALERTS_PREFIX = "/api/alerts/";
     private static final String INCIDENTS_PREFIX = "/api/incidents/";
     private static final String GATEWAYS_PREFIX = "/api/gateways/";
-    private static final Set<String> ALERT_PARAMETERS = Set.of("state", "gateway", "limit");
+    private static final Set<String> ALERT_PARAMETERS = Set.of("state", "gateway", "limit", "unassigned");
     private static final Set<String> INCIDENT_PARAMETERS = Set.of("state", "from", "to", "limit");
 
     /** What the API serves; each a part of the bridge. */
@@ -665,7 +665,7 @@ final class RestApi implements AutoCloseable {
     private static ReadModel.AlertQuery alertQuery(Map<String, String> query) {
         for (String name : query.keySet()) {
             if (!ALERT_PARAMETERS.contains(name)) {
-                throw ApiException.badRequest("unknown query parameter '" + name + "'; expected state, gateway or limit");
+                throw ApiException.badRequest("unknown query parameter '" + name + "'; expected state, gateway, limit or unassigned");
             }
         }
         String state = query.get("state");
@@ -676,7 +676,12 @@ final class RestApi implements AutoCloseable {
         if (gateway != null && !Reading.DEVICE_ID.matcher(gateway).matches()) {
             throw ApiException.badRequest("gateway '" + gateway + "' is not a gateway id (" + Reading.DEVICE_ID.pattern() + ")");
         }
-        return new ReadModel.AlertQuery(state, gateway, limit(query.get("limit")));
+        String unassigned = query.get("unassigned");
+        if (unassigned != null && !unassigned.equals("true") && !unassigned.equals("false")) {
+            throw ApiException.badRequest("unassigned must be true or false, got '" + unassigned + "'");
+        }
+        return new ReadModel.AlertQuery(state, gateway, limit(query.get("limit")),
+                unassigned == null ? null : Boolean.valueOf(unassigned));
     }
 
     private record IncidentQuery(String state, Long from, Long to, int limit) {

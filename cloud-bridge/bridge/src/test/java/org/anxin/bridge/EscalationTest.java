@@ -204,6 +204,28 @@ class EscalationTest {
     }
 
     @Test
+    void anAlertFromAGatewayOfNoHomeIsListedUnassignedAndFollowsTheHomesPolicyOnceTheGatewayIsAdded()
+            throws Exception {
+        criticalPolicy(60, false);
+        String lone = uniqueGateway("lone");
+        Alert fire = fire();
+        gateway.publish(alert(lone, 1, fire));
+
+        await().atMost(WAIT).until(() -> api.get("api/alerts?unassigned=true").toString().contains(lone));
+        JsonNode listed = api.get("api/alerts?gateway=" + lone);
+        assertThat(listed.get(0).get("unassigned").asBoolean()).isTrue();
+        assertThat(api.get("api/alerts?unassigned=false").toString()).doesNotContain(lone);
+        assertThat(sms("+8613800001111")).isEmpty();
+
+        // the installer adds the gateway to the home: the open fire now follows the home's policy
+        api.ok("PUT", "api/homes/h1", json("{'gateways':['" + gw + "','" + lone + "']}"));
+        await().atMost(WAIT).until(() -> sms("+8613800001111").size() == 1 && sms("13900002222").size() == 1);
+        assertThat(sms("+8613800001111").get(0).query().get("text")).contains("fire at Shuiguohu");
+        assertThat(api.get("api/alerts?gateway=" + lone).get(0).get("unassigned").asBoolean()).isFalse();
+        assertThat(api.get("api/alerts?unassigned=true").toString()).doesNotContain(lone);
+    }
+
+    @Test
     void aClearedWarningEndsItsEscalationAndTellsThePeopleAlreadyNotified() throws Exception {
         api.ok("PUT", "api/policies/warning", json("{'steps':[{'notify':['visitors'],'channels':['sms'],'waitSeconds':2},"
                 + "{'notify':['centre'],'channels':['webhook'],'waitSeconds':2}]}"));
