@@ -93,7 +93,8 @@ public final class Bridge implements AutoCloseable {
             started.push(deliveries);
             RestApi[] apiHolder = new RestApi[1]; // acknowledgement links point at the API once it listens
             Supplier<URI> publicBase = () -> options.publicUrl().orElseGet(() -> apiHolder[0].uri());
-            Escalations escalations = new Escalations(db, clock, channels.keySet(), publicBase, counters, options.zone());
+            Escalations escalations = new Escalations(db, clock, channels.keySet(), publicBase, counters, options.zone(),
+                    options.fallbackRecipients());
             Operators operators = new Operators(db, clock, options.sessionLength());
             options.adminUser().ifPresent(user -> {
                 operators.upsert(user, options.adminPassword().orElseThrow());

@@ -137,6 +137,11 @@ public final class BridgeCommand implements Callable<Integer> {
                     + " (default: --broker without credentials)")
     String publicBroker;
 
+    @Option(names = "--fallback-recipient", paramLabel = "CHANNEL:ADDRESS",
+            description = "told at once of an alert from a gateway that belongs to no home, e.g."
+                    + " sms:+8613800001111, email:duty@example.org, webhook:https://...; repeatable")
+    java.util.List<String> fallbackRecipients = new java.util.ArrayList<>();
+
     private static String blank(String s) {
         return s == null || s.isBlank() ? null : s;
     }
@@ -157,6 +162,7 @@ public final class BridgeCommand implements Callable<Integer> {
                 .publicUrl(publicUrl)
                 .signingKeyFile(signingKey)
                 .publicBrokerUrl(publicBroker);
+        fallbackRecipients.forEach(builder::fallbackRecipient);
         if (adminUser != null || (adminPassword != null && !adminPassword.isBlank())) {
             builder.admin(adminUser, adminPassword);
         }

@@ -51,6 +51,9 @@ import java.util.UUID;
  *     must be given the same file: gateways trust only the key they were provisioned with
  * @param publicBrokerUrl the broker's address as gateways reach it, told to installers when a
  *     gateway is provisioned; the bridge's own {@code brokerUrl} (without credentials) when empty
+ * @param fallbackRecipients who is told at once of an alert from a gateway that belongs to no home,
+ *     each {@code channel:address} ({@code sms:+8613800001111}, {@code email:duty@example.org},
+ *     {@code webhook:https://...}); nobody but the console's unassigned list when empty
  */
 public record BridgeOptions(
         String brokerUrl,
@@ -80,7 +83,8 @@ public record BridgeOptions(
         Duration instanceTimeout,
         java.time.ZoneId zone,
         java.nio.file.Path signingKeyFile,
-        Optional<String> publicBrokerUrl) {
+        Optional<String> publicBrokerUrl,
+        List<String> fallbackRecipients) {
 
     /**
      * An SMTP server.
@@ -230,6 +234,14 @@ public record BridgeOptions(
             }
             publicBrokerUrl = Optional.of(url);
         }
+        fallbackRecipients = List.copyOf(fallbackRecipients == null ? List.of() : fallbackRecipients);
+        for (String r : fallbackRecipients) {
+            int colon = r.indexOf(':');
+            if (colon < 1 || !Policies.CHANNELS.contains(r.substring(0, colon)) || colon == r.length() - 1) {
+                throw new IllegalArgumentException("fallback recipient '" + r + "' must be channel:address with"
+                        + " channel webhook, email or sms");
+            }
+        }
     }
 
     /** The broker's address for gateways: {@link #publicBrokerUrl()}, else the bridge's own without credentials. */
@@ -279,6 +291,7 @@ public record BridgeOptions(
         b.zone = zone;
         b.signingKeyFile = signingKeyFile;
         b.publicBrokerUrl = publicBrokerUrl.orElse(null);
+        b.fallbackRecipients.addAll(fallbackRecipients);
         return b;
     }
 
@@ -316,7 +329,8 @@ public record BridgeOptions(
                 + ", instanceTimeout=" + instanceTimeout
                 + ", zone=" + zone
                 + ", signingKeyFile=" + signingKeyFile
-                + ", publicBrokerUrl=" + publicBrokerUrl.orElse("-") + "]";
+                + ", publicBrokerUrl=" + publicBrokerUrl.orElse("-")
+                + ", fallbackRecipients=" + fallbackRecipients.size() + "]";
     }
 
     private static <T> Optional<T> orEmpty(Optional<T> value) {
@@ -397,6 +411,7 @@ public record BridgeOptions(
         private java.time.ZoneId zone = java.time.ZoneOffset.UTC;
         private java.nio.file.Path signingKeyFile = java.nio.file.Path.of(DEFAULT_SIGNING_KEY_FILE);
         private String publicBrokerUrl;
+        private final List<String> fallbackRecipients = new ArrayList<>();
 
         private Builder() {
         }
@@ -466,6 +481,12 @@ public record BridgeOptions(
         /** The broker's address as gateways reach it; {@code null} or blank for the bridge's own. */
         public Builder publicBrokerUrl(String publicBrokerUrl) {
             this.publicBrokerUrl = publicBrokerUrl;
+            return this;
+        }
+
+        /** Adds a fallback recipient, {@code channel:address}. */
+        public Builder fallbackRecipient(String recipient) {
+            this.fallbackRecipients.add(recipient);
             return this;
         }
 
@@ -555,7 +576,7 @@ public record BridgeOptions(
                     blankToEmpty(publicUrl).map(url -> parse(url.trim(), "publicUrl", "an http(s) URL")),
                     Optional.ofNullable(smtp), Optional.ofNullable(sms), deliveryAttempts, deliveryRetryBase,
                     supervisionInterval, escalationPollInterval, sessionLength, instanceTimeout, zone, signingKeyFile,
-                    blankToEmpty(publicBrokerUrl));
+                    blankToEmpty(publicBrokerUrl), fallbackRecipients);
         }
 
         private static Optional<String> blankToEmpty(String value) {

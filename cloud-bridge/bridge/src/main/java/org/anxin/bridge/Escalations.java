@@ -41,6 +41,7 @@ final class Escalations {
     private final Supplier<URI> publicBase;
     private final BridgeCounters counters;
     private final ZoneId zone;
+    private final List<String> fallbackRecipients;
 
     /**
      * @param enabledChannels the channels configured on this bridge; a step's other channels are skipped
@@ -49,6 +50,13 @@ final class Escalations {
      */
     Escalations(Database db, Clock clock, Set<String> enabledChannels, Supplier<URI> publicBase,
                 BridgeCounters counters, ZoneId zone) {
+        this(db, clock, enabledChannels, publicBase, counters, zone, List.of());
+    }
+
+    /** @param fallbackRecipients {@code channel:address}, told at once of an alert of a gateway in no home */
+    Escalations(Database db, Clock clock, Set<String> enabledChannels, Supplier<URI> publicBase,
+                BridgeCounters counters, ZoneId zone, List<String> fallbackRecipients) {
+        this.fallbackRecipients = List.copyOf(fallbackRecipients);
         this.db = db;
         this.clock = clock;
         this.enabledChannels = Set.copyOf(enabledChannels);
@@ -93,9 +101,10 @@ final class Escalations {
             }
         }
         if (home.isEmpty()) {
-            log.warn("gateway {} belongs to no home: alert {} is recorded and listed unassigned; it follows the"
-                    + " policy of the home the gateway is added to", gateway, alert.id());
-            return List.of();
+            log.warn("gateway {} belongs to no home: alert {} is recorded and listed unassigned, told to {}"
+                    + " fallback recipient(s); it follows the policy of the home the gateway is added to", gateway,
+                    alert.id(), fallbackRecipients.size());
+            return toFallback(c, gateway, alert, now);
         }
         return runStep(c, claim(c, gateway, alert.id()).orElseThrow(), now);
     }
@@ -167,6 +176,32 @@ final class Escalations {
     @FunctionalInterface
     private interface BodyFor {
         String body(String recipient) throws SQLException;
+    }
+
+    /**
+     * The bridge-wide fallback list for an alert nobody's policy covers: each recipient once, with
+     * an acknowledgement link; they are then "reached" and are told of a clear or an acknowledgement.
+     */
+    private List<Deliveries.Claimed> toFallback(Connection c, String gateway, Alert alert, long now)
+            throws SQLException {
+        List<Deliveries.Claimed> ids = new ArrayList<>();
+        for (int i = 0; i < fallbackRecipients.size(); i++) {
+            String recipient = fallbackRecipients.get(i);
+            int colon = recipient.indexOf(':');
+            String channel = recipient.substring(0, colon);
+            String address = recipient.substring(colon + 1);
+            if (!enabledChannels.contains(channel)) {
+                log.warn("fallback recipient on {} skipped: that channel is not configured", channel);
+                continue;
+            }
+            String name = "fallback " + (i + 1);
+            String body = AlertMessages.body(gateway, alert, null, ackLink(c, gateway, alert.id(), name, now),
+                    publicBase.get().resolve("api/incidents/").toString(), zone)
+                    + " This gateway belongs to no home: add it to one (PUT /api/homes/{id}) so its people are told.";
+            insertDelivery(c, gateway, alert.id(), "alert", 0, 0, "fallback:" + (i + 1), name, channel, address,
+                    AlertMessages.subject(alert), body, now).ifPresent(ids::add);
+        }
+        return ids;
     }
 
     /** One message of {@code kind} to everyone already reached, once per person and channel. */

@@ -82,6 +82,7 @@ class EscalationTest {
                 .deliveryAttempts(3)
                 .deliveryRetryBase(Duration.ofMillis(100))
                 .escalationPollInterval(Duration.ofMillis(100))
+                .fallbackRecipient("webhook:" + inbox.url("/robot/duty"))
                 .build());
         api = new OperatorApi(bridge.httpUri()).login();
         await().atMost(WAIT).until(bridge::mqttConnected);
@@ -216,6 +217,10 @@ class EscalationTest {
         assertThat(listed.get(0).get("unassigned").asBoolean()).isTrue();
         assertThat(api.get("api/alerts?unassigned=false").toString()).doesNotContain(lone);
         assertThat(sms("+8613800001111")).isEmpty();
+        // the bridge-wide fallback is told at once, with a link to acknowledge
+        await().atMost(WAIT).until(() -> inbox.accepted("/robot/duty").size() == 1);
+        assertThat(inbox.accepted("/robot/duty").get(0).body()).contains("fire").contains(lone)
+                .contains("/ack/").contains("belongs to no home");
 
         // the installer adds the gateway to the home: the open fire now follows the home's policy
         api.ok("PUT", "api/homes/h1", json("{'gateways':['" + gw + "','" + lone + "']}"));
