@@ -53,9 +53,29 @@ final class AlertMessages {
                 + " messages go on until then. Acknowledge: " + ackLink;
     }
 
+    static String acknowledgedSubject(Alert alert) {
+        return "[Anxin] Acknowledged: " + what(alert);
+    }
+
+    static String acknowledgedBody(String gateway, Alert alert, Directory.Home home, String by, java.time.Instant at,
+                                   ZoneId zone) {
+        return "Acknowledged by " + by + " at " + at(at, zone) + ": " + what(alert) + " at "
+                + where(gateway, alert, home) + ", " + when(alert, zone) + ". Someone is taking care of it;"
+                + " no further reminders will be sent about it.";
+    }
+
+    /** A few words for the acknowledgement page: what happened, and where. */
+    static String ackPageText(String gateway, Alert alert, Directory.Home home, ZoneId zone) {
+        return capitalize(what(alert)) + " at " + where(gateway, alert, home) + ", " + when(alert, zone);
+    }
+
     /** Local time where the people are, with the zone's name: {@code 2024-03-01 15:15 Asia/Shanghai}. */
     private static String when(Alert alert, ZoneId zone) {
-        return WHEN.format(alert.time().atZone(zone)) + " " + (zone.equals(ZoneOffset.UTC) ? "UTC" : zone.getId());
+        return at(alert.time(), zone);
+    }
+
+    private static String at(java.time.Instant time, ZoneId zone) {
+        return WHEN.format(time.atZone(zone)) + " " + (zone.equals(ZoneOffset.UTC) ? "UTC" : zone.getId());
     }
 
     private static String what(Alert alert) {

@@ -23,6 +23,10 @@ final class ApiException extends RuntimeException {
         return new ApiException(404, message);
     }
 
+    static ApiException unprocessable(String message) {
+        return new ApiException(422, message);
+    }
+
     static ApiException conflict(String message) {
         return new ApiException(409, message);
     }

@@ -99,7 +99,8 @@ public final class Bridge implements AutoCloseable {
             started.push(deliveries);
             RestApi[] apiHolder = new RestApi[1]; // acknowledgement links point at the API once it listens
             Supplier<URI> publicBase = () -> options.publicUrl().orElseGet(() -> apiHolder[0].uri());
-            Escalations escalations = new Escalations(db, clock, channels.keySet(), publicBase, counters, options.zone());
+            Escalations escalations = new Escalations(db, clock, channels.keySet(), publicBase, counters, options.zone(),
+                    options.fallbackRecipients());
             Operators operators = new Operators(db, clock, options.sessionLength());
             options.adminUser().ifPresent(user -> {
                 operators.ensureAdministrator(user, options.adminPassword().orElseThrow());
@@ -114,7 +115,7 @@ public final class Bridge implements AutoCloseable {
                     clock, remoteConfig, commands, gatewayKeys);
             MqttIngress[] mqtt = new MqttIngress[1]; // the API asks it for the connection state
             RestApi api = RestApi.start(options.httpHost(), options.httpPort(),
-                    new RestApi.Parts(new ReadModel(db), new Directory(db, clock), new Policies(db, clock), escalations,
+                    new RestApi.Parts(new ReadModel(db), new Directory(db, clock), new Policies(db, clock, channels.keySet()), escalations,
                             new Incidents(db), deliveries, operators, remoteConfig, commands,
                             new Provisioning(db, signingKey, options.brokerUrlForGateways(), gatewayKeys, clock), signingKey, new Access(db)),
                     counters, () -> mqtt[0] != null && mqtt[0].isConnected(), db::isReachable,

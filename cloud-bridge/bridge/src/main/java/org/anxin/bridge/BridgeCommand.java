@@ -142,6 +142,10 @@ public final class BridgeCommand implements Callable<Integer> {
                     + " without a signature, while they are upgraded; anyone who can publish to the broker can then speak"
                     + " for them (default: refused)")
     boolean allowUnsignedGateways;
+    @Option(names = "--fallback-recipient", paramLabel = "CHANNEL:ADDRESS",
+            description = "told at once of an alert from a gateway that belongs to no home, e.g."
+                    + " sms:+8613800001111, email:duty@example.org, webhook:https://...; repeatable")
+    java.util.List<String> fallbackRecipients = new java.util.ArrayList<>();
 
     private static String blank(String s) {
         return s == null || s.isBlank() ? null : s;
@@ -164,6 +168,7 @@ public final class BridgeCommand implements Callable<Integer> {
                 .signingKeyFile(signingKey)
                 .publicBrokerUrl(publicBroker)
                 .allowUnsignedGateways(allowUnsignedGateways);
+        fallbackRecipients.forEach(builder::fallbackRecipient);
         if (adminUser != null || (adminPassword != null && !adminPassword.isBlank())) {
             builder.admin(adminUser, adminPassword);
         }

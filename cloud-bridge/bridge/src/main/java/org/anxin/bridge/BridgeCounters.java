@@ -31,6 +31,8 @@ public final class BridgeCounters {
     final AtomicLong unknownCommandResults = new AtomicLong();
     final AtomicLong clearsRefused = new AtomicLong();
     final AtomicLong quarantined = new AtomicLong();
+    final AtomicLong quarantineDropped = new AtomicLong();
+    final AtomicLong slowRequestsClosed = new AtomicLong();
     final AtomicLong mendedAlarms = new AtomicLong();
     final AtomicLong unsignedRefused = new AtomicLong();
     final AtomicLong badSignatures = new AtomicLong();
@@ -159,6 +161,16 @@ public final class BridgeCounters {
         return quarantined.get();
     }
 
+    /** Quarantined messages dropped, oldest first, to keep the quarantine table within its row bound. */
+    public long quarantineDropped() {
+        return quarantineDropped.get();
+    }
+
+    /** HTTP connections closed because their request body did not arrive in time (slowloris). */
+    public long slowRequestsClosed() {
+        return slowRequestsClosed.get();
+    }
+
     /** Life-safety alarms stored with their reason, severity or time mended rather than refused. */
     public long mendedAlarms() {
         return mendedAlarms.get();
@@ -204,6 +216,8 @@ public final class BridgeCounters {
         m.put("unknownCommandResults", unknownCommandResults());
         m.put("clearsRefused", clearsRefused());
         m.put("quarantined", quarantined());
+        m.put("quarantineDropped", quarantineDropped());
+        m.put("slowRequestsClosed", slowRequestsClosed());
         m.put("mendedAlarms", mendedAlarms());
         m.put("unsignedRefused", unsignedRefused());
         m.put("badSignatures", badSignatures());

@@ -55,6 +55,9 @@ import java.util.UUID;
  *     gateways signed their messages) without a signature. Off by default: then such a gateway's
  *     messages are refused, since anyone who can publish to the broker could have sent them. A
  *     gateway with a registered key must sign whatever this says.
+ * @param fallbackRecipients who is told at once of an alert from a gateway that belongs to no home,
+ *     each {@code channel:address} ({@code sms:+8613800001111}, {@code email:duty@example.org},
+ *     {@code webhook:https://...}); nobody but the console's unassigned list when empty
  */
 public record BridgeOptions(
         String brokerUrl,
@@ -85,7 +88,8 @@ public record BridgeOptions(
         java.time.ZoneId zone,
         java.nio.file.Path signingKeyFile,
         Optional<String> publicBrokerUrl,
-        boolean allowUnsignedGateways) {
+        boolean allowUnsignedGateways,
+        List<String> fallbackRecipients) {
 
     /**
      * An SMTP server.
@@ -235,6 +239,14 @@ public record BridgeOptions(
             }
             publicBrokerUrl = Optional.of(url);
         }
+        fallbackRecipients = List.copyOf(fallbackRecipients == null ? List.of() : fallbackRecipients);
+        for (String r : fallbackRecipients) {
+            int colon = r.indexOf(':');
+            if (colon < 1 || !Policies.CHANNELS.contains(r.substring(0, colon)) || colon == r.length() - 1) {
+                throw new IllegalArgumentException("fallback recipient '" + r + "' must be channel:address with"
+                        + " channel webhook, email or sms");
+            }
+        }
     }
 
     /** The broker's address for gateways: {@link #publicBrokerUrl()}, else the bridge's own without credentials. */
@@ -285,6 +297,7 @@ public record BridgeOptions(
         b.signingKeyFile = signingKeyFile;
         b.publicBrokerUrl = publicBrokerUrl.orElse(null);
         b.allowUnsignedGateways = allowUnsignedGateways;
+        b.fallbackRecipients.addAll(fallbackRecipients);
         return b;
     }
 
@@ -323,7 +336,8 @@ public record BridgeOptions(
                 + ", zone=" + zone
                 + ", signingKeyFile=" + signingKeyFile
                 + ", publicBrokerUrl=" + publicBrokerUrl.orElse("-")
-                + ", allowUnsignedGateways=" + allowUnsignedGateways + "]";
+                + ", allowUnsignedGateways=" + allowUnsignedGateways
+                + ", fallbackRecipients=" + fallbackRecipients.size() + "]";
     }
 
     private static <T> Optional<T> orEmpty(Optional<T> value) {
@@ -405,6 +419,7 @@ public record BridgeOptions(
         private java.nio.file.Path signingKeyFile = java.nio.file.Path.of(DEFAULT_SIGNING_KEY_FILE);
         private String publicBrokerUrl;
         private boolean allowUnsignedGateways;
+        private final List<String> fallbackRecipients = new ArrayList<>();
 
         private Builder() {
         }
@@ -480,6 +495,12 @@ public record BridgeOptions(
         /** Hear gateways with no registered key, unsigned: for the time their installations are upgraded. */
         public Builder allowUnsignedGateways(boolean allowUnsignedGateways) {
             this.allowUnsignedGateways = allowUnsignedGateways;
+            return this;
+        }
+
+        /** Adds a fallback recipient, {@code channel:address}. */
+        public Builder fallbackRecipient(String recipient) {
+            this.fallbackRecipients.add(recipient);
             return this;
         }
 
@@ -569,7 +590,7 @@ public record BridgeOptions(
                     blankToEmpty(publicUrl).map(url -> parse(url.trim(), "publicUrl", "an http(s) URL")),
                     Optional.ofNullable(smtp), Optional.ofNullable(sms), deliveryAttempts, deliveryRetryBase,
                     supervisionInterval, escalationPollInterval, sessionLength, instanceTimeout, zone, signingKeyFile,
-                    blankToEmpty(publicBrokerUrl), allowUnsignedGateways);
+                    blankToEmpty(publicBrokerUrl), allowUnsignedGateways, fallbackRecipients);
         }
 
         private static Optional<String> blankToEmpty(String value) {

@@ -41,6 +41,7 @@ final class Escalations {
     private final Supplier<URI> publicBase;
     private final BridgeCounters counters;
     private final ZoneId zone;
+    private final List<String> fallbackRecipients;
 
     /**
      * @param enabledChannels the channels configured on this bridge; a step's other channels are skipped
@@ -49,6 +50,13 @@ final class Escalations {
      */
     Escalations(Database db, Clock clock, Set<String> enabledChannels, Supplier<URI> publicBase,
                 BridgeCounters counters, ZoneId zone) {
+        this(db, clock, enabledChannels, publicBase, counters, zone, List.of());
+    }
+
+    /** @param fallbackRecipients {@code channel:address}, told at once of an alert of a gateway in no home */
+    Escalations(Database db, Clock clock, Set<String> enabledChannels, Supplier<URI> publicBase,
+                BridgeCounters counters, ZoneId zone, List<String> fallbackRecipients) {
+        this.fallbackRecipients = List.copyOf(fallbackRecipients);
         this.db = db;
         this.clock = clock;
         this.enabledChannels = Set.copyOf(enabledChannels);
@@ -93,8 +101,10 @@ final class Escalations {
             }
         }
         if (home.isEmpty()) {
-            log.warn("gateway {} belongs to no home: alert {} is recorded, nobody is notified", gateway, alert.id());
-            return List.of();
+            log.warn("gateway {} belongs to no home: alert {} is recorded and listed unassigned, told to {}"
+                    + " fallback recipient(s); it follows the policy of the home the gateway is added to", gateway,
+                    alert.id(), fallbackRecipients.size());
+            return toFallback(c, gateway, alert, now);
         }
         return runStep(c, claim(c, gateway, alert.id()).orElseThrow(), now);
     }
@@ -130,7 +140,7 @@ final class Escalations {
         }
         cancelPending(c, gateway, alert.id());
         Optional<Directory.Home> home = homeOf(c, gateway, alert.id());
-        List<Deliveries.Claimed> ids = tellReached(c, gateway, alert.id(), AlertMessages.clearedSubject(alert),
+        List<Deliveries.Claimed> ids = tellReached(c, gateway, alert.id(), "cleared", AlertMessages.clearedSubject(alert),
                 who -> AlertMessages.clearedBody(gateway, alert, home.orElse(null), zone), now);
         log.info("escalation of {}/{} closed by the gateway's clear; {} notice(s) to the people notified",
                 gateway, alert.id(), ids.size());
@@ -154,7 +164,8 @@ final class Escalations {
             }
         }
         Optional<Directory.Home> home = homeOf(c, gateway, alert.id());
-        List<Deliveries.Claimed> ids = tellReached(c, gateway, alert.id(), AlertMessages.detectorClearSubject(alert),
+        List<Deliveries.Claimed> ids = tellReached(c, gateway, alert.id(), "cleared",
+                AlertMessages.detectorClearSubject(alert),
                 who -> AlertMessages.detectorClearBody(gateway, alert, home.orElse(null),
                         ackLink(c, gateway, alert.id(), who, now), zone), now);
         log.warn("{}/{}: the detector reports clear before anyone acknowledged; the escalation goes on;"
@@ -167,9 +178,35 @@ final class Escalations {
         String body(String recipient) throws SQLException;
     }
 
-    /** One message ({@code kind} cleared) to everyone already reached, once per person and channel. */
-    private static List<Deliveries.Claimed> tellReached(Connection c, String gateway, String alertId, String subject,
-                                                        BodyFor bodyFor, long now) throws SQLException {
+    /**
+     * The bridge-wide fallback list for an alert nobody's policy covers: each recipient once, with
+     * an acknowledgement link; they are then "reached" and are told of a clear or an acknowledgement.
+     */
+    private List<Deliveries.Claimed> toFallback(Connection c, String gateway, Alert alert, long now)
+            throws SQLException {
+        List<Deliveries.Claimed> ids = new ArrayList<>();
+        for (int i = 0; i < fallbackRecipients.size(); i++) {
+            String recipient = fallbackRecipients.get(i);
+            int colon = recipient.indexOf(':');
+            String channel = recipient.substring(0, colon);
+            String address = recipient.substring(colon + 1);
+            if (!enabledChannels.contains(channel)) {
+                log.warn("fallback recipient on {} skipped: that channel is not configured", channel);
+                continue;
+            }
+            String name = "fallback " + (i + 1);
+            String body = AlertMessages.body(gateway, alert, null, ackLink(c, gateway, alert.id(), name, now),
+                    publicBase.get().resolve("api/incidents/").toString(), zone)
+                    + " This gateway belongs to no home: add it to one (PUT /api/homes/{id}) so its people are told.";
+            insertDelivery(c, gateway, alert.id(), "alert", 0, 0, "fallback:" + (i + 1), name, channel, address,
+                    AlertMessages.subject(alert), body, now).ifPresent(ids::add);
+        }
+        return ids;
+    }
+
+    /** One message of {@code kind} to everyone already reached, once per person and channel. */
+    private static List<Deliveries.Claimed> tellReached(Connection c, String gateway, String alertId, String kind,
+                                                        String subject, BodyFor bodyFor, long now) throws SQLException {
         List<String[]> reached = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT recipient_key, recipient, channel, address"
                 + " FROM deliveries WHERE gateway = ? AND alert_id = ? AND kind = 'alert'"
@@ -190,7 +227,7 @@ final class Escalations {
                 body = bodyFor.body(r[1]);
                 bodies.put(r[0], body);
             }
-            insertDelivery(c, gateway, alertId, "cleared", 0, 0, r[0], r[1], r[2], r[3], subject, body, now)
+            insertDelivery(c, gateway, alertId, kind, 0, 0, r[0], r[1], r[2], r[3], subject, body, now)
                     .ifPresent(ids::add);
         }
         return ids;
@@ -216,6 +253,7 @@ final class Escalations {
     List<Deliveries.Claimed> runDue(int limit) {
         long now = clock.millis();
         return db.inTransaction(c -> {
+            adoptUnassigned(c, now);
             List<Row> due = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT gateway, alert_id, home_id, type, severity,"
                     + " next_step, round FROM escalations WHERE next_step_at IS NOT NULL AND next_step_at <= ?"
@@ -234,6 +272,24 @@ final class Escalations {
             }
             return ids;
         });
+    }
+
+    /**
+     * An open alert of a gateway that belonged to no home, whose gateway has since been added to
+     * one, takes that home and runs the home's policy from its first step at once: an alert is
+     * never left open with no next step.
+     */
+    private static void adoptUnassigned(Connection c, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE escalations SET home_id = (SELECT hg.home_id"
+                + " FROM home_gateways hg WHERE hg.gateway = escalations.gateway), next_step = 0, round = 0,"
+                + " next_step_at = ? WHERE state = 'open' AND home_id IS NULL AND next_step_at IS NULL"
+                + " AND EXISTS (SELECT 1 FROM home_gateways hg WHERE hg.gateway = escalations.gateway)")) {
+            ps.setLong(1, now);
+            int adopted = ps.executeUpdate();
+            if (adopted > 0) {
+                log.info("{} open alert(s) of gateways newly added to a home now follow that home's policy", adopted);
+            }
+        }
     }
 
     private Optional<Row> claim(Connection c, String gateway, String alertId) throws SQLException {
@@ -475,8 +531,45 @@ final class Escalations {
      * @param acknowledged true when this call acknowledged it
      * @param by who acknowledged it (this call or earlier)
      * @param at when
+     * @param told the notices to everyone already reached that this call wrote, to be sent
      */
-    record AckResult(boolean acknowledged, String gateway, String alertId, String by, Instant at) {
+    record AckResult(boolean acknowledged, String gateway, String alertId, String by, Instant at,
+                     @com.fasterxml.jackson.annotation.JsonIgnore List<Deliveries.Claimed> told) {
+    }
+
+    /**
+     * What a link is for, in words, for the page that asks to acknowledge: the recipient must see
+     * which alarm and which home before pressing the button. 404 for a link that is not valid.
+     */
+    String describeToken(String token) {
+        return db.withConnection(c -> {
+            String gateway;
+            String alertId;
+            try (PreparedStatement ps = c.prepareStatement("SELECT gateway, alert_id FROM ack_tokens"
+                    + " WHERE token_hash = ?")) {
+                ps.setString(1, Operators.sha256(token));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw ApiException.notFound("this acknowledgement link is not valid");
+                    }
+                    gateway = rs.getString(1);
+                    alertId = rs.getString(2);
+                }
+            }
+            Row row;
+            try (PreparedStatement ps = c.prepareStatement("SELECT gateway, alert_id, home_id, type, severity,"
+                    + " next_step, round FROM escalations WHERE gateway = ? AND alert_id = ?")) {
+                ps.setString(1, gateway);
+                ps.setString(2, alertId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw ApiException.notFound("this acknowledgement link is not valid");
+                    }
+                    row = row(rs);
+                }
+            }
+            return AlertMessages.ackPageText(gateway, alertOf(c, row), homeOf(c, gateway, alertId).orElse(null), zone);
+        });
     }
 
     /** Acknowledges through a one-time link. */
@@ -533,8 +626,19 @@ final class Escalations {
         if (changed == 1) {
             cancelPending(c, gateway, alertId);
             counters.acknowledged.incrementAndGet();
-            log.info("escalation {}/{} acknowledged", gateway, alertId);
-            return new AckResult(true, gateway, alertId, by, Instant.ofEpochMilli(now));
+            // the others stop wondering whether to go, and know whom to ask
+            List<Deliveries.Claimed> told = List.of();
+            Optional<Row> row = claim(c, gateway, alertId);
+            if (row.isPresent()) {
+                Alert alert = alertOf(c, row.get());
+                Optional<Directory.Home> home = homeOf(c, gateway, alertId);
+                Instant at = Instant.ofEpochMilli(now);
+                told = tellReached(c, gateway, alertId, "acknowledged", AlertMessages.acknowledgedSubject(alert),
+                        who -> AlertMessages.acknowledgedBody(gateway, alert, home.orElse(null), by, at, zone), now);
+            }
+            log.info("escalation {}/{} acknowledged by {}; {} notice(s) to the people notified", gateway, alertId,
+                    by, told.size());
+            return new AckResult(true, gateway, alertId, by, Instant.ofEpochMilli(now), told);
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT state, acknowledged_by, acknowledged_at FROM escalations"
                 + " WHERE gateway = ? AND alert_id = ?")) {
@@ -548,7 +652,8 @@ final class Escalations {
                 if (at == null) {
                     throw ApiException.conflict("the alert was cleared before anyone acknowledged it");
                 }
-                return new AckResult(false, gateway, alertId, rs.getString("acknowledged_by"), Instant.ofEpochMilli(at));
+                return new AckResult(false, gateway, alertId, rs.getString("acknowledged_by"), Instant.ofEpochMilli(at),
+                        List.of());
             }
         }
     }

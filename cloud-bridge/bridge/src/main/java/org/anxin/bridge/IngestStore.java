@@ -89,11 +89,26 @@ final class IngestStore {
             + " VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)"
             + " ON CONFLICT (gateway, alert_id, event, channel) DO NOTHING";
 
+    /**
+     * Rows the quarantine table keeps: a flood of poison messages must not fill the disk the
+     * alarms are stored on, so past this the oldest rows go (and are counted).
+     */
+    static final int DEFAULT_QUARANTINE_ROWS = 10_000;
+
     private final Database db;
     private final long gapGraceMillis = GAP_GRACE.toMillis();
+    private final int quarantineRows;
 
     IngestStore(Database db) {
+        this(db, DEFAULT_QUARANTINE_ROWS);
+    }
+
+    IngestStore(Database db, int quarantineRows) {
+        if (quarantineRows < 1) {
+            throw new IllegalArgumentException("quarantineRows must be at least 1, got " + quarantineRows);
+        }
         this.db = db;
+        this.quarantineRows = quarantineRows;
     }
 
     /**
@@ -404,8 +419,8 @@ final class IngestStore {
      * Keeps a message refused for its content, for a person to look at: its topic and the start
      * of its payload, as text with control characters escaped, so the row itself is always storable.
      */
-    void quarantine(String topic, String gateway, byte[] payload, String reason, long receivedAt) {
-        db.inTransaction(c -> {
+    int quarantine(String topic, String gateway, byte[] payload, String reason, long receivedAt) {
+        return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO quarantine (id, received_at, topic, gateway,"
                     + " reason, payload, size) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, java.util.UUID.randomUUID().toString());
@@ -416,6 +431,12 @@ final class IngestStore {
                 ps.setString(6, printable(new String(payload, 0, Math.min(payload.length, 4096),
                         java.nio.charset.StandardCharsets.UTF_8), 4096));
                 ps.setInt(7, payload.length);
+                ps.executeUpdate();
+            }
+            // the oldest go first; ties on the clock by id, so every instance drops the same rows
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM quarantine WHERE id NOT IN (SELECT id FROM"
+                    + " quarantine ORDER BY received_at DESC, id DESC LIMIT ?)")) {
+                ps.setInt(1, quarantineRows);
                 return ps.executeUpdate();
             }
         });

@@ -89,8 +89,9 @@ final class MessageIngest {
         Optional<Topics.Address> address = Topics.parse(topic);
         String gateway = address.map(Topics.Address::gateway)
                 .filter(g -> IngestChecks.gatewayProblem(g) == null).orElse(null);
-        store.quarantine(topic, gateway, payload, reason, clock.millis());
+        int dropped = store.quarantine(topic, gateway, payload, reason, clock.millis());
         counters.quarantined.incrementAndGet();
+        counters.quarantineDropped.addAndGet(dropped);
     }
 
     /** A message not signed by its gateway: no effect at all, kept in the quarantine, counted, logged sparingly. */

@@ -25,12 +25,27 @@ final class Policies {
     static final int MAX_STEPS = 20;
     static final long MAX_WAIT_SECONDS = 7 * 24 * 3600;
 
+    /**
+     * How soon a critical policy must reach a responder: a fire answered the next day is not
+     * answered (the policy papers ask for a visit within the hour; a day is the outer bound).
+     */
+    static final long CRITICAL_FIRST_REACH_SECONDS = 24 * 3600;
+    /** The groups that answer an alarm; installers fit and pair devices, they are not responders. */
+    private static final Set<String> RESPONDERS = Set.of("contacts", "visitors", "centre");
+
     private final Database db;
     private final Clock clock;
+    private final Set<String> enabledChannels;
 
     Policies(Database db, Clock clock) {
+        this(db, clock, CHANNELS);
+    }
+
+    /** @param enabledChannels the channels configured on this bridge; a step naming only others reaches nobody */
+    Policies(Database db, Clock clock, Set<String> enabledChannels) {
         this.db = db;
         this.clock = clock;
+        this.enabledChannels = Set.copyOf(enabledChannels);
     }
 
     /**
@@ -121,6 +136,9 @@ final class Policies {
         if (repeat && totalWait < 1) {
             throw ApiException.badRequest("a repeating policy must wait at least 1 second in all");
         }
+        if (s.equals(Severity.CRITICAL.wireName())) {
+            requireReachesSomeone(steps);
+        }
         String json;
         try {
             json = MessageCodec.mapper().writeValueAsString(steps);
@@ -140,6 +158,39 @@ final class Policies {
             }
         });
         return new Policy(s, steps, repeat);
+    }
+
+    /**
+     * Refuses a critical policy none of whose steps within the first day names a responder on a
+     * channel this bridge has: with it, the next fire would reach nobody.
+     */
+    private void requireReachesSomeone(List<Step> steps) {
+        List<String> why = new ArrayList<>();
+        long startsAt = 0;
+        for (int i = 0; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            String at = "step " + (i + 1);
+            List<String> problems = new ArrayList<>();
+            if (startsAt >= CRITICAL_FIRST_REACH_SECONDS) {
+                problems.add("starts only after " + startsAt + " s, not within the first "
+                        + CRITICAL_FIRST_REACH_SECONDS + " s");
+            }
+            if (step.who().stream().noneMatch(w -> RESPONDERS.contains(w) || NTH_CONTACT.matcher(w).matches())) {
+                problems.add("notifies " + step.who() + ", none of them a responder (contacts, contact:N, visitors,"
+                        + " centre)");
+            }
+            if (step.channels().stream().noneMatch(enabledChannels::contains)) {
+                problems.add("uses " + step.channels() + ", none of them configured on this bridge (configured: "
+                        + enabledChannels.stream().sorted().toList() + ")");
+            }
+            if (problems.isEmpty()) {
+                return;
+            }
+            why.add(at + " " + String.join(" and ", problems));
+            startsAt += step.waitSeconds();
+        }
+        throw ApiException.unprocessable("a critical policy must reach a responder within the first day, and this"
+                + " one reaches nobody: " + String.join("; ", why));
     }
 
     private static String requireSeverity(String severity) {

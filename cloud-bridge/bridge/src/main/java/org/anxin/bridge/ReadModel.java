@@ -11,8 +11,11 @@ import java.util.Optional;
 /** The queries behind the REST API. */
 final class ReadModel {
 
+    /** An alert whose gateway belongs to no home: nobody's policy covers it; the console must. */
+    private static final String UNASSIGNED =
+            "NOT EXISTS (SELECT 1 FROM home_gateways hg WHERE hg.gateway = alerts.gateway)";
     private static final String ALERT_COLUMNS = "gateway, alert_id, type, severity, device, state,"
-            + " raised_at, cleared_at, reason, clear_reason";
+            + " raised_at, cleared_at, reason, clear_reason, " + UNASSIGNED + " AS unassigned";
 
     private final Database db;
 
@@ -25,7 +28,7 @@ final class ReadModel {
     }
 
     record AlertView(String gateway, String id, String type, String severity, String device, String state,
-                     Instant raisedAt, Instant clearedAt, String reason, String clearReason) {
+                     Instant raisedAt, Instant clearedAt, String reason, String clearReason, boolean unassigned) {
     }
 
     record NotificationView(String event, String channel, String target, String state, int attempts,
@@ -38,8 +41,13 @@ final class ReadModel {
      * @param state raised or cleared, or {@code null} for both
      * @param gateway one gateway, or {@code null} for all
      * @param limit at most this many, newest first
+     * @param unassigned only those whose gateway belongs to no home ({@code true}), only the others
+     *     ({@code false}), or both ({@code null})
      */
-    record AlertQuery(String state, String gateway, int limit) {
+    record AlertQuery(String state, String gateway, int limit, Boolean unassigned) {
+        AlertQuery(String state, String gateway, int limit) {
+            this(state, gateway, limit, null);
+        }
     }
 
     List<GatewayView> gateways() {
@@ -82,6 +90,9 @@ final class ReadModel {
         if (query.gateway() != null) {
             sql.append(" AND gateway = ?");
             args.add(query.gateway());
+        }
+        if (query.unassigned() != null) {
+            sql.append(query.unassigned() ? " AND " : " AND NOT ").append(UNASSIGNED);
         }
         // an episode whose raise has not arrived yet sorts by its clear
         sql.append(" ORDER BY COALESCE(raised_at, cleared_at) DESC, gateway, alert_id LIMIT ?");
@@ -140,7 +151,7 @@ final class ReadModel {
         return new AlertView(rs.getString("gateway"), rs.getString("alert_id"), rs.getString("type"),
                 rs.getString("severity"), rs.getString("device"), rs.getString("state"),
                 instant(rs, "raised_at"), instant(rs, "cleared_at"), rs.getString("reason"),
-                rs.getString("clear_reason"));
+                rs.getString("clear_reason"), rs.getBoolean("unassigned"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

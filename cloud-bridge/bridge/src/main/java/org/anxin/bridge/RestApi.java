@@ -24,6 +24,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.anxin.protocol.MessageCodec;
@@ -47,10 +52,21 @@ final class RestApi implements AutoCloseable {
     static final int MAX_LIMIT = 1000;
     static final int MAX_BODY_BYTES = 64 * 1024;
     static final int MAX_EXPORT = 1_000_000;
+    /**
+     * How long a request body may take to arrive. A slow client (slowloris: declare a body, send a
+     * byte now and then) holds a thread while it trickles; past this its connection is closed.
+     */
+    static final long BODY_DEADLINE_MILLIS = 10_000;
+    /**
+     * Requests handled at once. JDK 17's server has no connection limit of its own, and each slow
+     * body holds a thread until {@link #BODY_DEADLINE_MILLIS}: this many slow clients at once still
+     * leave threads for health and acknowledgement links; beyond it requests wait their turn.
+     */
+    static final int MAX_CONCURRENT_REQUESTS = 256;
     private static final String ALERTS_PREFIX = "/api/alerts/";
     private static final String INCIDENTS_PREFIX = "/api/incidents/";
     private static final String GATEWAYS_PREFIX = "/api/gateways/";
-    private static final Set<String> ALERT_PARAMETERS = Set.of("state", "gateway", "limit");
+    private static final Set<String> ALERT_PARAMETERS = Set.of("state", "gateway", "limit", "unassigned");
     private static final Set<String> INCIDENT_PARAMETERS = Set.of("state", "from", "to", "limit");
 
     /** What the API serves; each a part of the bridge. */
@@ -68,8 +84,9 @@ final class RestApi implements AutoCloseable {
     private final ObjectMapper strictJson = MessageCodec.mapper().copy()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-    // a command holds its request's thread while it waits for the gateway (up to two minutes)
-    private final ExecutorService threads = Executors.newFixedThreadPool(16, new NamedThreads("http"));
+    private final ExecutorService threads = boundedPool();
+    private final ScheduledExecutorService bodyDeadlines =
+            Executors.newSingleThreadScheduledExecutor(new NamedThreads("http-deadlines"));
     private final HttpServer server;
 
     private RestApi(HttpServer server, Parts parts, BridgeCounters counters, BooleanSupplier mqttConnected,
@@ -111,9 +128,11 @@ final class RestApi implements AutoCloseable {
         final String path;
         final Map<String, String> query;
         private Access.Principal principal;
+        final byte[] requestBody;
 
-        Call(HttpExchange exchange) {
+        Call(HttpExchange exchange, byte[] requestBody) {
             this.exchange = exchange;
+            this.requestBody = requestBody;
             this.method = exchange.getRequestMethod();
             this.path = exchange.getRequestURI().getRawPath();
             this.query = query(exchange.getRequestURI().getRawQuery());
@@ -158,12 +177,7 @@ final class RestApi implements AutoCloseable {
         }
 
         <T> T body(Class<T> type) {
-            byte[] bytes;
-            try (InputStream in = exchange.getRequestBody()) {
-                bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-            } catch (IOException e) {
-                throw ApiException.badRequest("could not read the request body: " + e.getMessage());
-            }
+            byte[] bytes = requestBody;
             if (bytes.length > MAX_BODY_BYTES) {
                 throw new ApiException(413, "request body larger than " + MAX_BODY_BYTES + " bytes");
             }
@@ -200,8 +214,18 @@ final class RestApi implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        byte[] requestBody;
         try {
-            Call call = new Call(exchange);
+            requestBody = readBody(exchange);
+        } catch (IOException e) {
+            // closed for being too slow, or the client went away: there is nobody to answer
+            log.debug("{} {}: request body not read: {}", exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(), e.toString());
+            exchange.close();
+            return;
+        }
+        try {
+            Call call = new Call(exchange, requestBody);
             authorise(call);
             Object body = route(call);
             if (body instanceof Raw raw) {
@@ -219,6 +243,45 @@ final class RestApi implements AutoCloseable {
         } finally {
             exchange.close();
         }
+    }
+
+    /**
+     * Reads the whole body before any handler runs, within {@link #BODY_DEADLINE_MILLIS}: the
+     * server would otherwise block on it when the exchange is closed, even for a request refused
+     * unread. Closing the exchange before its response began closes the connection, which ends
+     * the blocked read.
+     */
+    private byte[] readBody(HttpExchange exchange) throws IOException {
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> deadline = bodyDeadlines.schedule(() -> {
+            expired.set(true);
+            counters.slowRequestsClosed.incrementAndGet();
+            log.info("closed a connection from {}: its request body took over {} ms",
+                    exchange.getRemoteAddress(), BODY_DEADLINE_MILLIS);
+            exchange.close();
+        }, BODY_DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
+        try (InputStream in = exchange.getRequestBody()) {
+            return in.readNBytes(MAX_BODY_BYTES + 1);
+        } finally {
+            deadline.cancel(false);
+            if (expired.get()) {
+                throw new IOException("request body too slow");
+            }
+        }
+    }
+
+    private static ExecutorService boundedPool() {
+        // a command holds its request's thread while it waits for the gateway (up to two minutes)
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_CONCURRENT_REQUESTS, MAX_CONCURRENT_REQUESTS, 30,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new NamedThreads("http"));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** Text for an HTML page: names and addresses come from operators' input. */
+    private static String html(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+                .replace("'", "&#39;");
     }
 
     /** Answered with 201 Created. */
@@ -380,12 +443,16 @@ final class RestApi implements AutoCloseable {
             String token = path.substring("/ack/".length());
             if (call.method.equals("GET")) {
                 // a link preview or a mail scanner may GET the link: only a POST (the button) acknowledges
+                String alert = html(parts.escalations().describeToken(token));
                 return new Raw(200, "text/html; charset=utf-8", "<!doctype html><html><head><meta charset=\"utf-8\">"
-                        + "<meta name=\"viewport\" content=\"width=device-width\"><title>Anxin</title></head><body>"
+                        + "<meta name=\"viewport\" content=\"width=device-width\"><title>Anxin: " + alert
+                        + "</title></head><body><h1>" + alert + "</h1>"
                         + "<form method=\"post\"><p>Acknowledge this alert: you are taking care of it.</p>"
                         + "<button type=\"submit\">I am taking care of it</button></form></body></html>");
             }
-            return parts.escalations().acknowledgeByToken(token);
+            Escalations.AckResult acked = parts.escalations().acknowledgeByToken(token);
+            parts.deliveries().sendNow(acked.told());
+            return acked;
         }
         if (path.startsWith(ALERTS_PREFIX)) {
             call.allow("GET");
@@ -400,7 +467,9 @@ final class RestApi implements AutoCloseable {
                 String[] ids = gatewayAndAlert(rest.substring(0, rest.length() - 4), "/api/incidents/{gateway}/{alertId}/ack");
                 String by = call.operator();
                 requireIncidentInScope(call.principal(), ids[0], ids[1]);
-                return parts.escalations().acknowledge(ids[0], ids[1], "operator " + by);
+                Escalations.AckResult acked = parts.escalations().acknowledge(ids[0], ids[1], "operator " + by);
+                parts.deliveries().sendNow(acked.told());
+                return acked;
             }
             if (rest.endsWith("/resolve")) {
                 call.allow("POST");
@@ -736,7 +805,7 @@ final class RestApi implements AutoCloseable {
     private static ReadModel.AlertQuery alertQuery(Map<String, String> query) {
         for (String name : query.keySet()) {
             if (!ALERT_PARAMETERS.contains(name)) {
-                throw ApiException.badRequest("unknown query parameter '" + name + "'; expected state, gateway or limit");
+                throw ApiException.badRequest("unknown query parameter '" + name + "'; expected state, gateway, limit or unassigned");
             }
         }
         String state = query.get("state");
@@ -747,7 +816,12 @@ final class RestApi implements AutoCloseable {
         if (gateway != null && !Reading.DEVICE_ID.matcher(gateway).matches()) {
             throw ApiException.badRequest("gateway '" + gateway + "' is not a gateway id (" + Reading.DEVICE_ID.pattern() + ")");
         }
-        return new ReadModel.AlertQuery(state, gateway, limit(query.get("limit")));
+        String unassigned = query.get("unassigned");
+        if (unassigned != null && !unassigned.equals("true") && !unassigned.equals("false")) {
+            throw ApiException.badRequest("unassigned must be true or false, got '" + unassigned + "'");
+        }
+        return new ReadModel.AlertQuery(state, gateway, limit(query.get("limit")),
+                unassigned == null ? null : Boolean.valueOf(unassigned));
     }
 
     private record IncidentQuery(String state, Long from, Long to, int limit) {
@@ -852,6 +926,7 @@ final class RestApi implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        bodyDeadlines.shutdownNow();
         threads.shutdownNow();
         try {
             threads.awaitTermination(2, TimeUnit.SECONDS);

@@ -82,6 +82,7 @@ class EscalationTest {
                 .deliveryAttempts(3)
                 .deliveryRetryBase(Duration.ofMillis(100))
                 .escalationPollInterval(Duration.ofMillis(100))
+                .fallbackRecipient("webhook:" + inbox.url("/robot/duty"))
                 .build());
         api = new OperatorApi(bridge.httpUri()).login();
         await().atMost(WAIT).until(bridge::mqttConnected);
@@ -155,6 +156,9 @@ class EscalationTest {
         assertThat(ack.get("acknowledged").asBoolean()).isTrue();
         assertThat(ack.get("by").asText()).isEqualTo("Chen Jing (link)");
         assertThat(anonymous.send("POST", "ack/" + m.group(1), null).status()).isEqualTo(410);
+        // everyone reached is told who took it, once; after that nothing more is sent
+        await().atMost(WAIT).until(() -> inbox.accepted("/robot/centre").stream()
+                .anyMatch(r -> r.body().contains("Acknowledged by Chen Jing (link)")));
 
         int centreMessages = inbox.accepted("/robot/centre").size();
         int visitorMessages = sms("13900002222").size();
@@ -167,6 +171,63 @@ class EscalationTest {
         assertThat(incident.get("acknowledgedBy").asText()).isEqualTo("Chen Jing (link)");
         assertThat(incident.get("round").asInt()).isGreaterThanOrEqualTo(2);
         assertThat(incident.get("messages").toString()).doesNotContain("13900002222").contains("*******2222");
+    }
+
+    @Test
+    void anAcknowledgementIsToldToEveryoneAlreadyReachedNamingWhoAndTheAckPageNamesTheAlarmAndHome()
+            throws Exception {
+        criticalPolicy(60, false);
+        Alert fire = fire();
+        gateway.publish(alert(gw, 1, fire));
+        await().atMost(WAIT).until(() -> sms("+8613800001111").size() == 1 && sms("13900002222").size() == 1
+                && inbox.accepted("/robot/family").size() == 1 && mail.getReceivedMessages().length == 1);
+
+        // the page behind the link says which alarm and which home before anyone presses the button
+        Matcher m = ACK_LINK.matcher(sms("13900002222").get(0).query().get("text"));
+        assertThat(m.find()).isTrue();
+        String page = new OperatorApi(bridge.httpUri()).send("GET", "ack/" + m.group(1), null).body();
+        assertThat(page).contains("Fire at Shuiguohu, Zhongnan, Wuchang").contains("2024-03-01 07:15 UTC")
+                .contains("<form method=\"post\"");
+
+        api.ok("POST", "api/incidents/" + gw + "/" + path(fire.id()) + "/ack", null);
+
+        String told = "Acknowledged by operator admin";
+        await().atMost(WAIT).until(() -> sms("+8613800001111").size() == 2 && sms("13900002222").size() == 2
+                && inbox.accepted("/robot/family").size() == 2 && mail.getReceivedMessages().length == 2);
+        assertThat(sms("+8613800001111").get(1).query().get("text")).contains(told).contains("fire at Shuiguohu");
+        assertThat(sms("13900002222").get(1).query().get("text")).contains(told);
+        assertThat(inbox.accepted("/robot/family").get(1).body()).contains(told);
+        assertThat(mail.getReceivedMessages()[1].getSubject()).isEqualTo("[Anxin] Acknowledged: fire");
+        assertThat(GreenMailUtil.getBody(mail.getReceivedMessages()[1])).contains(told);
+        // the centre was never reached (its step was still to come): it is not told either
+        Thread.sleep(500);
+        assertThat(inbox.accepted("/robot/centre")).isEmpty();
+    }
+
+    @Test
+    void anAlertFromAGatewayOfNoHomeIsListedUnassignedAndFollowsTheHomesPolicyOnceTheGatewayIsAdded()
+            throws Exception {
+        criticalPolicy(60, false);
+        String lone = uniqueGateway("lone");
+        Alert fire = fire();
+        gateway.publish(alert(lone, 1, fire));
+
+        await().atMost(WAIT).until(() -> api.get("api/alerts?unassigned=true").toString().contains(lone));
+        JsonNode listed = api.get("api/alerts?gateway=" + lone);
+        assertThat(listed.get(0).get("unassigned").asBoolean()).isTrue();
+        assertThat(api.get("api/alerts?unassigned=false").toString()).doesNotContain(lone);
+        assertThat(sms("+8613800001111")).isEmpty();
+        // the bridge-wide fallback is told at once, with a link to acknowledge
+        await().atMost(WAIT).until(() -> inbox.accepted("/robot/duty").size() == 1);
+        assertThat(inbox.accepted("/robot/duty").get(0).body()).contains("fire").contains(lone)
+                .contains("/ack/").contains("belongs to no home");
+
+        // the installer adds the gateway to the home: the open fire now follows the home's policy
+        api.ok("PUT", "api/homes/h1", json("{'gateways':['" + gw + "','" + lone + "']}"));
+        await().atMost(WAIT).until(() -> sms("+8613800001111").size() == 1 && sms("13900002222").size() == 1);
+        assertThat(sms("+8613800001111").get(0).query().get("text")).contains("fire at Shuiguohu");
+        assertThat(api.get("api/alerts?gateway=" + lone).get(0).get("unassigned").asBoolean()).isFalse();
+        assertThat(api.get("api/alerts?unassigned=true").toString()).doesNotContain(lone);
     }
 
     @Test

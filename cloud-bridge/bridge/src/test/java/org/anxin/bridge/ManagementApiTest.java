@@ -172,6 +172,29 @@ class ManagementApiTest {
     }
 
     @Test
+    void aCriticalPolicyThatWouldReachNobodyIsRefusedWith422SayingWhy() {
+        JsonNode before = api.get("api/policies/critical");
+
+        // the attack in issue 17: e-mail the installers after a day; this bridge has no SMTP either
+        OperatorApi.Response refused = api.send("PUT", "api/policies/critical", json("{'steps':["
+                + "{'notify':['installers'],'channels':['webhook'],'waitSeconds':86400},"
+                + "{'notify':['installers','contacts'],'channels':['email'],'waitSeconds':60}]}"));
+        assertError(refused, 422, "reaches nobody");
+        String error = refused.json().get("error").asText();
+        assertThat(error).contains("step 1 notifies [installers], none of them a responder");
+        assertThat(error).contains("step 2 starts only after 86400 s");
+        assertThat(error).contains("uses [email], none of them configured on this bridge");
+        assertThat(api.get("api/policies/critical")).isEqualTo(before);
+
+        // a warning policy may be as slow as its owner likes
+        api.ok("PUT", "api/policies/warning", json("{'steps':[{'notify':['installers'],'channels':['webhook'],"
+                + "'waitSeconds':60}]}"));
+        // and a critical one that reaches the centre by webhook at once is taken
+        api.ok("PUT", "api/policies/critical", json("{'steps':[{'notify':['installers'],'channels':['webhook'],"
+                + "'waitSeconds':60},{'notify':['centre'],'channels':['webhook'],'waitSeconds':60}]}"));
+    }
+
+    @Test
     void theDefaultPoliciesFollowThePolicyPapers() {
         JsonNode critical = api.get("api/policies/critical");
         assertThat(critical.get("repeat").asBoolean()).isTrue();

@@ -60,6 +60,29 @@ abstract class StorageContract {
     }
 
     @Test
+    void theQuarantineKeepsItsNewestRowsWithinItsBoundAndSaysHowManyWent() {
+        IngestStore bounded = new IngestStore(db, 3);
+        int dropped = 0;
+        for (int i = 1; i <= 5; i++) {
+            dropped += bounded.quarantine("anxin/v1/gw/" + GW + "/alert", GW,
+                    ("poison " + i).getBytes(StandardCharsets.UTF_8), "test " + i, 1000L + i);
+        }
+
+        assertThat(dropped).isEqualTo(2);
+        List<String> kept = db.withConnection(c -> {
+            List<String> rows = new java.util.ArrayList<>();
+            try (var ps = c.prepareStatement("SELECT payload FROM quarantine ORDER BY received_at");
+                    var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                }
+            }
+            return rows;
+        });
+        assertThat(kept).containsExactly("poison 3", "poison 4", "poison 5");
+    }
+
+    @Test
     void migrationIsIdempotentOnReopen() throws Exception {
         db.close();
         db = Database.open(reopenOptions());

@@ -1,0 +1,93 @@
+package org.anxin.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Slow clients (slowloris) cannot keep health and the acknowledgement links from answering. */
+class SlowClientTest {
+
+    @TempDir
+    Path dir;
+    private Bridge bridge;
+    private final List<Socket> slow = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Socket s : slow) {
+            s.close();
+        }
+        if (bridge != null) {
+            bridge.close();
+        }
+    }
+
+    @Test
+    void healthAndAcknowledgementLinksAnswerWithin2SecondsWhile200SlowClientsTrickleTheirBodies() throws Exception {
+        bridge = Bridge.start(BridgeOptions.builder().signingKeyFile(dir.resolve("signing.key"))
+                .brokerUrl("tcp://127.0.0.1:" + TestBroker.freePort())
+                .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db"))
+                .httpPort(0).admin(OperatorApi.USER, OperatorApi.PASSWORD)
+                .build());
+        URI base = bridge.httpUri();
+        for (int i = 0; i < 200; i++) {
+            Socket s = new Socket(base.getHost(), base.getPort());
+            slow.add(s);
+            OutputStream out = s.getOutputStream();
+            String path = i % 2 == 0 ? "/api/login" : "/ack/some-token";
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 1000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }
+        Thread.sleep(500); // every slow request is with the server now
+
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        for (String path : List.of("api/health", "ack/some-token")) {
+            long start = System.nanoTime();
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(base.resolve(path))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            // a link of no escalation takes the same way as a real one (token lookup, page), and says so
+            assertThat(r.statusCode()).as(path).isEqualTo(path.startsWith("ack/") ? 404 : 200);
+            if (path.startsWith("ack/")) {
+                assertThat(r.body()).contains("this acknowledgement link is not valid");
+            }
+            assertThat(millis).as(path + " answered in ms").isLessThan(2000);
+        }
+    }
+
+    @Test
+    void aRequestBodyThatDoesNotArriveInTimeHasItsConnectionClosedAndCounted() throws Exception {
+        bridge = Bridge.start(BridgeOptions.builder().signingKeyFile(dir.resolve("signing.key"))
+                .brokerUrl("tcp://127.0.0.1:" + TestBroker.freePort())
+                .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db"))
+                .httpPort(0).admin(OperatorApi.USER, OperatorApi.PASSWORD)
+                .build());
+        URI base = bridge.httpUri();
+        Socket s = new Socket(base.getHost(), base.getPort());
+        slow.add(s);
+        s.getOutputStream().write(("POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")
+                .getBytes(StandardCharsets.US_ASCII));
+        s.setSoTimeout((int) RestApi.BODY_DEADLINE_MILLIS + 5000);
+        long start = System.nanoTime();
+        InputStream in = s.getInputStream();
+        assertThat(in.read()).as("the server closes the connection without an answer").isEqualTo(-1);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(millis).isBetween(RestApi.BODY_DEADLINE_MILLIS - 1000, RestApi.BODY_DEADLINE_MILLIS + 4000);
+        assertThat(bridge.counters().slowRequestsClosed()).isEqualTo(1);
+    }
+}
