@@ -151,9 +151,7 @@ final class InactivityRule implements Rule, OpenEpisodes {
             // routine's own threshold. A pause merely longer than the usual is common (a long
             // nap, an hour out of sight of the sensors) and, with water also unused, was the
             // main source of false NO_WATER_USE on the real homes.
-            RoutineModel.Usual still = activityUsual(now, home.resting());
-            Duration activityGap = Duration.between(home.gapStart(home.lastActivity), now);
-            if (still != null && activityGap.compareTo(threshold(still)) <= 0) {
+            if (restOfHomeMoves(now)) {
                 return null;
             }
         }
@@ -161,6 +159,29 @@ final class InactivityRule implements Rule, OpenEpisodes {
                 + " at this hour" + (usual.weekdaySpecific()
                 ? " on a " + usual.weekday().getDisplayName(TextStyle.FULL, Locale.ENGLISH) : "")
                 + (resting ? " while resting" : "") + lastSeen();
+    }
+
+    /**
+     * Whether, in a home that sees more than water, the rest of the home has moved within the
+     * activity rule's own present allowance: by the learned routine once it is learned, by
+     * {@code noActivityHours} before. Water unused while she moves about is no emergency, in the
+     * first week as after it: a frugal elder uses under 10 L in 12 h.
+     */
+    private boolean restOfHomeMoves(Instant now) {
+        if (!home.seesMoreThanWater) {
+            return false;
+        }
+        Duration allowance;
+        if (options.learningEnabled() && routine.activity().learnedDays(now) >= options.learningDays()) {
+            RoutineModel.Usual still = activityUsual(now, home.resting());
+            if (still == null) {
+                return false;
+            }
+            allowance = threshold(still);
+        } else {
+            allowance = options.noActivityPeriod();
+        }
+        return Duration.between(home.gapStart(home.lastActivity), now).compareTo(allowance) <= 0;
     }
 
     /** The usual activity gap for the present context (resting or up), or the whole when that context is rare at this hour. */
@@ -205,7 +226,7 @@ final class InactivityRule implements Rule, OpenEpisodes {
             return null;
         }
         BigDecimal used = waterWindow.stream().map(Use::litres).reduce(BigDecimal.ZERO, BigDecimal::add);
-        if (used.doubleValue() >= options.noWaterLitres()) {
+        if (used.doubleValue() >= options.noWaterLitres() || restOfHomeMoves(now)) {
             return null;
         }
         return "no water for " + Durations.human(gap) + "; " + used.stripTrailingZeros().toPlainString() + " L in the last "

@@ -24,11 +24,14 @@ import org.junit.jupiter.api.Test;
 
 class InactivityRuleTest {
 
+    private static final LocalDate TUESDAY = MONDAY.plusDays(1);
+
     private final Home home = new Home(DetectionOptions.DEFAULTS);
 
     @Test
     void fixedWaterRuleRaisesWhenLessThanTenLitresWereUsedInTwelveHours() {
-        home.read(MONDAY, "06:00", "hall", ReadingKind.MOTION, "on");
+        // a home with only a meter: the city rule stands
+        home.read(MONDAY, "06:00", "tap", ReadingKind.WATER, "1");
         home.read(MONDAY, "06:30", "tap", ReadingKind.WATER, "3");
         home.advance(at(MONDAY, "17:59"));
         assertThat(home.of(AlertType.NO_WATER_USE)).as("not yet 12 h observed").isEmpty();
@@ -39,6 +42,24 @@ class InactivityRuleTest {
         assertThat(raised.severity()).isEqualTo(Severity.WARNING);
         assertThat(raised.device()).isNull();
         assertThat(raised.reason()).contains("no water for 11 h 30 min", "3 L in the last 12 h", "less than 10 L");
+    }
+
+    @Test
+    void inTheFirstWeekAFrugalElderWhoMovesAboutRaisesNoWaterAlarm() {
+        // under 10 L in 12 h, but the hall and the kitchen door are in use all day
+        home.read(MONDAY, "06:00", "tap", ReadingKind.WATER, "3");
+        for (int h = 7; h <= 21; h++) {
+            home.read(at(MONDAY, String.format("%02d:15", h)), "hall", ReadingKind.MOTION, "on");
+        }
+        home.read(MONDAY, "17:45", "bathroom-flush", ReadingKind.WATER, "3");
+        home.advance(at(MONDAY, "22:00"));
+        assertThat(home.of(AlertType.NO_WATER_USE)).as("the rest of the home is not still").isEmpty();
+
+        // once nothing has moved for as long as the activity rule allows, the water rule may speak too
+        home.advance(at(TUESDAY, "10:30"));
+        Alert raised = home.first(AlertType.NO_WATER_USE, AlertState.RAISED);
+        assertThat(raised).isNotNull();
+        assertThat(raised.time()).isAfter(at(TUESDAY, "09:15"));
     }
 
     @Test
