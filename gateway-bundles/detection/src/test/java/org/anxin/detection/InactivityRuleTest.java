@@ -26,7 +26,8 @@ class InactivityRuleTest {
 
     private static final LocalDate TUESDAY = MONDAY.plusDays(1);
 
-    private final Home home = new Home(DetectionOptions.DEFAULTS);
+    /** These tests pin the home's own routine; the population prior's widening is pinned apart, below. */
+    private final Home home = new Home(DetectionEngine.create(DetectionOptions.DEFAULTS, GapPrior.NONE));
 
     @Test
     void fixedWaterRuleRaisesWhenLessThanTenLitresWereUsedInTwelveHours() {
@@ -99,6 +100,36 @@ class InactivityRuleTest {
         assertThat(raised.reason()).contains("no activity for 12 h", "last: hall at 08:00");
         home.read(MONDAY, "21:10", "fridge", ReadingKind.DOOR, "open");
         assertThat(home.first(AlertType.NO_ACTIVITY, AlertState.CLEARED).reason()).contains("activity again at fridge");
+    }
+
+    @Test
+    void withFewLearnedDaysThePopulationPriorWidensTheAllowanceAndTheHomesOwnDaysNarrowItAgain() {
+        Duration alone = morningCollapseAfter(8, GapPrior.NONE);
+        Duration fewDays = morningCollapseAfter(8, GapPrior.SHIPPED);
+        Duration fourWeeks = morningCollapseAfter(29, GapPrior.SHIPPED);
+        // the shipped prior holds that some homes are still asleep at 07:30-10:00 (up to 9 h):
+        // on a week of her own, that weighs as much as her week
+        assertThat(fewDays).as("widened on few days").isGreaterThan(alone.plusHours(1));
+        assertThat(fourWeeks).as("narrowed as her own days grow").isLessThan(fewDays).isGreaterThanOrEqualTo(alone);
+        assertThat(fewDays).as("still far sooner than the fixed 12 h").isLessThan(Duration.ofHours(8));
+    }
+
+    /** After {@code days} ordinary days, up at 07:10 and then nothing: how long until NO_ACTIVITY. */
+    private static Duration morningCollapseAfter(int days, GapPrior prior) {
+        Home h = new Home(DetectionEngine.create(DetectionOptions.DEFAULTS, prior));
+        for (int d = 0; d < days; d++) {
+            h.ordinaryDay(MONDAY.plusDays(d));
+        }
+        h.alerts.clear();
+        LocalDate day = MONDAY.plusDays(days);
+        h.read(day, "07:10", "hall-pir", ReadingKind.MOTION, "on");
+        h.advance(at(day, "23:00"));
+        Alert raised = h.first(AlertType.NO_ACTIVITY, AlertState.RAISED);
+        assertThat(raised).isNotNull();
+        if (prior.equals(GapPrior.SHIPPED) && days < 14) {
+            assertThat(raised.reason()).contains("widened by the population prior");
+        }
+        return Duration.between(at(day, "07:10"), raised.time());
     }
 
     @Test

@@ -28,6 +28,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.anxin.detection.DetectionEngine;
 import org.anxin.detection.DetectionOptions;
+import org.anxin.detection.GapPrior;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertState;
 import org.anxin.protocol.AlertType;
@@ -84,6 +85,13 @@ final class DetectionBenchmark implements Callable<Integer> {
             description = "activity: right after a random real activity reading (falls happen while moving; the headline); "
                     + "uniform: at random moments of the day (a third of them strike a sleeping resident) (default: ${DEFAULT-VALUE})")
     Moments moments = Moments.ACTIVITY;
+
+    @Option(names = "--prior", defaultValue = "LEAVE_ONE_OUT",
+            description = "the engine's population prior: LEAVE_ONE_OUT (each home judged by a prior fitted on the other homes),"
+                    + " SHIPPED (the engine's, fitted on all of them), NONE (the fixed rules until the routine is learned) (default: ${DEFAULT-VALUE})")
+    PriorChoice priorChoice = PriorChoice.LEAVE_ONE_OUT;
+
+    enum PriorChoice { LEAVE_ONE_OUT, SHIPPED, NONE }
 
     @Option(names = "--variants", split = ",", defaultValue = "AS_RECORDED,NO_ENTRANCE,NO_MATS,WATER_ONLY,CHATTERING_MATS,DEAD_THIRD,HALF_WATER,SHIFTED,HALF_DROPPED",
             description = "the robustness suite's variants to replay (default: all): ${COMPLETION-CANDIDATES}")
@@ -170,6 +178,19 @@ final class DetectionBenchmark implements Callable<Integer> {
                     timers.getOrDefault(home.getKey(), Spans.NONE)));
         }
         long started = System.nanoTime();
+        Map<String, Profiles> profiles = activityProfiles(homes, options);
+        GapPrior everyHome = fit(profiles, name -> true);
+        System.out.printf(Locale.ROOT, "Population prior (%s): fitted on %s, %s the engine's shipped prior.%n", priorChoice,
+                profiles.keySet(), java.util.Arrays.equals(everyHome.minutes(), GapPrior.SHIPPED.minutes())
+                        && java.util.Arrays.equals(everyHome.restingMinutes(), GapPrior.SHIPPED.restingMinutes()) ? "the same as" : "NOT the same as");
+        Map<String, GapPrior> priors = new HashMap<>();
+        for (String name : homes.keySet()) {
+            priors.put(name, switch (priorChoice) {
+                case NONE -> GapPrior.NONE;
+                case SHIPPED -> GapPrior.SHIPPED;
+                case LEAVE_ONE_OUT -> fit(profiles, other -> !other.equals(name));
+            });
+        }
         StringBuilder summary = new StringBuilder();
         summary.append("| variant | homes | false alarms/day (count) | after day 7 | absence alerts | fixed 12 h rule: false alarms/day (count)"
                 + " | incidents | mean time to detect (after day 7) | worst | missed in 48 h | fixed 12 h rule: mean, worst, missed | homes with more false alarms than the fixed rule |\n");
@@ -189,7 +210,8 @@ final class DetectionBenchmark implements Callable<Integer> {
                     continue;
                 }
                 n++;
-                Tally t = evaluate(home.getKey() + (variant == Variant.AS_RECORDED ? "" : " / " + variant.label), data, options);
+                Tally t = evaluate(home.getKey() + (variant == Variant.AS_RECORDED ? "" : " / " + variant.label), data, options,
+                        priors.get(home.getKey()));
                 all.add(t);
                 row(table, home.getKey(), t);
                 if (t.falseAlarmCount() > t.fixedFalse) {
@@ -215,7 +237,50 @@ final class DetectionBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    private Tally evaluate(String name, HomeData home, DetectionOptions options) {
+    /**
+     * Each home's learned activity days, as recorded, for fitting the population prior: only the
+     * homes that see more than water (in a home with only a meter, NO_ACTIVITY is not raised).
+     */
+    static Map<String, Profiles> activityProfiles(Map<String, HomeData> homes, DetectionOptions options) {
+        Map<String, Profiles> profiles = new LinkedHashMap<>();
+        for (Map.Entry<String, HomeData> home : homes.entrySet()) {
+            List<ScenarioRow> rows = new ArrayList<>(home.getValue().rows());
+            if (rows.stream().allMatch(r -> r.kind() == ReadingKind.WATER || !r.kind().isActivity())) {
+                continue;
+            }
+            rows.sort(null);
+            List<Reading> readings = rows.stream().map(r -> new Reading(r.device(), r.kind(), r.value(), r.time().toInstant(ZoneOffset.UTC))).toList();
+            Set<String> devices = rows.stream().map(ScenarioRow::device).collect(Collectors.toCollection(TreeSet::new));
+            Instant end = readings.get(readings.size() - 1).time();
+            try (DetectionEngine engine = DetectionEngine.create(options, GapPrior.NONE)) {
+                for (Reading r : withCheckIns(readings, devices, Map.of(), readings.get(0).time(), end)) {
+                    engine.onReading(r);
+                }
+                engine.advanceTo(end);
+                profiles.put(home.getKey(), new Profiles(engine.activityDays(), engine.restingDays()));
+            }
+        }
+        return profiles;
+    }
+
+    /** One home's learned days, over all its hours and while resting. */
+    record Profiles(List<short[]> whole, List<short[]> resting) {
+    }
+
+    /** A prior fitted on the homes {@code use} takes. */
+    static GapPrior fit(Map<String, Profiles> profiles, Predicate<String> use) {
+        List<short[]> whole = new ArrayList<>();
+        List<short[]> resting = new ArrayList<>();
+        profiles.forEach((name, p) -> {
+            if (use.test(name)) {
+                whole.addAll(p.whole());
+                resting.addAll(p.resting());
+            }
+        });
+        return GapPrior.fit(whole, resting);
+    }
+
+    private Tally evaluate(String name, HomeData home, DetectionOptions options, GapPrior prior) {
         List<ScenarioRow> sorted = new ArrayList<>(home.rows());
         sorted.sort(null);
         List<Reading> readings = new ArrayList<>(sorted.size());
@@ -253,7 +318,7 @@ final class DetectionBenchmark implements Callable<Integer> {
                 .map(r -> local(r.time())).collect(Collectors.toSet());
 
         long replayStarted = System.nanoTime();
-        List<Alert> baseline = run(stream, end, options);
+        List<Alert> baseline = run(stream, end, options, prior);
         t.replayMillis = (System.nanoTime() - replayStarted) / 1_000_000;
         AbsenceAlerts absences = new AbsenceAlerts(activityTimes, entrance, HORIZON, options.notReturnedAfter());
         for (Alert a : baseline) {
@@ -291,7 +356,7 @@ final class DetectionBenchmark implements Callable<Integer> {
         List<LocalDateTime> incidentMoments = incidentMoments(name, readings, resident, start, end, home.out());
         // each incident is a replay from the start; they are independent, so they share the cores
         List<Result> results = incidentMoments.parallelStream()
-                .map(m -> incident(stream, water, timed, noise, m.toInstant(ZoneOffset.UTC), options)).toList();
+                .map(m -> incident(stream, water, timed, noise, m.toInstant(ZoneOffset.UTC), options, prior)).toList();
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
             LocalDateTime moment = incidentMoments.get(i);
@@ -374,7 +439,7 @@ final class DetectionBenchmark implements Callable<Integer> {
     }
 
     private static Result incident(List<Reading> stream, List<Reading> water, Set<Reading> timed, Set<Reading> noise, Instant t0,
-                                   DetectionOptions options) {
+                                   DetectionOptions options, GapPrior prior) {
         Map<String, Alert> open = new HashMap<>();
         Alert[] detected = {null};
         Instant until = t0.plus(HORIZON);
@@ -394,7 +459,7 @@ final class DetectionBenchmark implements Callable<Integer> {
                 }
             }
         };
-        try (DetectionEngine engine = DetectionEngine.create(options)) {
+        try (DetectionEngine engine = DetectionEngine.create(options, prior)) {
             for (Reading r : stream) {
                 if (r.time().isAfter(until) || detected[0] != null) {
                     break;
@@ -435,9 +500,9 @@ final class DetectionBenchmark implements Callable<Integer> {
     }
 
     /** Replays {@code stream} whole, to {@code until}; a faulty sensor's noise goes in as the engine would get it. */
-    private static List<Alert> run(List<Reading> stream, Instant until, DetectionOptions options) {
+    private static List<Alert> run(List<Reading> stream, Instant until, DetectionOptions options, GapPrior prior) {
         List<Alert> alerts = new ArrayList<>();
-        try (DetectionEngine engine = DetectionEngine.create(options)) {
+        try (DetectionEngine engine = DetectionEngine.create(options, prior)) {
             for (Reading r : stream) {
                 if (r.time().isAfter(until)) {
                     break;
