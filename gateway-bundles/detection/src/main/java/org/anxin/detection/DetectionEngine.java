@@ -67,7 +67,12 @@ public final class DetectionEngine implements AutoCloseable {
 
     /** The full engine with the routine kept in memory, local times read as UTC (as replay does). */
     public static DetectionEngine create(DetectionOptions options) {
-        return create(options, ZoneOffset.UTC, RoutineStore.inMemory());
+        return create(options, GapPrior.SHIPPED);
+    }
+
+    /** As {@link #create(DetectionOptions)}, with the population prior given (the benchmark's leave-one-home-out). */
+    public static DetectionEngine create(DetectionOptions options, GapPrior prior) {
+        return create(options, ZoneOffset.UTC, RoutineStore.inMemory(), prior);
     }
 
     /**
@@ -75,11 +80,16 @@ public final class DetectionEngine implements AutoCloseable {
      * {@code store}, resuming what the store already holds.
      */
     public static DetectionEngine create(DetectionOptions options, ZoneId zone, RoutineStore routineStore) {
+        return create(options, zone, routineStore, GapPrior.SHIPPED);
+    }
+
+    /** As {@link #create(DetectionOptions, ZoneId, RoutineStore)}, with the population prior given. */
+    public static DetectionEngine create(DetectionOptions options, ZoneId zone, RoutineStore routineStore, GapPrior prior) {
         GuardedStore store = new GuardedStore(routineStore);
         HomeState home = new HomeState(zone, options);
         Routine routine = Routine.open(zone, store);
-        InactivityRule water = new InactivityRule(InactivityRule.Signal.WATER, options, home, routine);
-        InactivityRule activity = new InactivityRule(InactivityRule.Signal.ACTIVITY, options, home, routine);
+        InactivityRule water = new InactivityRule(InactivityRule.Signal.WATER, options, home, routine, prior);
+        InactivityRule activity = new InactivityRule(InactivityRule.Signal.ACTIVITY, options, home, routine, prior);
         ImmediateAlarmRule immediate = new ImmediateAlarmRule(options.callRearm());
         List<Rule> rules = List.of(
                 immediate,
@@ -405,6 +415,18 @@ public final class DetectionEngine implements AutoCloseable {
         home.timers.clear();
         store.clear();
         store.saveState(state());
+    }
+
+    /** The activity routine's learned days, each the gap at the end of its 48 half hours (-1: not observed): to fit a {@link GapPrior}. */
+    public List<short[]> activityDays() {
+        requireHome();
+        return routine.activity().profiles();
+    }
+
+    /** As {@link #activityDays()}, for the half hours spent resting (on a bed or chair mat); -1 elsewhere. */
+    public List<short[]> restingDays() {
+        requireHome();
+        return routine.activityResting().profiles();
     }
 
     /** Complete days the activity routine was learned from, as of the engine's clock. */

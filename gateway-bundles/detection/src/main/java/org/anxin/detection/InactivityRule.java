@@ -30,12 +30,23 @@ final class InactivityRule implements Rule, OpenEpisodes {
 
     /** A usual seen on this many days or fewer gets the whole of itself as margin. */
     static final int FULL_MARGIN_DAYS = 7;
+    /**
+     * The population prior weighs as much as this many days of the home's own: on its first day
+     * a home is judged by the prior alone, on its seventh half by it, after four weeks a fifth.
+     * The same weight holds a resting or up context back from taking over from the whole.
+     */
+    static final int PRIOR_DAYS = 7;
+
+    /** The activity rule's allowance now, and what it rests on (usual: null when nothing is learned at this hour). */
+    record Allowance(Duration threshold, RoutineModel.Usual usual, boolean resting, boolean widenedByPrior) {
+    }
 
     private final Signal signal;
     private final DetectionOptions options;
     private final HomeState home;
     private final Routine routine;
     private final RoutineModel model;
+    private final GapPrior prior;
     private final Deque<Use> waterWindow = new ArrayDeque<>();
     private Alert open;
     /** The gap when the open alert was raised, for the clear's reason. */
@@ -43,6 +54,11 @@ final class InactivityRule implements Rule, OpenEpisodes {
     private Instant lastClear;
 
     InactivityRule(Signal signal, DetectionOptions options, HomeState home, Routine routine) {
+        this(signal, options, home, routine, GapPrior.NONE);
+    }
+
+    InactivityRule(Signal signal, DetectionOptions options, HomeState home, Routine routine, GapPrior prior) {
+        this.prior = prior;
         this.signal = signal;
         this.options = options;
         this.home = home;
@@ -132,12 +148,35 @@ final class InactivityRule implements Rule, OpenEpisodes {
     }
 
     boolean learnedRuleApplies(Instant now) {
-        return options.learningEnabled() && model.learnedDays(now) >= options.learningDays();
+        return routineLearned(now);
+    }
+
+    /**
+     * Whether the routine has its {@code learningDays}. Before, the fixed rules judge: the
+     * population prior alone, tried from the first day, raised 15 false NO_ACTIVITY in Ordonez A's
+     * first week (a prior fitted on the other homes is too short for a home whose sensors see
+     * little); it widens the learned thresholds instead, while they rest on few days.
+     */
+    private boolean routineLearned(Instant now) {
+        return options.learningEnabled() && routine.activity().learnedDays(now) >= options.learningDays()
+                && model.learnedDays(now) >= options.learningDays();
     }
 
     private String learned(Instant now, Duration gap) {
-        boolean resting = signal == Signal.ACTIVITY && home.resting();
-        RoutineModel.Usual usual = signal == Signal.WATER ? model.usual(now) : activityUsual(now, resting);
+        if (signal == Signal.ACTIVITY) {
+            Allowance a = activityAllowance(now);
+            if (a == null || gap.compareTo(a.threshold()) <= 0) {
+                return null;
+            }
+            if (a.usual() == null) {
+                return what() + " for " + Durations.human(gap) + "; allowed " + Durations.human(a.threshold())
+                        + " at this hour by the population prior, nothing learned here yet" + lastSeen();
+            }
+            return what() + " for " + Durations.human(gap) + "; " + usually(a.usual()) + (a.resting() ? " while resting" : "")
+                    + (a.widenedByPrior() ? "; allowed " + Durations.human(a.threshold()) + " (" + a.usual().days()
+                    + " days of its own, widened by the population prior)" : "") + lastSeen();
+        }
+        RoutineModel.Usual usual = model.usual(now);
         if (usual == null) {
             return null;
         }
@@ -145,32 +184,111 @@ final class InactivityRule implements Rule, OpenEpisodes {
         if (gap.compareTo(threshold) <= 0) {
             return null;
         }
-        if (signal == Signal.WATER && home.seesMoreThanWater && threshold.compareTo(options.learnedMaximum()) < 0) {
+        if (home.seesMoreThanWater && threshold.compareTo(options.learnedMaximum()) < 0) {
             // water unused for long while she moves about is not an emergency: sooner than the
             // backstop only when the rest of the home is abnormally still too, by the activity
             // routine's own threshold. A pause merely longer than the usual is common (a long
             // nap, an hour out of sight of the sensors) and, with water also unused, was the
             // main source of false NO_WATER_USE on the real homes.
-            RoutineModel.Usual still = activityUsual(now, home.resting());
-            Duration activityGap = Duration.between(home.gapStart(home.lastActivity), now);
-            if (still != null && activityGap.compareTo(threshold(still)) <= 0) {
+            if (restOfHomeMoves(now)) {
                 return null;
             }
         }
-        return what() + " for " + Durations.human(gap) + "; usually at most " + Durations.human(usual.atMost())
-                + " at this hour" + (usual.weekdaySpecific()
-                ? " on a " + usual.weekday().getDisplayName(TextStyle.FULL, Locale.ENGLISH) : "")
-                + (resting ? " while resting" : "") + lastSeen();
+        return what() + " for " + Durations.human(gap) + "; " + usually(usual) + lastSeen();
     }
 
-    /** The usual activity gap for the present context (resting or up), or the whole when that context is rare at this hour. */
-    private RoutineModel.Usual activityUsual(Instant now, boolean resting) {
-        RoutineModel context = resting ? routine.activityResting() : routine.activityUp();
-        RoutineModel.Usual usual = context.usual(now, 1);
-        if (usual != null && usual.days() >= Routine.MIN_CONTEXT_DAYS) {
-            return usual;
+    private static String usually(RoutineModel.Usual usual) {
+        return "usually at most " + Durations.human(usual.atMost()) + " at this hour" + (usual.weekdaySpecific()
+                ? " on a " + usual.weekday().getDisplayName(TextStyle.FULL, Locale.ENGLISH) : "");
+    }
+
+    /**
+     * Whether, in a home that sees more than water, the rest of the home has moved lately: until
+     * water's routine is learned, within the city rule's own period ({@code noWaterHours}); after,
+     * within the activity rule's present allowance. Water unused while she moves about is no
+     * emergency, in the first week as after it: a frugal elder uses under 10 L in 12 h.
+     */
+    private boolean restOfHomeMoves(Instant now) {
+        if (!home.seesMoreThanWater) {
+            return false;
         }
-        return routine.activity().usual(now);
+        Duration allowance;
+        if (!routineLearned(now)) {
+            // the city rule's own period: until water's routine is learned, no activity for as long
+            allowance = options.noWaterPeriod();
+        } else {
+            Allowance a = activityAllowance(now);
+            if (a == null) {
+                return false;
+            }
+            allowance = a.threshold();
+        }
+        return Duration.between(home.gapStart(home.lastActivity), now).compareTo(allowance) <= 0;
+    }
+
+    /**
+     * How long activity may pause now. From the whole routine: its threshold ({@link #threshold}),
+     * widened, while it rests on few days, towards the population prior at this half hour
+     * (weighted as {@value #PRIOR_DAYS} days; never narrowed by it: a home whose own days show
+     * longer pauses keeps them). Then the present context (resting, up) moves it towards that
+     * context's own threshold by the days the context rests on, against the same weight: a
+     * context seen on three afternoons does not take over from the whole. Resting only ever
+     * lengthens the allowance, by the resting prior and the home's resting days. Without a prior, as
+     * before: the context's threshold once it has {@value Routine#MIN_CONTEXT_DAYS} days, the
+     * whole's otherwise. Null when there is nothing to judge by.
+     */
+    Allowance activityAllowance(Instant now) {
+        boolean resting = home.resting();
+        RoutineModel.Usual whole = routine.activity().usual(now);
+        Duration t = whole == null ? null : threshold(whole);
+        boolean widened = false;
+        if (prior.present()) {
+            Duration p = clamp(prior.at(slot(now)));
+            int n = whole == null ? 0 : whole.days();
+            Duration blended = t == null ? p : t.multipliedBy(n).plus(p.multipliedBy(PRIOR_DAYS)).dividedBy(n + PRIOR_DAYS);
+            if (t == null || blended.compareTo(t) > 0) {
+                t = blended;
+                widened = true;
+            }
+        }
+        if (t == null) {
+            return null;
+        }
+        RoutineModel context = resting ? routine.activityResting() : routine.activityUp();
+        RoutineModel.Usual inContext = context.usual(now, 1);
+        int nc = inContext == null ? 0 : inContext.days();
+        if (!prior.present()) {
+            // as before issue 18: the context once it has enough days, the whole otherwise
+            return nc >= Routine.MIN_CONTEXT_DAYS ? new Allowance(threshold(inContext), inContext, resting, false)
+                    : new Allowance(t, whole, false, false);
+        }
+        if (resting) {
+            // someone on a mat is resting, not lying fallen: rest may make the pause allowed
+            // longer than the whole's, never shorter; how much longer, the resting prior says
+            // until the home's own resting days do
+            Duration p = clamp(prior.restingAt(slot(now)));
+            Duration own = nc == 0 ? p : threshold(inContext).multipliedBy(nc).plus(p.multipliedBy(PRIOR_DAYS)).dividedBy(nc + PRIOR_DAYS);
+            if (own.compareTo(t) > 0) {
+                return new Allowance(clamp(own), inContext, true, nc < PRIOR_DAYS * 4);
+            }
+        } else if (nc >= Routine.MIN_CONTEXT_DAYS) {
+            // up and about: the context's shorter pauses take over as its days grow
+            return new Allowance(clamp(threshold(inContext).multipliedBy(nc).plus(t.multipliedBy(PRIOR_DAYS)).dividedBy(nc + PRIOR_DAYS)),
+                    inContext, false, widened);
+        }
+        return new Allowance(t, whole, false, widened);
+    }
+
+    private int slot(Instant now) {
+        java.time.LocalTime local = now.atZone(home.zone).toLocalTime();
+        return (local.getHour() * 60 + local.getMinute()) / 30;
+    }
+
+    private Duration clamp(Duration d) {
+        if (d.compareTo(options.learnedMinimum()) < 0) {
+            return options.learnedMinimum();
+        }
+        return d.compareTo(options.learnedMaximum()) > 0 ? options.learnedMaximum() : d;
     }
 
     /**
@@ -186,11 +304,7 @@ final class InactivityRule implements Rule, OpenEpisodes {
         int days = Math.max(usual.days(), 1);
         Duration proportional = atMost.multipliedBy(Math.min(days, FULL_MARGIN_DAYS)).dividedBy(days);
         Duration margin = proportional.compareTo(options.learnedMargin()) > 0 ? proportional : options.learnedMargin();
-        Duration t = atMost.plus(margin);
-        if (t.compareTo(options.learnedMinimum()) < 0) {
-            return options.learnedMinimum();
-        }
-        return t.compareTo(options.learnedMaximum()) > 0 ? options.learnedMaximum() : t;
+        return clamp(atMost.plus(margin));
     }
 
     private String fixed(Instant now, Duration gap) {
@@ -205,7 +319,7 @@ final class InactivityRule implements Rule, OpenEpisodes {
             return null;
         }
         BigDecimal used = waterWindow.stream().map(Use::litres).reduce(BigDecimal.ZERO, BigDecimal::add);
-        if (used.doubleValue() >= options.noWaterLitres()) {
+        if (used.doubleValue() >= options.noWaterLitres() || restOfHomeMoves(now)) {
             return null;
         }
         return "no water for " + Durations.human(gap) + "; " + used.stripTrailingZeros().toPlainString() + " L in the last "

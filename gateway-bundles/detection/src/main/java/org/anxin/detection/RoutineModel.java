@@ -139,6 +139,11 @@ final class RoutineModel {
         return new Usual(Duration.ofMinutes(Math.max(pooled, sameDay)), sameDay > pooled, local.getDayOfWeek(), learned);
     }
 
+    /** Copies of the learned days' profiles, oldest first. */
+    java.util.List<short[]> profiles() {
+        return days.values().stream().map(short[]::clone).toList();
+    }
+
     void clear() {
         days.clear();
         forgetCached();
@@ -150,7 +155,7 @@ final class RoutineModel {
         usualCached = null;
     }
 
-    private static int around(short[] slots, int slot) {
+    static int around(short[] slots, int slot) {
         int max = NOT_OBSERVED;
         for (int s = Math.max(0, slot - NEIGHBOURS); s <= Math.min(SLOTS - 1, slot + NEIGHBOURS); s++) {
             max = Math.max(max, slots[s]);
@@ -158,7 +163,7 @@ final class RoutineModel {
         return max;
     }
 
-    private static int observed(short[] slots) {
+    static int observed(short[] slots) {
         int n = 0;
         for (short s : slots) {
             if (s != NOT_OBSERVED) {

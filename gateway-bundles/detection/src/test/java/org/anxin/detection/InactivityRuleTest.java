@@ -24,11 +24,15 @@ import org.junit.jupiter.api.Test;
 
 class InactivityRuleTest {
 
-    private final Home home = new Home(DetectionOptions.DEFAULTS);
+    private static final LocalDate TUESDAY = MONDAY.plusDays(1);
+
+    /** These tests pin the home's own routine; the population prior's widening is pinned apart, below. */
+    private final Home home = new Home(DetectionEngine.create(DetectionOptions.DEFAULTS, GapPrior.NONE));
 
     @Test
     void fixedWaterRuleRaisesWhenLessThanTenLitresWereUsedInTwelveHours() {
-        home.read(MONDAY, "06:00", "hall", ReadingKind.MOTION, "on");
+        // a home with only a meter: the city rule stands
+        home.read(MONDAY, "06:00", "tap", ReadingKind.WATER, "1");
         home.read(MONDAY, "06:30", "tap", ReadingKind.WATER, "3");
         home.advance(at(MONDAY, "17:59"));
         assertThat(home.of(AlertType.NO_WATER_USE)).as("not yet 12 h observed").isEmpty();
@@ -39,6 +43,24 @@ class InactivityRuleTest {
         assertThat(raised.severity()).isEqualTo(Severity.WARNING);
         assertThat(raised.device()).isNull();
         assertThat(raised.reason()).contains("no water for 11 h 30 min", "3 L in the last 12 h", "less than 10 L");
+    }
+
+    @Test
+    void inTheFirstWeekAFrugalElderWhoMovesAboutRaisesNoWaterAlarm() {
+        // under 10 L in 12 h, but the hall and the kitchen door are in use all day
+        home.read(MONDAY, "06:00", "tap", ReadingKind.WATER, "3");
+        for (int h = 7; h <= 21; h++) {
+            home.read(at(MONDAY, String.format("%02d:15", h)), "hall", ReadingKind.MOTION, "on");
+        }
+        home.read(MONDAY, "17:45", "bathroom-flush", ReadingKind.WATER, "3");
+        home.advance(at(MONDAY, "22:00"));
+        assertThat(home.of(AlertType.NO_WATER_USE)).as("the rest of the home is not still").isEmpty();
+
+        // once nothing has moved for as long as the activity rule allows, the water rule may speak too
+        home.advance(at(TUESDAY, "10:30"));
+        Alert raised = home.first(AlertType.NO_WATER_USE, AlertState.RAISED);
+        assertThat(raised).isNotNull();
+        assertThat(raised.time()).isAfter(at(TUESDAY, "09:15"));
     }
 
     @Test
@@ -78,6 +100,36 @@ class InactivityRuleTest {
         assertThat(raised.reason()).contains("no activity for 12 h", "last: hall at 08:00");
         home.read(MONDAY, "21:10", "fridge", ReadingKind.DOOR, "open");
         assertThat(home.first(AlertType.NO_ACTIVITY, AlertState.CLEARED).reason()).contains("activity again at fridge");
+    }
+
+    @Test
+    void withFewLearnedDaysThePopulationPriorWidensTheAllowanceAndTheHomesOwnDaysNarrowItAgain() {
+        Duration alone = morningCollapseAfter(8, GapPrior.NONE);
+        Duration fewDays = morningCollapseAfter(8, GapPrior.SHIPPED);
+        Duration fourWeeks = morningCollapseAfter(29, GapPrior.SHIPPED);
+        // the shipped prior holds that some homes are still asleep at 07:30-10:00 (up to 9 h):
+        // on a week of her own, that weighs as much as her week
+        assertThat(fewDays).as("widened on few days").isGreaterThan(alone.plusHours(1));
+        assertThat(fourWeeks).as("narrowed as her own days grow").isLessThan(fewDays).isGreaterThanOrEqualTo(alone);
+        assertThat(fewDays).as("still far sooner than the fixed 12 h").isLessThan(Duration.ofHours(8));
+    }
+
+    /** After {@code days} ordinary days, up at 07:10 and then nothing: how long until NO_ACTIVITY. */
+    private static Duration morningCollapseAfter(int days, GapPrior prior) {
+        Home h = new Home(DetectionEngine.create(DetectionOptions.DEFAULTS, prior));
+        for (int d = 0; d < days; d++) {
+            h.ordinaryDay(MONDAY.plusDays(d));
+        }
+        h.alerts.clear();
+        LocalDate day = MONDAY.plusDays(days);
+        h.read(day, "07:10", "hall-pir", ReadingKind.MOTION, "on");
+        h.advance(at(day, "23:00"));
+        Alert raised = h.first(AlertType.NO_ACTIVITY, AlertState.RAISED);
+        assertThat(raised).isNotNull();
+        if (prior.equals(GapPrior.SHIPPED) && days < 14) {
+            assertThat(raised.reason()).contains("widened by the population prior");
+        }
+        return Duration.between(at(day, "07:10"), raised.time());
     }
 
     @Test

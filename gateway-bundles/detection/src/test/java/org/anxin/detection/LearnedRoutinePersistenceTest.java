@@ -22,7 +22,8 @@ class LearnedRoutinePersistenceTest {
     Path dir;
 
     private Home open(Path file) {
-        return new Home(DetectionEngine.create(DetectionOptions.DEFAULTS, ZoneOffset.UTC, SqliteRoutineStore.open(file)));
+        // the home's own routine, as it survives a restart; the population prior is pinned in InactivityRuleTest
+        return new Home(DetectionEngine.create(DetectionOptions.DEFAULTS, ZoneOffset.UTC, SqliteRoutineStore.open(file), GapPrior.NONE));
     }
 
     @Test

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "datasets", mixinStandardHelpOptions = true,
         description = "Converts public smart-home datasets into Anxin scenario files, and benchmarks detection on them.",
-        subcommands = {Datasets.Convert.class, Datasets.ConvertOne.class, DetectionBenchmark.class})
+        subcommands = {Datasets.Convert.class, Datasets.ConvertOne.class, DetectionBenchmark.class, Datasets.Prior.class})
 public final class Datasets {
 
     /** The four homes of ../shared/datasets, each converted by its own converter. */
@@ -89,6 +89,33 @@ public final class Datasets {
             };
             ScenarioFiles.write(out, "converted from " + in + " by tools/datasets", rows);
             System.err.println(out + ": " + rows.size() + " readings");
+            return 0;
+        }
+    }
+
+    @Command(name = "prior", mixinStandardHelpOptions = true,
+            description = "Fits the detection engine's population prior (GapPrior.SHIPPED) on the shared homes and prints it.")
+    static final class Prior implements Callable<Integer> {
+        @Option(names = "--datasets", paramLabel = "DIR", defaultValue = "../shared/datasets",
+                description = "the datasets folder (default: ${DEFAULT-VALUE})")
+        Path datasets;
+
+        @Override
+        public Integer call() throws IOException {
+            Map<String, HomeData> homes = new LinkedHashMap<>();
+            convertAll(datasets).forEach((name, rows) -> homes.put(name, new HomeData(rows, Spans.NONE, Spans.NONE)));
+            Map<String, DetectionBenchmark.Profiles> profiles = DetectionBenchmark.activityProfiles(homes,
+                    org.anxin.detection.DetectionOptions.DEFAULTS);
+            profiles.forEach((name, p) -> System.err.println(name + ": " + p.whole().size() + " days"));
+            org.anxin.detection.GapPrior prior = DetectionBenchmark.fit(profiles, name -> true);
+            StringBuilder out = new StringBuilder();
+            for (int[] m : new int[][] {prior.minutes(), prior.restingMinutes()}) {
+                for (int i = 0; i < m.length; i++) {
+                    out.append(i % 12 == 0 ? (i == 0 ? "" : ",\n") : ", ").append(m[i]);
+                }
+                out.append("\n\n");
+            }
+            System.out.println(out);
             return 0;
         }
     }

@@ -37,6 +37,11 @@ public record Spans(List<LocalDateTime[]> intervals) {
         return false;
     }
 
+    /** The same spans {@code by} later (a home whose whole day is shifted). */
+    public Spans shifted(java.time.Duration by) {
+        return new Spans(intervals.stream().map(i -> new LocalDateTime[] {i[0].plus(by), i[1].plus(by)}).toList());
+    }
+
     public static Spans ordonezOutings(Path adls) throws IOException {
         List<LocalDateTime[]> out = new ArrayList<>();
         for (String line : Files.readAllLines(adls, StandardCharsets.ISO_8859_1)) {
