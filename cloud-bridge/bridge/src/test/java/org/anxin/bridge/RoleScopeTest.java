@@ -59,7 +59,7 @@ class RoleScopeTest {
     @BeforeEach
     void start() throws Exception {
         inbox = new HttpInbox();
-        bridge = Bridge.start(BridgeOptions.builder().signingKeyFile(dir.resolve("signing.key"))
+        bridge = Bridge.start(BridgeOptions.builder().allowUnsignedGateways(true).signingKeyFile(dir.resolve("signing.key"))
                 .brokerUrl(broker.url()).jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db")).httpPort(0)
                 .admin(OperatorApi.USER, OperatorApi.PASSWORD)
                 .escalationPollInterval(Duration.ofMillis(100)).build());
