@@ -1,5 +1,7 @@
 package org.anxin.protocol;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -18,5 +20,28 @@ public interface HealthSource {
     /** The last self-test, from the source that runs them; {@code null} from every other. */
     default GatewayHealth.SelfTest selfTest() {
         return null;
+    }
+
+    /**
+     * Whether a count kept since start (failures, refusals) went up within a window: a problem
+     * while it happens and for a while after, not for ever because it happened once.
+     */
+    final class RecentIncrease {
+        private final Duration window;
+        private long seen;
+        private Instant rose;
+
+        public RecentIncrease(Duration window) {
+            this.window = window;
+        }
+
+        /** Takes the count now; true while the last rise is less than the window ago. */
+        public synchronized boolean rose(long count, Instant now) {
+            if (count > seen) {
+                seen = count;
+                rose = now;
+            }
+            return rose != null && now.isBefore(rose.plus(window));
+        }
     }
 }
