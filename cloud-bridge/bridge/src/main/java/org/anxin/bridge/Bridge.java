@@ -99,8 +99,10 @@ public final class Bridge implements AutoCloseable {
                 operators.upsert(user, options.adminPassword().orElseThrow());
                 log.info("operator {} may log in", user);
             });
+            GatewaySupervisor supervisor = new GatewaySupervisor(db, options.supervisionInterval(), escalations,
+                    notifier, counters, clock, options.zone());
             MessageIngest ingest = new MessageIngest(new IngestStore(db), notifier, escalations, deliveries, counters,
-                    clock, remoteConfig, commands);
+                    clock, remoteConfig, commands, supervisor);
             MqttIngress[] mqtt = new MqttIngress[1]; // the API asks it for the connection state
             RestApi api = RestApi.start(options.httpHost(), options.httpPort(),
                     new RestApi.Parts(new ReadModel(db), new Directory(db, clock), new Policies(db, clock), escalations,
@@ -110,8 +112,6 @@ public final class Bridge implements AutoCloseable {
                     Redaction.url(options.brokerUrl()));
             apiHolder[0] = api;
             started.push(api);
-            GatewaySupervisor supervisor = new GatewaySupervisor(db, options.supervisionInterval(), escalations,
-                    notifier, counters, clock, options.zone());
             started.push(Timers.start(options, escalations, deliveries, supervisor, notifier, remoteConfig, commands));
             mqtt[0] = MqttIngress.start(options, ingest, counters);
             started.push(mqtt[0]);
