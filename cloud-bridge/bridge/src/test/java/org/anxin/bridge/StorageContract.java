@@ -44,8 +44,12 @@ abstract class StorageContract {
         reads = new ReadModel(db);
     }
 
+    /** The health tests' deliveries, whose threads must not outlive the test (BridgeLifecycleTest counts them). */
+    private final List<Deliveries> opened = new java.util.ArrayList<>();
+
     @AfterEach
     void closeDatabase() {
+        opened.forEach(Deliveries::close);
         db.close();
     }
 
@@ -371,6 +375,7 @@ abstract class StorageContract {
             Escalations escalations = new Escalations(db, clock, java.util.Set.of("webhook"),
                     () -> java.net.URI.create("http://bridge.test/"), counters, java.time.ZoneOffset.UTC);
             Deliveries deliveries = new Deliveries(db, Map.of("webhook", webhook), 1, java.time.Duration.ofMillis(10), counters, clock);
+            opened.add(deliveries);
             GatewaySupervisor supervisor = new GatewaySupervisor(db, java.time.Duration.ofMinutes(3), escalations, null,
                     counters, clock, java.time.ZoneOffset.UTC);
             ingest = new MessageIngest(new IngestStore(db), null, escalations, deliveries, counters, clock, null, null, supervisor);
