@@ -139,7 +139,6 @@ class AlarmPathFaultIT {
     }
 
     @Test
-    @Disabled("GATEWAY_DEGRADED (issue 16: health the bridge can see) is not built yet")
     void theBridgeShowsTheGatewayDegradedWhenTheDetectionConfigHasATypo() throws Exception {
         Files.writeString(conf.resolve("org.anxin.detection.cfg"), "noWaterHours=twelve\n");
         startGateway();
@@ -160,7 +159,6 @@ class AlarmPathFaultIT {
     }
 
     @Test
-    @Disabled("GATEWAY_DEGRADED (issue 16: health the bridge can see) is not built yet")
     void theBridgeShowsTheGatewayDegradedWhenADriversConfigHasATypo() throws Exception {
         Files.writeString(conf.resolve("org.anxin.driver.gpio.input-door.cfg"),
                 "device=entry-door\nkind=contact\npin=17\ndebounceMillis=fast\n");
@@ -179,7 +177,6 @@ class AlarmPathFaultIT {
     }
 
     @Test
-    @Disabled("GATEWAY_DEGRADED (issue 16: health the bridge can see) is not built yet")
     void theBridgeShowsTheGatewayDegradedWhenAComponentThrowsOnStart() throws Exception {
         try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             coapOn(taken.getLocalPort());
@@ -298,7 +295,7 @@ class AlarmPathFaultIT {
                 && h.path("alert").path("type").asText().equals(type)));
     }
 
-    /** The bridge lists a raised GATEWAY_DEGRADED alert for this gateway (branch health-degraded). */
+    /** The bridge lists a raised GATEWAY_DEGRADED alert for this gateway, raised from its heartbeats' health. */
     private void assertBridgeShowsDegraded() {
         await().atMost(ALARM).until(() -> alerts("raised").stream().anyMatch(a -> a.path("type").asText().equals("GATEWAY_DEGRADED")));
     }

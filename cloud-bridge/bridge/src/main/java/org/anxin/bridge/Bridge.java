@@ -111,8 +111,10 @@ public final class Bridge implements AutoCloseable {
                 log.warn("unsigned gateways are allowed: a gateway with no registered key is heard without a signature,"
                         + " so anyone who can publish to the broker can speak for it");
             }
+            GatewaySupervisor supervisor = new GatewaySupervisor(db, options.supervisionInterval(), escalations,
+                    notifier, counters, clock, options.zone());
             MessageIngest ingest = new MessageIngest(new IngestStore(db), notifier, escalations, deliveries, counters,
-                    clock, remoteConfig, commands, gatewayKeys);
+                    clock, remoteConfig, commands, gatewayKeys, supervisor);
             MqttIngress[] mqtt = new MqttIngress[1]; // the API asks it for the connection state
             RestApi api = RestApi.start(options.httpHost(), options.httpPort(),
                     new RestApi.Parts(new ReadModel(db), new Directory(db, clock), new Policies(db, clock, channels.keySet()), escalations,
@@ -122,8 +124,6 @@ public final class Bridge implements AutoCloseable {
                     Redaction.url(options.brokerUrl()));
             apiHolder[0] = api;
             started.push(api);
-            GatewaySupervisor supervisor = new GatewaySupervisor(db, options.supervisionInterval(), escalations,
-                    notifier, counters, clock, options.zone());
             started.push(Timers.start(options, escalations, deliveries, supervisor, notifier, remoteConfig, commands));
             mqtt[0] = MqttIngress.start(options, ingest, counters);
             started.push(mqtt[0]);

@@ -22,6 +22,8 @@ public final class BridgeCounters {
     final AtomicLong escalationSteps = new AtomicLong();
     final AtomicLong acknowledged = new AtomicLong();
     final AtomicLong gatewaysOffline = new AtomicLong();
+    final AtomicLong gatewaysDegraded = new AtomicLong();
+    final AtomicLong selfTests = new AtomicLong();
     final AtomicLong rejectedRequests = new AtomicLong();
     final AtomicLong sessionsTakenOver = new AtomicLong();
     final AtomicLong messagesTakenOver = new AtomicLong();
@@ -108,6 +110,16 @@ public final class BridgeCounters {
     /** GATEWAY_OFFLINE alerts this instance raised. */
     public long gatewaysOffline() {
         return gatewaysOffline.get();
+    }
+
+    /** GATEWAY_DEGRADED alerts this instance raised. */
+    public long gatewaysDegraded() {
+        return gatewaysDegraded.get();
+    }
+
+    /** Gateways' self-test alerts recorded (never notified). */
+    public long selfTests() {
+        return selfTests.get();
     }
 
     /** API requests refused with a 4xx status. */
@@ -207,6 +219,8 @@ public final class BridgeCounters {
         m.put("escalationSteps", escalationSteps());
         m.put("acknowledged", acknowledged());
         m.put("gatewaysOffline", gatewaysOffline());
+        m.put("gatewaysDegraded", gatewaysDegraded());
+        m.put("selfTests", selfTests());
         m.put("rejectedRequests", rejectedRequests());
         m.put("sessionsTakenOver", sessionsTakenOver());
         m.put("messagesTakenOver", messagesTakenOver());

@@ -314,7 +314,7 @@ final class Escalations {
 
     /** Writes one step's deliveries and sets the timer for the next; inside the claiming transaction. */
     private List<Deliveries.Claimed> runStep(Connection c, Row r, long now) throws SQLException {
-        Policies.Policy policy = Policies.policy(c, r.severity());
+        Policies.Policy policy = Policies.policyFor(c, r.type(), r.severity());
         Optional<Directory.Home> home = r.homeId() == null ? Optional.empty() : Directory.home(c, r.homeId());
         List<Deliveries.Claimed> ids = new ArrayList<>();
         if (policy.steps().isEmpty() || r.step() >= policy.steps().size() || home.isEmpty()) {

@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Locale;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertType;
+import org.anxin.protocol.GatewayHealth;
+import org.anxin.protocol.Heartbeat;
+import org.anxin.protocol.MessageCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * message) for longer than the supervision interval, and clears it when the gateway is heard
  * again. Which instance raises or clears is decided by a conditional update of the gateway's
  * supervision row, in the same transaction as the alert and its escalation, so it happens once.
+ *
+ * <p>Raises GATEWAY_DEGRADED, the same way, when a gateway's heartbeat says its alarm path is
+ * impaired (two heartbeats in a row: a gateway still starting its components is not degraded) or
+ * its self-test failed, or when no self-test has arrived for {@value #SELF_TEST_PERIODS} of its
+ * periods; and clears it (same episode) on the first heartbeat that says it is healthy. Only the
+ * bridge raises and clears either: a gateway's clear of them is refused at ingest.
  */
 final class GatewaySupervisor {
 
@@ -131,6 +140,131 @@ final class GatewaySupervisor {
             });
         }
         return new Pass(notices, deliveries);
+    }
+
+    /** A gateway whose self-test has not arrived for this many of its periods is degraded. */
+    static final int SELF_TEST_PERIODS = 2;
+    /** Reasons are cut here: a heartbeat's causes are many at most, but a reason is for a person. */
+    private static final int MAX_REASON = 1000;
+
+    /**
+     * Stores a heartbeat's health, and raises or clears GATEWAY_DEGRADED by it; a heartbeat
+     * without health (an older gateway) changes neither.
+     */
+    Pass onHeartbeat(String gateway, Heartbeat heartbeat, long now) {
+        List<PendingNotification> notices = new ArrayList<>();
+        List<Deliveries.Claimed> deliveries = new ArrayList<>();
+        GatewayHealth health = heartbeat.health();
+        if (health == null) {
+            return new Pass(notices, deliveries);
+        }
+        String json;
+        try {
+            json = MessageCodec.mapper().writeValueAsString(health);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        db.inTransaction(c -> {
+            String previous = null;
+            Long selfTestReceived = null;
+            String open = null;
+            Long openAt = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT g.health, g.self_test_received_at, s.degraded_alert_id,"
+                    + " s.degraded_raised_at FROM gateways g LEFT JOIN gateway_supervision s ON s.gateway = g.id WHERE g.id = ?")) {
+                ps.setString(1, gateway);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        previous = rs.getString(1);
+                        selfTestReceived = Database.nullableLong(rs, "self_test_received_at");
+                        open = rs.getString(3);
+                        openAt = Database.nullableLong(rs, "degraded_raised_at");
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE gateways SET health = ?, health_at = ? WHERE id = ?")) {
+                ps.setString(1, json);
+                ps.setLong(2, now);
+                ps.setString(3, gateway);
+                ps.executeUpdate();
+            }
+            List<String> causes = new ArrayList<>(health.impairments());
+            String missed = missedSelfTest(health.selfTest(), heartbeat.uptimeSeconds(), selfTestReceived, now);
+            if (missed != null) {
+                causes.add(missed);
+            }
+            if (!causes.isEmpty() && open == null && (missed != null || wasImpaired(previous))) {
+                raiseDegraded(c, gateway, causes, now, notices, deliveries);
+            } else if (causes.isEmpty() && open != null) {
+                clearDegraded(c, gateway, open, openAt == null ? now : openAt, now, notices, deliveries);
+            }
+            return null;
+        });
+        return new Pass(notices, deliveries);
+    }
+
+    /** Why the self-test counts as missed, or null: nothing arrived for two periods since the later of its start and the last one. */
+    static String missedSelfTest(GatewayHealth.SelfTest selfTest, long uptimeSeconds, Long lastReceived, long now) {
+        if (selfTest == null || selfTest.everyMinutes() <= 0) {
+            return null; // the gateway runs none (yet), so there is no period to miss
+        }
+        long period = Duration.ofMinutes(selfTest.everyMinutes()).toMillis();
+        long since = Math.max(lastReceived == null ? 0 : lastReceived, now - uptimeSeconds * 1000);
+        if (now - since <= SELF_TEST_PERIODS * period) {
+            return null;
+        }
+        return "no self-test has arrived for " + Duration.ofMillis(now - since).toMinutes() + " min (the gateway runs one every "
+                + selfTest.everyMinutes() + " min)";
+    }
+
+    private static boolean wasImpaired(String healthJson) {
+        if (healthJson == null) {
+            return false;
+        }
+        try {
+            return MessageCodec.mapper().readValue(healthJson, GatewayHealth.class).alarmPathImpaired();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return false;
+        }
+    }
+
+    private void raiseDegraded(Connection c, String gateway, List<String> causes, long now,
+                               List<PendingNotification> notices, List<Deliveries.Claimed> deliveries) throws SQLException {
+        String reason = "gateway " + gateway + ": the alarm path is impaired: " + String.join("; ", causes);
+        if (reason.length() > MAX_REASON) {
+            reason = reason.substring(0, MAX_REASON - 3) + "...";
+        }
+        Alert alert = Alert.raise(AlertType.GATEWAY_DEGRADED, null, Instant.ofEpochMilli(now), reason);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO gateway_supervision (gateway, degraded_alert_id,"
+                + " degraded_raised_at) VALUES (?, ?, ?) ON CONFLICT (gateway) DO UPDATE SET"
+                + " degraded_alert_id = excluded.degraded_alert_id, degraded_raised_at = excluded.degraded_raised_at"
+                + " WHERE gateway_supervision.degraded_alert_id IS NULL")) {
+            ps.setString(1, gateway);
+            ps.setString(2, alert.id());
+            ps.setLong(3, now);
+            if (ps.executeUpdate() == 0) {
+                return; // another instance raised it
+            }
+        }
+        record(c, gateway, alert, now, notices, deliveries);
+        counters.gatewaysDegraded.incrementAndGet();
+        log.warn("gateway {} degraded: GATEWAY_DEGRADED raised: {}", gateway, String.join("; ", causes));
+    }
+
+    private void clearDegraded(Connection c, String gateway, String alertId, long raisedAt, long now,
+                               List<PendingNotification> notices, List<Deliveries.Claimed> deliveries) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE gateway_supervision SET degraded_alert_id = NULL,"
+                + " degraded_raised_at = NULL WHERE gateway = ? AND degraded_alert_id = ?")) {
+            ps.setString(1, gateway);
+            ps.setString(2, alertId);
+            if (ps.executeUpdate() == 0) {
+                return;
+            }
+        }
+        Alert raised = new Alert(alertId, AlertType.GATEWAY_DEGRADED, org.anxin.protocol.AlertState.RAISED,
+                AlertType.GATEWAY_DEGRADED.defaultSeverity(), null, Instant.ofEpochMilli(raisedAt), "");
+        record(c, gateway, raised.clear(Instant.ofEpochMilli(now), "gateway " + gateway + " reports its alarm path healthy again"),
+                now, notices, deliveries);
+        log.info("gateway {} healthy again: GATEWAY_DEGRADED cleared", gateway);
     }
 
     private String when(long millis) {

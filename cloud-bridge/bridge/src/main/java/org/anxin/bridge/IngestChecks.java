@@ -157,8 +157,9 @@ final class IngestChecks {
         }
         Instant time = timeProblem("", a.time(), now) == null ? a.time() : Instant.ofEpochMilli(now);
         Instant ts = timeProblem("", envelope.ts(), now) == null ? envelope.ts() : Instant.ofEpochMilli(now);
+        // the test mark is kept: a self-test mended is still a self-test, never a call to notify
         Alert mended = new Alert(a.id(), a.type(), a.state(), a.type().defaultSeverity(), a.device(), time,
-                reason.toString());
+                reason.toString(), a.test());
         if (mended.equals(a) && ts.equals(envelope.ts())) {
             return envelope;
         }

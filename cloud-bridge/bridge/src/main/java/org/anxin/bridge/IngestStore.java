@@ -194,8 +194,8 @@ final class IngestStore {
         if (clear.type() == AlertType.EMERGENCY_CALL) {
             return "an emergency call has no clear; a person acknowledges it";
         }
-        if (clear.type() == AlertType.GATEWAY_OFFLINE) {
-            return "GATEWAY_OFFLINE is raised and cleared by the bridge, not by a gateway";
+        if (clear.type() == AlertType.GATEWAY_OFFLINE || clear.type() == AlertType.GATEWAY_DEGRADED) {
+            return clear.type() + " is raised and cleared by the bridge, not by a gateway";
         }
         try (PreparedStatement ps = c.prepareStatement(SELECT_EPISODE)) {
             ps.setString(1, envelope.gateway());
@@ -247,6 +247,22 @@ final class IngestStore {
             effect.run(c);
             return true;
         });
+    }
+
+    /**
+     * Records a gateway's self-test as its latest, in the caller's transaction (a later one never
+     * gives way to an earlier one that arrives late). Never an alert: nothing is notified or escalated.
+     */
+    static void recordSelfTest(Connection c, String gateway, Alert test, long receivedAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE gateways SET self_test_at = ?, self_test_received_at = ?,"
+                + " self_test_id = ? WHERE id = ? AND (self_test_at IS NULL OR self_test_at <= ?)")) {
+            ps.setLong(1, test.time().toEpochMilli());
+            ps.setLong(2, receivedAt);
+            ps.setString(3, test.id());
+            ps.setString(4, gateway);
+            ps.setLong(5, test.time().toEpochMilli());
+            ps.executeUpdate();
+        }
     }
 
     /** Inserts the event once per (gateway, seq); false when it was there already. */

@@ -37,14 +37,16 @@ final class MessageIngest {
     private final RemoteConfig remoteConfig;
     private final GatewayCommands commands;
     private final GatewayKeys keys;
+    private final GatewaySupervisor supervisor;
     /** Refusals for the signature are logged at most this often: anyone on the broker can cause them. */
     private final LogLimit signatureLog;
     static final int SIGNATURE_LOG_PER_MINUTE = 10;
 
     MessageIngest(IngestStore store, WebhookNotifier notifier, Escalations escalations, Deliveries deliveries,
                   BridgeCounters counters, Clock clock, RemoteConfig remoteConfig, GatewayCommands commands,
-                  GatewayKeys keys) {
+                  GatewayKeys keys, GatewaySupervisor supervisor) {
         this.keys = keys;
+        this.supervisor = supervisor;
         this.signatureLog = new LogLimit(SIGNATURE_LOG_PER_MINUTE, clock);
         this.remoteConfig = remoteConfig;
         this.commands = commands;
@@ -183,7 +185,9 @@ final class MessageIngest {
         }
         long now = clock.millis();
         Body body = envelope.body();
-        if (body instanceof Reading) {
+        if (body instanceof Alert test && test.isSelfTest()) {
+            storeSelfTest(envelope, test, retained, now);
+        } else if (body instanceof Reading) {
             storeEvent(envelope, "reading", null, now);
         } else if (body instanceof Alert alert) {
             storeEvent(envelope, "alert", alert, now);
@@ -200,6 +204,11 @@ final class MessageIngest {
                 log.warn("gateway {} sent seq {}..{} ({} message(s)) and they never arrived", envelope.gateway(),
                         gap.first(), gap.last(), gap.size());
             }
+            GatewaySupervisor.Pass pass = supervisor.onHeartbeat(envelope.gateway(), heartbeat, now);
+            if (notifier != null) {
+                pass.feed().forEach(notifier::send);
+            }
+            deliveries.sendNow(pass.deliveries());
         } else if (body instanceof ConfigReport report) {
             storeReport(envelope, report, retained, now);
         } else if (body instanceof CommandResult result) {
@@ -211,6 +220,26 @@ final class MessageIngest {
         } else if (body instanceof CommandRequest) {
             counters.ignored.incrementAndGet(); // the bridge's own command, heard on its subscription
         }
+    }
+
+    /**
+     * A gateway's self-test: kept in the events (so its number is no gap) and as the gateway's
+     * latest self-test, never as an alert, so nobody is notified and nothing escalates. Only an
+     * alert marked as a test with a self-test's id gets here ({@link Alert#isSelfTest}); a mark on
+     * any other alert is ignored and the alert handled as the real one it may be.
+     */
+    private void storeSelfTest(Envelope envelope, Alert test, boolean retained, long now) {
+        boolean applied = store.storeOutboxMessage(envelope, "self-test", bodyJson(envelope), now, !retained,
+                c -> {
+                    IngestStore.recordSelfTest(c, envelope.gateway(), test, now);
+                    return null;
+                });
+        if (!applied) {
+            counters.duplicates.incrementAndGet();
+            return;
+        }
+        counters.selfTests.incrementAndGet();
+        log.info("gateway {} self-test {} ran at {}", envelope.gateway(), test.id(), test.time());
     }
 
     private void storeReport(Envelope envelope, ConfigReport report, boolean retained, long now) {

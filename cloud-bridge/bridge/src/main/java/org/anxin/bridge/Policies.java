@@ -79,6 +79,21 @@ final class Policies {
         return db.withConnection(c -> policy(c, requireSeverity(severity)));
     }
 
+    /**
+     * GATEWAY_DEGRADED's own policy: a gateway that would not alarm is the installer's to mend and
+     * the centre's to know of, not the family's. Fixed, not edited through the API.
+     */
+    static final Policy GATEWAY_HEALTH = new Policy(Severity.WARNING.wireName(),
+            List.of(new Step(List.of("installers", "centre"), List.of("sms", "email", "webhook"), 0)), false);
+
+    /** The policy an escalation of this alert type and severity follows. */
+    static Policy policyFor(Connection c, String type, String severity) throws SQLException {
+        if (org.anxin.protocol.AlertType.GATEWAY_DEGRADED.name().equals(type)) {
+            return GATEWAY_HEALTH;
+        }
+        return policy(c, severity);
+    }
+
     static Policy policy(Connection c, String severity) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT steps, repeat_steps FROM escalation_policies WHERE severity = ?")) {

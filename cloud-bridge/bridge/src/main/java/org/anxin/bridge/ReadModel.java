@@ -23,8 +23,19 @@ final class ReadModel {
         this.db = db;
     }
 
+    /**
+     * @param health the latest health the gateway's heartbeat carried, as it sent it; null before any
+     * @param healthAt when that heartbeat arrived
+     * @param selfTest the last self-test that arrived; null before any
+     * @param degradedAlert the open GATEWAY_DEGRADED episode's id; null when none is open
+     */
     record GatewayView(String id, String status, String version, Instant startedAt, Instant firstSeen,
-                       Instant lastSeen, Long lastSeq) {
+                       Instant lastSeen, Long lastSeq, com.fasterxml.jackson.databind.JsonNode health, Instant healthAt,
+                       SelfTestView selfTest, String degradedAlert) {
+    }
+
+    /** @param ranAt when the gateway ran it (its clock) @param receivedAt when it arrived @param id its alert id */
+    record SelfTestView(Instant ranAt, Instant receivedAt, String id) {
     }
 
     record AlertView(String gateway, String id, String type, String severity, String device, String state,
@@ -50,6 +61,10 @@ final class ReadModel {
         }
     }
 
+    private static final String GATEWAY_VIEW = "SELECT g.id, g.status, g.version, g.started_at, g.first_seen, g.last_seen,"
+            + " g.last_seq, g.health, g.health_at, g.self_test_at, g.self_test_received_at, g.self_test_id, s.degraded_alert_id"
+            + " FROM gateways g LEFT JOIN gateway_supervision s ON s.gateway = g.id";
+
     List<GatewayView> gateways() {
         return gateways(Access.Filter.all());
     }
@@ -57,22 +72,50 @@ final class ReadModel {
     /** The gateways in scope: those of the homes the filter keeps. */
     List<GatewayView> gateways(Access.Filter scope) {
         return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, status, version, started_at, first_seen,"
-                    + " last_seen, last_seq FROM gateways WHERE " + scope.onGateway("id") + " ORDER BY id")) {
+            try (PreparedStatement ps = c.prepareStatement(GATEWAY_VIEW + " WHERE " + scope.onGateway("g.id") + " ORDER BY g.id")) {
                 for (int i = 0; i < scope.args().size(); i++) {
                     ps.setString(i + 1, scope.args().get(i));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     List<GatewayView> views = new ArrayList<>();
                     while (rs.next()) {
-                        views.add(new GatewayView(rs.getString("id"), rs.getString("status"), rs.getString("version"),
-                                instant(rs, "started_at"), instant(rs, "first_seen"), instant(rs, "last_seen"),
-                                Database.nullableLong(rs, "last_seq")));
+                        views.add(gatewayView(rs));
                     }
                     return views;
                 }
             }
         });
+    }
+
+    /** One gateway, or empty when it was never heard from. */
+    java.util.Optional<GatewayView> gateway(String id) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(GATEWAY_VIEW + " WHERE g.id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? java.util.Optional.of(gatewayView(rs)) : java.util.Optional.<GatewayView>empty();
+                }
+            }
+        });
+    }
+
+    private static GatewayView gatewayView(ResultSet rs) throws SQLException {
+        String health = rs.getString("health");
+        com.fasterxml.jackson.databind.JsonNode healthJson = null;
+        if (health != null) {
+            try {
+                healthJson = org.anxin.protocol.MessageCodec.mapper().readTree(health);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                healthJson = null; // written by this bridge from a decoded heartbeat; cannot be malformed
+            }
+        }
+        Instant ranAt = instant(rs, "self_test_at");
+        SelfTestView selfTest = ranAt == null ? null
+                : new SelfTestView(ranAt, instant(rs, "self_test_received_at"), rs.getString("self_test_id"));
+        return new GatewayView(rs.getString("id"), rs.getString("status"), rs.getString("version"),
+                instant(rs, "started_at"), instant(rs, "first_seen"), instant(rs, "last_seen"),
+                Database.nullableLong(rs, "last_seq"), healthJson, instant(rs, "health_at"), selfTest,
+                rs.getString("degraded_alert_id"));
     }
 
     List<AlertView> alerts(AlertQuery query) {

@@ -603,9 +603,19 @@ final class RestApi implements AutoCloseable {
     record ProvisionInput(String home, String gatewayKey) {
     }
 
-    /** {@code /api/gateways/{gw}/config}, {@code .../commands}, {@code .../provision}. */
+    /** {@code /api/gateways/{gw}}, {@code .../config}, {@code .../commands}, {@code .../provision}. */
     private Object routeGateway(Call call) {
         String[] segments = call.path.substring(GATEWAYS_PREFIX.length()).split("/", -1);
+        if (segments.length == 1 && !segments[0].isEmpty()) {
+            call.allow("GET");
+            call.noParameters();
+            String gateway = decode(segments[0]);
+            if (!parts.access().seesGateway(call.principal(), gateway)) {
+                throw ApiException.notFound("gateway " + gateway + " was never heard from");
+            }
+            return parts.reads().gateway(gateway)
+                    .orElseThrow(() -> ApiException.notFound("gateway " + gateway + " was never heard from"));
+        }
         if (segments.length != 2 || segments[0].isEmpty()) {
             throw ApiException.notFound("no such resource: " + call.path
                     + "; expected /api/gateways/{gateway}/config, /commands or /provision");

@@ -57,6 +57,7 @@ final class Routes {
             new Route("DELETE", "/api/operators/{username}", ADMIN),
             new Route("PUT", "/api/operators/{username}/password", ADMIN),
             new Route("GET", "/api/gateways", EVERYONE),
+            new Route("GET", "/api/gateways/{gateway}", EVERYONE),
             new Route("GET", "/api/alerts", EVERYONE),
             new Route("GET", "/api/alerts/{gateway}/{alertId*}", EVERYONE),
             new Route("GET", "/api/centres", STAFF),

@@ -29,7 +29,7 @@ public record DetectionOptions(
         Duration timerFlow,
         boolean nightDoorEnabled, LocalTime nightStart, LocalTime nightEnd,
         boolean deviceSilentEnabled, Duration mainsSilent, Duration batterySilent, int lowBatteryPercent,
-        Duration deviceClockAhead, Duration deviceClockBehind) {
+        Duration deviceClockAhead, Duration deviceClockBehind, Duration selfTestEvery) {
 
     /** Every setting: its property name (as in MetaType and the .cfg file), default and range. */
     public enum Setting {
@@ -59,7 +59,9 @@ public record DetectionOptions(
         BATTERY_SILENT_HOURS("batterySilentHours", "26", 1, 336),
         LOW_BATTERY_PERCENT("lowBatteryPercent", "15", 1, 50),
         DEVICE_CLOCK_AHEAD_MINUTES("deviceClockAheadMinutes", "10", 1, 120),
-        DEVICE_CLOCK_BEHIND_HOURS("deviceClockBehindHours", "24", 1, 168);
+        DEVICE_CLOCK_BEHIND_HOURS("deviceClockBehindHours", "24", 1, 168),
+        // no lower than half the longest call re-arm (60 min): the self-test alternates two synthetic buttons
+        SELF_TEST_MINUTES("selfTestMinutes", "60", 30, 1440);
 
         /** The kind of value; a range applies to numbers only. */
         public enum Type { INTEGER, BOOLEAN, TIME }
@@ -243,7 +245,8 @@ public record DetectionOptions(
                 bool(values, Setting.DEVICE_SILENT_ENABLED), Duration.ofHours(num(values, Setting.MAINS_SILENT_HOURS)),
                 Duration.ofHours(num(values, Setting.BATTERY_SILENT_HOURS)), (int) num(values, Setting.LOW_BATTERY_PERCENT),
                 Duration.ofMinutes(num(values, Setting.DEVICE_CLOCK_AHEAD_MINUTES)),
-                Duration.ofHours(num(values, Setting.DEVICE_CLOCK_BEHIND_HOURS)));
+                Duration.ofHours(num(values, Setting.DEVICE_CLOCK_BEHIND_HOURS)),
+                Duration.ofMinutes(num(values, Setting.SELF_TEST_MINUTES)));
     }
 
     private static long num(Map<Setting, Object> values, Setting s) {

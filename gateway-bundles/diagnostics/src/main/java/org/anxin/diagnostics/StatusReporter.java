@@ -15,6 +15,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.anxin.driver.api.DeviceHealth;
+import org.anxin.driver.api.DeviceHealthListener;
+import org.anxin.protocol.GatewayHealth;
+import org.anxin.protocol.HealthSource;
 import org.anxin.protocol.MessageCodec;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -31,9 +35,16 @@ import org.slf4j.LoggerFactory;
  * Watches the state of every component and writes it, with the configuration problems, to
  * {@code status.json} in the data directory whenever it changes, and logs a one-line summary. An
  * installer or a test reads the file; a component that failed shows its reason there.
+ *
+ * <p>The same, with the drivers' faults, is the gateway's part of the heartbeat's health
+ * ({@link HealthSource}): every component not active with its root cause, every bad configuration
+ * file, every device or driver fault, and a siren that cannot be read back.
  */
-@Component(immediate = true, service = {})
-public class StatusReporter {
+@Component(immediate = true, service = {HealthSource.class, DeviceHealthListener.class})
+public class StatusReporter implements HealthSource, DeviceHealthListener {
+
+    /** Component states that are not a problem: running, waiting to be used, or not configured to run. */
+    private static final java.util.Set<String> FINE = java.util.Set.of("active", "satisfied", "unconfigured", "disabled");
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusReporter.class);
     private static final long PERIOD_MS = 1000;
@@ -52,6 +63,9 @@ public class StatusReporter {
     private String lastSummary = "";
     private String lastLogged = "";
     private boolean writeFailed;
+    private volatile GatewayStatus last;
+    /** The latest fault of each device or driver instance; removed when it clears. */
+    private final java.util.Map<String, DeviceHealth> faults = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile org.anxin.driver.api.LocalAlarm localAlarm;
 
     @Activate
@@ -119,9 +133,49 @@ public class StatusReporter {
         return new GatewayStatus(Clock.systemUTC().instant(), states, validator.problems(), siren());
     }
 
+    @Override
+    public void healthChanged(DeviceHealth health) {
+        String key = health.driver() + "/" + health.device();
+        if (health.healthy()) {
+            faults.remove(key);
+        } else {
+            faults.put(key, health);
+        }
+    }
+
+    @Override
+    public List<GatewayHealth.Problem> problems() {
+        GatewayStatus status = last;
+        return problemsOf(status == null ? snapshot() : status, faults.values());
+    }
+
+    /** What is wrong in a status and the drivers' faults, as the heartbeat says it. */
+    static List<GatewayHealth.Problem> problemsOf(GatewayStatus status, java.util.Collection<DeviceHealth> faults) {
+        List<GatewayHealth.Problem> problems = new ArrayList<>();
+        for (GatewayStatus.ComponentState c : status.components()) {
+            if (!FINE.contains(c.state())) {
+                problems.add(new GatewayHealth.Problem(GatewayHealth.Code.COMPONENT_DOWN, c.name(),
+                        c.failure() != null ? c.state() + ": " + c.failure() : c.state()));
+            }
+        }
+        for (ConfigProblem p : status.configProblems()) {
+            problems.add(new GatewayHealth.Problem(GatewayHealth.Code.CONFIG_INVALID, p.file(), p.problem()));
+        }
+        for (DeviceHealth f : faults) {
+            problems.add(new GatewayHealth.Problem(GatewayHealth.Code.DRIVER_FAULT, f.device() + " (" + f.driver() + ")",
+                    f.fault().orElse("")));
+        }
+        if ("unknown".equals(status.siren())) {
+            problems.add(new GatewayHealth.Problem(GatewayHealth.Code.SIREN_UNKNOWN, "siren",
+                    "the siren's output cannot be read back"));
+        }
+        return problems;
+    }
+
     void report() {
         try {
             GatewayStatus status = source.get();
+            last = status;
             String summary = status.components().stream()
                     .collect(Collectors.groupingBy(GatewayStatus.ComponentState::state, java.util.TreeMap::new, Collectors.counting()))
                     + " config problems: " + status.configProblems().size() + " siren: " + status.siren();

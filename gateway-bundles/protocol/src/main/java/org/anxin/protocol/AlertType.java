@@ -17,7 +17,12 @@ public enum AlertType {
     /** The gateway's data disk is full: readings are refused, alerts are kept in the store's reserve. */
     DISK_FULL(Severity.MAINTENANCE, false),
     /** Raised by the bridge, not a gateway, when a gateway stops reporting. */
-    GATEWAY_OFFLINE(Severity.WARNING, false);
+    GATEWAY_OFFLINE(Severity.WARNING, false),
+    /**
+     * Raised by the bridge, not a gateway, when a gateway's heartbeat says its alarm path is
+     * impaired or its self-test failed or was missed; cleared by the bridge when it recovers.
+     */
+    GATEWAY_DEGRADED(Severity.WARNING, false);
 
     private final Severity defaultSeverity;
     private final boolean lifeSafety;

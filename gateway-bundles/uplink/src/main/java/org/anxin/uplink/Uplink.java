@@ -15,9 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocketFactory;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.anxin.protocol.Body;
 import org.anxin.protocol.Channel;
 import org.anxin.protocol.Envelope;
+import org.anxin.protocol.GatewayHealth;
 import org.anxin.protocol.GatewayState;
 import org.anxin.protocol.Heartbeat;
 import org.anxin.protocol.MessageCodec;
@@ -83,6 +85,7 @@ public final class Uplink implements AutoCloseable {
     private final AtomicLong downlinkReceived = new AtomicLong();
     private final AtomicLong downlinkRejected = new AtomicLong();
     private final Consumer<Envelope> downlink;
+    private final Supplier<GatewayHealth> health;
     private volatile boolean running = true;
     private volatile boolean connected;
     private volatile MqttAsyncClient client;
@@ -93,8 +96,15 @@ public final class Uplink implements AutoCloseable {
     }
 
     public Uplink(UplinkOptions options, Outbox outbox, Clock clock, String version, Consumer<Envelope> downlink) {
+        this(options, outbox, clock, version, downlink, () -> null);
+    }
+
+    /** @param health the gateway's health for each heartbeat; {@code null} from it sends a heartbeat without */
+    public Uplink(UplinkOptions options, Outbox outbox, Clock clock, String version, Consumer<Envelope> downlink,
+                  Supplier<GatewayHealth> health) {
         this.options = options;
         this.downlink = downlink;
+        this.health = health;
         this.outbox = outbox;
         this.clock = clock;
         this.version = version;
@@ -271,7 +281,8 @@ public final class Uplink implements AutoCloseable {
                 // the number first, then the count: "queued 0" then means every message up to that number
                 // has left, which the bridge relies on to tell a gap from a message still on its way
                 long lastSeq = outbox.lastSequence();
-                Heartbeat heartbeat = new Heartbeat(Duration.between(startedAt, clock.instant()).toSeconds(), outbox.size());
+                Heartbeat heartbeat = new Heartbeat(Duration.between(startedAt, clock.instant()).toSeconds(), outbox.size(),
+                        health());
                 publish(c, Envelope.of(options.gatewayId(), lastSeq, clock.instant(), heartbeat));
                 nextHeartbeat = clock.instant().plus(options.heartbeat());
             }
@@ -290,6 +301,17 @@ public final class Uplink implements AutoCloseable {
         removeAcknowledged();
         if (running) {
             LOG.warn("connection to {} lost; {} messages wait in the outbox", options.brokerUrl(), outbox.size());
+        }
+    }
+
+    /** The health for a heartbeat; a supplier that fails costs the heartbeat its health, never the heartbeat. */
+    private GatewayHealth health() {
+        try {
+            return health.get();
+        } catch (RuntimeException e) {
+            LOG.warn("the gateway's health could not be taken: {}", e.toString());
+            return GatewayHealth.of(List.of(new GatewayHealth.Problem(GatewayHealth.Code.OTHER, "health",
+                    "the gateway's health could not be taken: " + e)), null);
         }
     }
 

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.anxin.protocol.Envelope;
+import org.anxin.protocol.GatewayHealth;
+import org.anxin.protocol.HealthSource;
 import org.anxin.store.Outbox;
 import org.anxin.uplink.api.DownlinkListener;
 import org.osgi.framework.BundleContext;
@@ -26,6 +28,7 @@ public class UplinkComponent {
 
     private final Uplink uplink;
     private final List<DownlinkListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<HealthSource> healthSources = new CopyOnWriteArrayList<>();
 
     @Activate
     public UplinkComponent(@Reference Outbox outbox, UplinkConfig config, BundleContext context, Map<String, Object> properties) {
@@ -33,10 +36,46 @@ public class UplinkComponent {
         UplinkOptions options = UplinkOptions.from(config, configDir == null ? null : java.nio.file.Path.of(configDir));
         UplinkSecrets.requireOwnerOnly(properties.get(UplinkSecrets.CONFIG_FILE), options);
         this.uplink = new Uplink(options, outbox, Clock.systemUTC(),
-                context.getBundle().getVersion().toString(), this::dispatch);
+                context.getBundle().getVersion().toString(), this::dispatch, this::health);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    /**
+     * The parts of the gateway that report their health (diagnostics, the store, detection), by
+     * interface: the uplink depends on none of their classes, and one that is down is simply not
+     * asked (its component shows as not active in diagnostics' part).
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "removeHealthSource")
+    void addHealthSource(HealthSource source) {
+        healthSources.add(source);
+    }
+
+    void removeHealthSource(HealthSource source) {
+        healthSources.remove(source);
+    }
+
+    /** Every source's problems and the self-test, judged by {@link GatewayHealth#of}. */
+    static GatewayHealth health(List<HealthSource> sources) {
+        List<GatewayHealth.Problem> problems = new java.util.ArrayList<>();
+        GatewayHealth.SelfTest selfTest = null;
+        for (HealthSource source : sources) {
+            try {
+                problems.addAll(source.problems());
+                if (source.selfTest() != null) {
+                    selfTest = source.selfTest();
+                }
+            } catch (RuntimeException e) {
+                problems.add(new GatewayHealth.Problem(GatewayHealth.Code.OTHER, source.getClass().getName(),
+                        "its health could not be read: " + e));
+            }
+        }
+        return GatewayHealth.of(problems, selfTest);
+    }
+
+    private GatewayHealth health() {
+        return health(healthSources);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "removeListener")
     void addListener(DownlinkListener listener) {
         listeners.add(listener);
     }

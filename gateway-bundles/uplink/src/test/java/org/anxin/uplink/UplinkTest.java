@@ -132,6 +132,40 @@ class UplinkTest {
     }
 
     @Test
+    void everyHeartbeatCarriesTheHealthOfEverySourceJudgedByTheOneRule() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<List<org.anxin.protocol.GatewayHealth.Problem>> problems =
+                new java.util.concurrent.atomic.AtomicReference<>(List.of());
+        org.anxin.protocol.HealthSource diagnostics = problems::get;
+        org.anxin.protocol.HealthSource broken = () -> {
+            throw new IllegalStateException("closed");
+        };
+        try (SqliteOutbox outbox = SqliteOutbox.open(dir.resolve("o.db"), Clock.systemUTC());
+             Uplink uplink = new Uplink(UplinkOptions.of("gw-h", "tcp://127.0.0.1:" + port).withHeartbeat(Duration.ofMillis(200)),
+                     outbox, Clock.systemUTC(), "test", e -> { }, () -> UplinkComponent.health(List.of(diagnostics)))) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> lastHealth("gw-h") != null);
+            assertThat(lastHealth("gw-h").alarmPathImpaired()).isFalse();
+            assertThat(lastHealth("gw-h").problems()).isEmpty();
+            problems.set(List.of(new org.anxin.protocol.GatewayHealth.Problem(org.anxin.protocol.GatewayHealth.Code.COMPONENT_DOWN,
+                    "org.anxin.driver.coap", "failed-activation: java.net.BindException: Address already in use")));
+            await().atMost(Duration.ofSeconds(20)).until(() -> lastHealth("gw-h").alarmPathImpaired());
+            assertThat(lastHealth("gw-h").impairments()).containsExactly(
+                    "org.anxin.driver.coap: failed-activation: java.net.BindException: Address already in use");
+        }
+        assertThat(UplinkComponent.health(List.of(broken)).problems()).singleElement()
+                .satisfies(p -> assertThat(p.cause()).contains("could not be read", "closed"));
+    }
+
+    private org.anxin.protocol.GatewayHealth lastHealth(String gateway) {
+        org.anxin.protocol.GatewayHealth last = null;
+        for (Envelope e : received) {
+            if (e.gateway().equals(gateway) && e.body() instanceof org.anxin.protocol.Heartbeat h && h.health() != null) {
+                last = h.health();
+            }
+        }
+        return last;
+    }
+
+    @Test
     void messagesStoredWhileTheBrokerIsDownAreDeliveredWhenItReturns() throws Exception {
         try (SqliteOutbox outbox = SqliteOutbox.open(dir.resolve("o.db"), Clock.systemUTC());
              Uplink uplink = new Uplink(UplinkOptions.of("gw-b", "tcp://127.0.0.1:" + port), outbox, Clock.systemUTC(), "test")) {

@@ -25,7 +25,10 @@ import org.anxin.driver.api.LocalAlarm;
 import org.anxin.driver.api.ReadingSink;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertState;
+import org.anxin.protocol.GatewayHealth;
+import org.anxin.protocol.HealthSource;
 import org.anxin.protocol.Reading;
+import org.anxin.protocol.ReadingKind;
 import org.anxin.store.Outbox;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -59,10 +62,17 @@ import org.slf4j.LoggerFactory;
  * {@code deviceClockAheadMinutes} ahead of the gateway's clock or {@code deviceClockBehindHours}
  * behind it is replaced by the gateway's time, and no live reading moves the timeline ahead of the
  * wall clock.
+ *
+ * <p>Every {@code selfTestMinutes} a self-test ({@link #runSelfTest}) drives a synthetic call press
+ * through the life-safety rule, takes the siren decision without sounding it, and stores the alert,
+ * marked as a test, in the outbox; the bridge records it and never notifies it. Its result, device
+ * clocks re-stamped and alerts the outbox refused are this component's part of the heartbeat's
+ * health ({@link HealthSource}).
  */
-@Component(configurationPid = DetectionComponent.PID, service = {ReadingSink.class, DetectionControl.class}, immediate = true)
+@Component(configurationPid = DetectionComponent.PID, service = {ReadingSink.class, DetectionControl.class, HealthSource.class},
+        immediate = true)
 @Designate(ocd = DetectionConfig.class)
-public class DetectionComponent implements ReadingSink, DetectionControl {
+public class DetectionComponent implements ReadingSink, DetectionControl, HealthSource {
 
     public static final String PID = "org.anxin.detection";
     /** Framework or system property naming the gateway's data directory (as the store reads it). */
@@ -96,6 +106,17 @@ public class DetectionComponent implements ReadingSink, DetectionControl {
     private final AtomicLong restampLogged = new AtomicLong();
     private volatile Instant restampLogAt;
     private final AtomicLong alertStoreFailures = new AtomicLong();
+    /** A re-stamp or a refused alert is a problem in the heartbeat for this long after the last one. */
+    static final Duration RECENT = Duration.ofMinutes(10);
+    private final HealthSource.RecentIncrease recentRestamps = new HealthSource.RecentIncrease(RECENT);
+    private final HealthSource.RecentIncrease recentAlertFailures = new HealthSource.RecentIncrease(RECENT);
+    /** The synthetic devices of the self-test, taken in turn: a call button's presses within the re-arm window are one. */
+    static final String[] SELF_TEST_DEVICES = {"SELFTEST-1", "SELFTEST-2"};
+    /** The first self-test after start: soon, so "online" means "would alarm" from the first minutes. */
+    static final Duration FIRST_SELF_TEST = Duration.ofMinutes(1);
+    private final Duration selfTestEvery;
+    private long selfTests;
+    private volatile GatewayHealth.SelfTest lastSelfTest;
 
     private volatile LocalAlarm localAlarm;
 
@@ -128,6 +149,7 @@ public class DetectionComponent implements ReadingSink, DetectionControl {
         this.clock = clock;
         this.clockAhead = options.deviceClockAhead();
         this.clockBehind = options.deviceClockBehind();
+        this.selfTestEvery = options.selfTestEvery();
         this.engine = DetectionEngine.create(options, zone, store);
         redeliverOpenAlarms();
         if (tickEvery.isZero()) {
@@ -139,6 +161,8 @@ public class DetectionComponent implements ReadingSink, DetectionControl {
                 return t;
             });
             timer.scheduleWithFixedDelay(this::tick, tickEvery.toMillis(), tickEvery.toMillis(), TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(this::selfTestQuietly, FIRST_SELF_TEST.toMillis(), selfTestEvery.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -415,6 +439,95 @@ public class DetectionComponent implements ReadingSink, DetectionControl {
         } catch (RuntimeException e) {
             LOG.error("local alarm failed for {}: {}", alert.type(), e.toString());
         }
+    }
+
+    private void selfTestQuietly() {
+        try {
+            runSelfTest();
+        } catch (RuntimeException e) {
+            // the timer must survive, or the self-tests would stop and the bridge call the gateway degraded
+            LOG.error("self-test failed to run: {}", e.toString());
+        }
+    }
+
+    /**
+     * One self-test: a synthetic call press from a {@code SELFTEST-} device through the real
+     * life-safety rule (the one every driver's call press takes), the siren decision taken and
+     * checked but not carried out, and the alert stored in the outbox as a test
+     * ({@link Alert#asSelfTest}), which is the only place a test mark is set. The press is not
+     * given to the routine rules (it is no sign of life) nor stored as a reading.
+     */
+    GatewayHealth.SelfTest runSelfTest() {
+        Instant now = clock.instant();
+        String device = SELF_TEST_DEVICES[(int) (selfTests++ % SELF_TEST_DEVICES.length)];
+        Reading press = new Reading(device, ReadingKind.CALL, "pressed", now);
+        boolean[] wouldSound = {false};
+        List<Alert> alerts;
+        String siren;
+        GatewayHealth.SelfTest result;
+        try {
+            synchronized (alarmLock) {
+                alerts = engine.onImmediate(press, alert -> wouldSound[0] |= alert.state() == AlertState.RAISED
+                        && alert.type().isLifeSafety());
+                siren = sirenState();
+            }
+            Alert call = alerts.stream().filter(a -> a.state() == AlertState.RAISED).findFirst().orElse(null);
+            if (call == null) {
+                result = new GatewayHealth.SelfTest(now, false, "the life-safety rule raised nothing for a call press from "
+                        + device, selfTestEvery.toMinutes());
+            } else if (!wouldSound[0]) {
+                result = new GatewayHealth.SelfTest(now, false, "the siren decision for " + call.type() + " was not to sound",
+                        selfTestEvery.toMinutes());
+            } else {
+                long seq = outbox.append(call.asSelfTest()).seq();
+                result = new GatewayHealth.SelfTest(now, true, call.type() + " raised for " + device + ", the siren would sound ("
+                        + siren + ", not driven), stored as seq " + seq, selfTestEvery.toMinutes());
+            }
+        } catch (RuntimeException e) {
+            result = new GatewayHealth.SelfTest(now, false, "the self-test's alert was not stored: " + e.getMessage(),
+                    selfTestEvery.toMinutes());
+        }
+        lastSelfTest = result;
+        if (result.ok()) {
+            LOG.info("self-test passed: {}", result.detail());
+        } else {
+            LOG.error("self-test FAILED: {}", result.detail());
+        }
+        return result;
+    }
+
+    private String sirenState() {
+        LocalAlarm alarm = localAlarm;
+        if (alarm == null) {
+            return "no siren bound";
+        }
+        try {
+            return "siren " + alarm.state().name().toLowerCase(java.util.Locale.ROOT);
+        } catch (RuntimeException e) {
+            return "siren unreadable";
+        }
+    }
+
+    @Override
+    public List<GatewayHealth.Problem> problems() {
+        Instant now = clock.instant();
+        List<GatewayHealth.Problem> problems = new ArrayList<>();
+        if (recentRestamps.rose(readingsRestamped(), now)) {
+            problems.add(new GatewayHealth.Problem(GatewayHealth.Code.DEVICE_CLOCK_REFUSED, lastRestamped(),
+                    readingsRestamped() + " readings stamped too far from the gateway's clock since start were taken at"
+                            + " the gateway's time; the last within " + RECENT.toMinutes() + " min"));
+        }
+        if (recentAlertFailures.rose(alertStoreFailures(), now)) {
+            problems.add(new GatewayHealth.Problem(GatewayHealth.Code.ALERT_NOT_STORED, "detection",
+                    alertStoreFailures() + " alerts the outbox refused since start (the siren was driven first);"
+                            + " the last within " + RECENT.toMinutes() + " min"));
+        }
+        return problems;
+    }
+
+    @Override
+    public GatewayHealth.SelfTest selfTest() {
+        return lastSelfTest;
     }
 
     @Override

@@ -114,4 +114,9 @@ public @interface DetectionConfig {
     @AttributeDefinition(name = "Device clock behind (h)", min = "1", max = "168",
             description = "A reading stamped more than this before the gateway's clock (a replay's excepted) is taken at the gateway's time instead")
     int deviceClockBehindHours() default 24;
+
+    @AttributeDefinition(name = "Self-test every (min)", min = "30", max = "1440",
+            description = "A synthetic call press is driven through the life-safety rule to the outbox, marked as a test,"
+                    + " so the bridge knows the alarm path works; it never sounds the siren and is never notified")
+    int selfTestMinutes() default 60;
 }

@@ -7,6 +7,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.anxin.protocol.Body;
+import org.anxin.protocol.GatewayHealth;
+import org.anxin.protocol.HealthSource;
 import org.anxin.store.Outbox;
 import org.anxin.store.StoreStatus;
 import org.anxin.store.StoredMessage;
@@ -16,10 +18,17 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
 
-/** Publishes the SQLite outbox as the gateway's {@link Outbox} service. */
-@Component(configurationPid = OutboxComponent.PID, service = Outbox.class, immediate = true)
+/**
+ * Publishes the SQLite outbox as the gateway's {@link Outbox} service, and its part of the
+ * heartbeat's health: a full disk, and writes refused in the last {@link #RECENT}.
+ */
+@Component(configurationPid = OutboxComponent.PID, service = {Outbox.class, HealthSource.class}, immediate = true)
 @Designate(ocd = OutboxConfig.class)
-public class OutboxComponent implements Outbox {
+public class OutboxComponent implements Outbox, HealthSource {
+
+    /** A refused write is a problem for this long after the last one. */
+    static final Duration RECENT = Duration.ofMinutes(5);
+    private final HealthSource.RecentIncrease failures = new HealthSource.RecentIncrease(RECENT);
 
     public static final String PID = "org.anxin.store";
     /** Framework or system property naming the gateway's data directory. */
@@ -56,6 +65,26 @@ public class OutboxComponent implements Outbox {
     @Override
     public StoreStatus status() {
         return outbox.status();
+    }
+
+    @Override
+    public List<GatewayHealth.Problem> problems() {
+        return problemsOf(outbox.status(), failures, Clock.systemUTC().instant());
+    }
+
+    static List<GatewayHealth.Problem> problemsOf(StoreStatus status, HealthSource.RecentIncrease failures,
+                                                  java.time.Instant now) {
+        List<GatewayHealth.Problem> problems = new java.util.ArrayList<>();
+        if (status.diskFull()) {
+            problems.add(new GatewayHealth.Problem(GatewayHealth.Code.DISK_FULL, "outbox",
+                    "the data disk is full (" + status.freeBytes() + " bytes free): readings are refused ("
+                            + status.refusedTelemetry() + " so far), alerts are kept in the reserve"));
+        }
+        if (failures.rose(status.writeFailures(), now) && !status.diskFull()) {
+            problems.add(new GatewayHealth.Problem(GatewayHealth.Code.STORE_WRITE_FAILED, "outbox",
+                    status.writeFailures() + " writes refused since start, the last within " + RECENT.toMinutes() + " min"));
+        }
+        return problems;
     }
 
     @Override
