@@ -131,6 +131,26 @@ class AlarmPathFaultIT {
     }
 
     @Test
+    void aHealthyGatewaysHeartbeatsSayItsAlarmPathIsWholeAndTheBridgeRaisesNothing() throws Exception {
+        startGateway();
+        awaitSiren("silent");
+        await().atMost(ALARM).until(this::bridgeKnowsTheGateway);
+        // the first heartbeat may come while components are still starting; the bridge raises
+        // GATEWAY_DEGRADED only on the second impaired heartbeat in a row, so a boot must not raise it
+        java.util.Set<String> heartbeats = new java.util.HashSet<>();
+        await().atMost(ALARM).until(() -> {
+            JsonNode gateway = get("api/gateways/" + gatewayId);
+            if (gateway.path("health").isObject()) {
+                heartbeats.add(gateway.path("healthAt").asText());
+            }
+            return heartbeats.size() >= 4;
+        });
+        JsonNode health = get("api/gateways/" + gatewayId).path("health");
+        assertThat(health.path("alarmPathImpaired").asBoolean()).as(health.toString()).isFalse();
+        assertThat(alerts("raised")).noneMatch(a -> a.path("type").asText().equals("GATEWAY_DEGRADED"));
+    }
+
+    @Test
     void aCallPressSoundsTheSirenAndReachesTheBridgeWhenTheDetectionConfigHasATypo() throws Exception {
         Files.writeString(conf.resolve("org.anxin.detection.cfg"), "noWaterHours=twelve\n");
         startGateway();
@@ -193,6 +213,7 @@ class AlarmPathFaultIT {
         fillDisk();
         pressCall();
         assertTheAlarmPathWorks();
+        assertBridgeShowsDegraded();
     }
 
     @Test
