@@ -543,19 +543,9 @@ final class Escalations {
      */
     String describeToken(String token) {
         return db.withConnection(c -> {
-            String gateway;
-            String alertId;
-            try (PreparedStatement ps = c.prepareStatement("SELECT gateway, alert_id FROM ack_tokens"
-                    + " WHERE token_hash = ?")) {
-                ps.setString(1, Operators.sha256(token));
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw ApiException.notFound("this acknowledgement link is not valid");
-                    }
-                    gateway = rs.getString(1);
-                    alertId = rs.getString(2);
-                }
-            }
+            AckToken link = ackToken(c, token, "");
+            String gateway = link.gateway();
+            String alertId = link.alertId();
             Row row;
             try (PreparedStatement ps = c.prepareStatement("SELECT gateway, alert_id, home_id, type, severity,"
                     + " next_step, round FROM escalations WHERE gateway = ? AND alert_id = ?")) {
@@ -572,27 +562,33 @@ final class Escalations {
         });
     }
 
+    /** A one-time acknowledgement link as stored; only its hash is. */
+    private record AckToken(String gateway, String alertId, String recipient, Long usedAt) {
+    }
+
+    /** The link's row, 404 for a link that is not valid; {@code lock} is the database's row lock clause, or "". */
+    private static AckToken ackToken(java.sql.Connection c, String token, String lock) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT gateway, alert_id, recipient, used_at FROM ack_tokens"
+                + " WHERE token_hash = ?" + lock)) {
+            ps.setString(1, Operators.sha256(token));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw ApiException.notFound("this acknowledgement link is not valid");
+                }
+                return new AckToken(rs.getString(1), rs.getString(2), rs.getString(3), Database.nullableLong(rs, "used_at"));
+            }
+        }
+    }
+
     /** Acknowledges through a one-time link. */
     AckResult acknowledgeByToken(String token) {
         long now = clock.millis();
         return db.inTransaction(c -> {
-            String gateway;
-            String alertId;
-            String recipient;
-            Long usedAt;
-            try (PreparedStatement ps = c.prepareStatement("SELECT gateway, alert_id, recipient, used_at FROM ack_tokens"
-                    + " WHERE token_hash = ?" + db.forUpdate())) {
-                ps.setString(1, Operators.sha256(token));
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw ApiException.notFound("this acknowledgement link is not valid");
-                    }
-                    gateway = rs.getString(1);
-                    alertId = rs.getString(2);
-                    recipient = rs.getString(3);
-                    usedAt = Database.nullableLong(rs, "used_at");
-                }
-            }
+            AckToken link = ackToken(c, token, db.forUpdate());
+            String gateway = link.gateway();
+            String alertId = link.alertId();
+            String recipient = link.recipient();
+            Long usedAt = link.usedAt();
             if (usedAt != null) {
                 throw new ApiException(410, "this acknowledgement link was already used at "
                         + Instant.ofEpochMilli(usedAt));
