@@ -3,10 +3,8 @@ package org.anxin.detection.component;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Proxy;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -146,29 +144,6 @@ class DetectionSelfTestTest {
         assertThat(siren.calls).containsExactly("sound");
         assertThat(c.problems()).anySatisfy(p -> assertThat(p.code()).isEqualTo(GatewayHealth.Code.ALERT_NOT_STORED));
         assertThat(GatewayHealth.of(c.problems(), null).alarmPathImpaired()).isTrue();
-    }
-
-    private static final class MovableClock extends Clock {
-        volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 
     private static final class RecordingAlarm implements LocalAlarm {
