@@ -74,6 +74,11 @@ public record GatewayHealth(boolean alarmPathImpaired, List<Problem> problems, S
         SIREN_UNKNOWN(true),
         /** Device readings were stamped far from the gateway's clock and re-stamped; the alarm path is not affected. */
         DEVICE_CLOCK_REFUSED(false),
+        /**
+         * A CoAP device opened more DTLS sessions than it may (its oldest were closed), or handshakes
+         * were refused for room; life-safety devices keep their room, so the alarm path is not affected.
+         */
+        DEVICE_SESSIONS_LIMITED(false),
         /** A problem this side does not know by name (a newer gateway); taken as impairing, to be safe. */
         @JsonEnumDefaultValue
         OTHER(true);

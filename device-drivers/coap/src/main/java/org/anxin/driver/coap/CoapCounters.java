@@ -16,4 +16,6 @@ final class CoapCounters {
     final AtomicLong sessionsExpired = new AtomicLong();
     /** New handshakes with no room left (every session a life-safety device's or a handshake in progress). */
     final AtomicLong handshakesRefused = new AtomicLong();
+    /** The identity whose session was last closed over the limit, for the heartbeat's health. */
+    volatile String lastOverLimit = "";
 }

@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -15,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.anxin.driver.api.DeviceHealth;
 import org.anxin.driver.api.DeviceHealthListener;
 import org.anxin.driver.api.ReadingSink;
+import org.anxin.protocol.GatewayHealth;
+import org.anxin.protocol.HealthSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -29,11 +34,14 @@ import org.slf4j.LoggerFactory;
 /**
  * One CoAP server, per configuration. A port that cannot be bound (taken, an address that went
  * away) is a health fault of the server and retried, doubling from 5 s up to 5 minutes; the
- * component stays active. The key file is read again when it changes.
+ * component stays active. The key file is read again when it changes. Sessions closed over a
+ * device's limit and refused handshakes go into the heartbeat's health, so the bridge sees a
+ * cloned key at work even though the defence kept the alarm path whole.
  */
-@Component(configurationPid = CoapDriver.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Component(configurationPid = CoapDriver.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = HealthSource.class,
+        immediate = true)
 @Designate(ocd = CoapDriverConfig.class, factory = true)
-public class CoapDriver {
+public class CoapDriver implements HealthSource {
 
     public static final String PID = "org.anxin.driver.coap";
     private static final Logger LOG = LoggerFactory.getLogger(CoapDriver.class);
@@ -41,6 +49,8 @@ public class CoapDriver {
     private static final Duration LONGEST_RETRY = Duration.ofMinutes(5);
     static final Duration KEY_FILE_CHECK = Duration.ofSeconds(2);
     static final Duration SESSION_SWEEP = Duration.ofMinutes(1);
+    /** A refusal is in the health this long after the last one. */
+    static final Duration RECENT = Duration.ofMinutes(10);
 
     private final CoapOptions options;
     private final ReadingSink sink;
@@ -52,6 +62,8 @@ public class CoapDriver {
     private Duration nextRetry = FIRST_RETRY;
     private boolean faulty;
     private FileTime keysModified;
+    private final RecentIncrease recentOverLimit = new RecentIncrease(RECENT);
+    private final RecentIncrease recentRefused = new RecentIncrease(RECENT);
 
     @Activate
     public CoapDriver(@Reference ReadingSink sink, Map<String, Object> properties) {
@@ -144,6 +156,31 @@ public class CoapDriver {
     /** The running server, once it listens. */
     Optional<CoapReadingServer> server() {
         return Optional.ofNullable(server);
+    }
+
+    @Override
+    public List<GatewayHealth.Problem> problems() {
+        CoapReadingServer running = server;
+        if (running == null) {
+            return List.of(); // a server that cannot listen is a driver fault, reported as device health
+        }
+        Instant now = clock.instant();
+        CoapCounters counters = running.counters();
+        List<GatewayHealth.Problem> problems = new ArrayList<>();
+        long overLimit = counters.sessionsEvictedOverLimit.get();
+        if (recentOverLimit.rose(overLimit, now)) {
+            problems.add(new GatewayHealth.Problem(GatewayHealth.Code.DEVICE_SESSIONS_LIMITED, counters.lastOverLimit,
+                    overLimit + " DTLS sessions closed on " + name + " since start because a device held more than "
+                            + options.sessionsPerDevice() + " at once (a cloned device, or its key in other hands); the last within "
+                            + RECENT.toMinutes() + " min"));
+        }
+        long refused = counters.handshakesRefused.get();
+        if (recentRefused.rose(refused, now)) {
+            problems.add(new GatewayHealth.Problem(GatewayHealth.Code.DEVICE_SESSIONS_LIMITED, name,
+                    refused + " DTLS handshakes refused since start: every session was held by a life-safety device or a"
+                            + " handshake in progress; the last within " + RECENT.toMinutes() + " min"));
+        }
+        return problems;
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

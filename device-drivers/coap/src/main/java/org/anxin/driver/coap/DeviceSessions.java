@@ -164,6 +164,7 @@ final class DeviceSessions extends InMemoryReadWriteLockConnectionStore implemen
         }
         for (Connection old : surplus) {
             if (remove(old, false)) {
+                counters.lastOverLimit = identity;
                 counters.sessionsEvictedOverLimit.incrementAndGet();
                 LIMITED.warn("device {} opened more than {} DTLS sessions: its oldest is closed", identity, perDevice);
             }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import org.anxin.protocol.GatewayHealth;
 import org.anxin.protocol.Reading;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
@@ -80,6 +81,43 @@ class CoapDriverTest {
             assertThat(meter.post(MOTION.replace("X", "kitchen-meter"), MediaTypeRegistry.APPLICATION_JSON).getCode())
                     .isEqualTo(ResponseCode.FORBIDDEN);
             assertThat(stored).extracting(Reading::device).containsExactly("kitchen-meter", "pendant-1");
+        } finally {
+            for (AutoCloseable c : closeables) {
+                c.close();
+            }
+            driver.close();
+        }
+    }
+
+    @Test
+    void sessionsClosedOverADevicesLimitAreInTheHeartbeatsHealthAsNotImpairingTheAlarmPath(@TempDir Path dir) throws Exception {
+        Path keys = Files.writeString(dir.resolve("keys.txt"), "kitchen-meter=" + HexFormat.of().formatHex(METER_KEY) + "\n");
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        int limit = 2;
+        CoapDriver driver = new CoapDriver(reading -> { },
+                CoapOptions.from(CoapOptionsTest.config("dtls-psk", port, keys.toString(), limit, 10)), Clock.systemUTC());
+        List<AutoCloseable> closeables = new ArrayList<>();
+        try {
+            await().atMost(Duration.ofSeconds(3)).until(() -> driver.server().isPresent());
+            CoapClient first = DtlsTestClient.create(port, "/readings", "kitchen-meter", METER_KEY, closeables);
+            assertThat(first.post(MOTION.replace("X", "kitchen-meter"), MediaTypeRegistry.APPLICATION_JSON).getCode())
+                    .isEqualTo(ResponseCode.CHANGED);
+            assertThat(driver.problems()).as("one session is within the limit").isEmpty();
+
+            for (int i = 0; i < limit; i++) {
+                CoapClient clone = DtlsTestClient.create(port, "/readings", "kitchen-meter", METER_KEY, closeables);
+                assertThat(clone.post(MOTION.replace("X", "kitchen-meter"), MediaTypeRegistry.APPLICATION_JSON).getCode())
+                        .isEqualTo(ResponseCode.CHANGED);
+            }
+            assertThat(driver.problems()).singleElement().satisfies(p -> {
+                assertThat(p.code()).isEqualTo(GatewayHealth.Code.DEVICE_SESSIONS_LIMITED);
+                assertThat(p.subject()).isEqualTo("kitchen-meter");
+                assertThat(p.cause()).contains("1 DTLS sessions closed", "more than " + limit);
+            });
+            assertThat(GatewayHealth.of(driver.problems(), null).alarmPathImpaired()).isFalse();
         } finally {
             for (AutoCloseable c : closeables) {
                 c.close();
