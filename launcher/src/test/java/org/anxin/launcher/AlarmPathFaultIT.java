@@ -244,6 +244,9 @@ class AlarmPathFaultIT {
             assertTheAlarmPathWorks();
             // the meter's sessions met the per-device limit on the way
             assertThat(Files.readString(log)).contains("device kitchen-meter opened more than 2 DTLS sessions: its oldest is closed");
+            // and the bridge sees the cloned key at work, without calling the gateway degraded: the defence held
+            assertBridgeListsInHealth("DEVICE_SESSIONS_LIMITED", "kitchen-meter");
+            assertThat(alerts("raised")).noneMatch(a -> a.path("type").asText().equals("GATEWAY_DEGRADED"));
         } finally {
             devices.forEach(DtlsDevice::close);
             threads.shutdownNow();
@@ -257,16 +260,34 @@ class AlarmPathFaultIT {
     }
 
     @Test
-    void aCallPressSoundsTheSirenAndReachesTheBridgeAfterAReadingFromTheFarFuture() throws Exception {
+    void aCallPressSoundsTheSirenAndReachesTheBridgeAfterReadingsFromTheFarFuture() throws Exception {
+        byte[] meterKey = HexFormat.of().parseHex("00112233445566778899aabbccddeeff");
+        int port;
+        try (DatagramSocket free = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Path keys = Files.writeString(dir.resolve("coap-keys.txt"), "kitchen-meter=" + HexFormat.of().formatHex(meterKey) + "\n");
+        Files.writeString(conf.resolve("org.anxin.driver.coap-home.cfg"), "bindAddress=127.0.0.1\nport=" + port + "\npskFile=" + keys + "\n");
         startGateway();
         awaitSiren("silent");
-        // another driver's thread, as a CoAP meter's would be: the press must not wait behind it
+        // a live meter with a valid key and its clock in the year 9999: the gateway's time is taken instead
+        ScheduledExecutorService threads = Executors.newScheduledThreadPool(2);
+        try (DtlsDevice meter = new DtlsDevice(port, "kitchen-meter", meterKey, threads)) {
+            await().atMost(ALARM).until(() -> meter.postJson("{\"device\":\"kitchen-meter\",\"kind\":\"water\",\"value\":\"1\","
+                    + "\"time\":\"9999-12-31T23:59:59Z\"}") == ResponseCode.CHANGED);
+        } finally {
+            threads.shutdownNow();
+        }
+        // a recorded history is judged in its own time: the engine advances to 9999 by bounded work, on another driver's thread
         Path future = Files.writeString(dir.resolve("future.csv"),
                 "time,device,kind,value\n9999-12-31T23:59:59,water-meter,water,1\n");
         Files.writeString(conf.resolve("org.anxin.driver.replay-future.cfg"), "scenario=" + future + "\nspeed=0\nzone=UTC\n");
         await().atMost(ALARM).until(() -> Files.readString(log).contains("replay of " + future + " finished"));
         pressCall();
         assertTheAlarmPathWorks();
+        // the bridge sees the refused device clock, and does not call the gateway degraded for it
+        assertBridgeListsInHealth("DEVICE_CLOCK_REFUSED", "kitchen-meter");
+        assertThat(alerts("raised")).noneMatch(a -> a.path("type").asText().equals("GATEWAY_DEGRADED"));
     }
 
     // --- the harness ------------------------------------------------------------------------
@@ -319,6 +340,21 @@ class AlarmPathFaultIT {
     /** The bridge lists a raised GATEWAY_DEGRADED alert for this gateway, raised from its heartbeats' health. */
     private void assertBridgeShowsDegraded() {
         await().atMost(ALARM).until(() -> alerts("raised").stream().anyMatch(a -> a.path("type").asText().equals("GATEWAY_DEGRADED")));
+    }
+
+    /** The gateway's health at the bridge ({@code GET /api/gateways/{id}}) lists a problem of this code about this subject (its start). */
+    private void assertBridgeListsInHealth(String code, String subject) {
+        await().atMost(ALARM).untilAsserted(() -> {
+            JsonNode problems = get("api/gateways/" + gatewayId).path("health").path("problems");
+            assertThat(problems.findValuesAsText("code")).as("health at the bridge: %s", problems).contains(code);
+            List<String> subjects = new ArrayList<>();
+            problems.forEach(p -> {
+                if (p.path("code").asText().equals(code)) {
+                    subjects.add(p.path("subject").asText());
+                }
+            });
+            assertThat(subjects).anyMatch(s -> s.startsWith(subject));
+        });
     }
 
     private List<JsonNode> alerts(String state) throws Exception {

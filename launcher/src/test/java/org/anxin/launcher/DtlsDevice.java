@@ -52,8 +52,12 @@ final class DtlsDevice implements AutoCloseable {
 
     /** Posts one reading; the answer's code, or null when there was none (the handshake failed). */
     ResponseCode post(String device, String kind, String value) throws Exception {
-        CoapResponse response = client.post("{\"device\":\"" + device + "\",\"kind\":\"" + kind + "\",\"value\":\"" + value + "\"}",
-                MediaTypeRegistry.APPLICATION_JSON);
+        return postJson("{\"device\":\"" + device + "\",\"kind\":\"" + kind + "\",\"value\":\"" + value + "\"}");
+    }
+
+    /** Posts a body as given (a reading with the device's own time, say). */
+    ResponseCode postJson(String json) throws Exception {
+        CoapResponse response = client.post(json, MediaTypeRegistry.APPLICATION_JSON);
         return response == null ? null : response.getCode();
     }
 
