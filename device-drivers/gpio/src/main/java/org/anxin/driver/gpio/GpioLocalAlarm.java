@@ -1,14 +1,20 @@
 package org.anxin.driver.gpio;
 
 import com.pi4j.io.gpio.digital.DigitalOutput;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.anxin.driver.api.DeviceHealthListener;
 import org.anxin.driver.api.LenientConfig;
 import org.anxin.driver.api.LocalAlarm;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -46,10 +52,13 @@ public class GpioLocalAlarm extends PinDriver implements LocalAlarm {
 
     /** The last siren pin that was configured without fault since the bundle started: a typo in an edit keeps it. */
     private static volatile Integer lastGoodSirenPin;
+    /** Where the last good siren pin is kept across restarts, under the gateway's data directory. */
+    static final String MEMORY_FILE = "siren-pin.txt";
 
     @Activate
-    public GpioLocalAlarm(Map<String, Object> properties) {
-        this(pins(properties), BoardSource.GPIOD, Clock.systemUTC());
+    public GpioLocalAlarm(Map<String, Object> properties, BundleContext context) {
+        this(pins(properties, Path.of(Optional.ofNullable(context.getProperty("anxin.data")).orElse("data")).resolve(MEMORY_FILE)),
+                BoardSource.GPIOD, Clock.systemUTC());
     }
 
     GpioLocalAlarm(LocalAlarmConfig config, BoardSource boards, Clock clock) {
@@ -84,15 +93,16 @@ public class GpioLocalAlarm extends PinDriver implements LocalAlarm {
     /**
      * The pins read leniently: no property can switch the siren off. A bad LED, level or blink
      * setting falls back to its default; a {@code sirenPin} that cannot be read falls back to the
-     * last good one, if this gateway has had one since it started, and only otherwise keeps the
-     * siren down (there is no default pin to guess: another output may be wired there).
+     * last good one, kept in {@code memory} so that a restart with a typo in the file still has a
+     * siren, and only a gateway that never had a good one keeps the siren down (there is no default
+     * pin to guess: another output may be wired there). That case is reported as the component down.
      */
-    static Pins pins(Map<String, Object> properties) {
+    static Pins pins(Map<String, Object> properties, Path memory) {
         Pins pins;
         try {
             pins = LenientConfig.read(LocalAlarmConfig.class, properties, Pins::from).options();
         } catch (IllegalArgumentException badSirenPin) {
-            Integer last = lastGoodSirenPin;
+            Integer last = lastGoodSirenPin != null ? lastGoodSirenPin : remembered(memory);
             if (last == null) {
                 throw badSirenPin;
             }
@@ -101,8 +111,39 @@ public class GpioLocalAlarm extends PinDriver implements LocalAlarm {
             repaired.put("sirenPin", last);
             pins = LenientConfig.read(LocalAlarmConfig.class, repaired, Pins::from).options();
         }
+        if (!Integer.valueOf(pins.siren()).equals(remembered(memory))) {
+            remember(memory, pins.siren());
+        }
         lastGoodSirenPin = pins.siren();
         return pins;
+    }
+
+    private static Integer remembered(Path memory) {
+        if (memory == null || !Files.isRegularFile(memory)) {
+            return null;
+        }
+        try {
+            int pin = Integer.parseInt(Files.readString(memory).trim());
+            return pin >= 0 && pin <= 27 ? pin : null;
+        } catch (IOException | NumberFormatException e) {
+            LOG.warn("the last good siren pin in {} cannot be read: {}", memory, e.toString());
+            return null;
+        }
+    }
+
+    /** Written aside and moved into place, so a full disk or a power cut leaves the old value whole. */
+    private static void remember(Path memory, int pin) {
+        if (memory == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(memory.toAbsolutePath().getParent());
+            Path aside = memory.resolveSibling(memory.getFileName() + ".new");
+            Files.writeString(aside, pin + "\n");
+            Files.move(aside, memory, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("the siren pin {} could not be remembered in {}: {}", pin, memory, e.toString());
+        }
     }
 
     /** For tests: as after a restart, no siren pin known yet. */

@@ -134,7 +134,7 @@ class GpioLocalAlarmTest {
     @Test
     void noOtherPropertyCanSwitchTheSirenOffEachFallsBackAndTheSirenSounds() {
         GpioLocalAlarm.Pins pins = GpioLocalAlarm.pins(Map.of("sirenPin", "18", "ledPin", "18", "activeLevel", "hihg",
-                "ledBlinkMillis", "slow", "enabled", "false"));
+                "ledBlinkMillis", "slow", "enabled", "false"), null);
         assertThat(pins).isEqualTo(new GpioLocalAlarm.Pins(18, -1, true, 500));
         alarm = new GpioLocalAlarm(pins, BoardSource.of(mock.board), Clock.systemUTC());
         await().until(alarm::attached);
@@ -146,13 +146,30 @@ class GpioLocalAlarmTest {
     @Test
     void aSirenPinThatCannotBeReadKeepsTheLastGoodOneAndWithoutOneIsRefusedByName() {
         GpioLocalAlarm.forgetLastGoodSirenPin();
-        assertThatThrownBy(() -> GpioLocalAlarm.pins(Map.of("sirenPin", "1B")))
+        assertThatThrownBy(() -> GpioLocalAlarm.pins(Map.of("sirenPin", "1B"), null))
                 .hasMessageContaining("'sirenPin': '1B' is not a whole number; it is required and has no default");
-        assertThat(GpioLocalAlarm.pins(Map.of("sirenPin", 18)).siren()).isEqualTo(18);
+        assertThat(GpioLocalAlarm.pins(Map.of("sirenPin", 18), null).siren()).isEqualTo(18);
         // the file edited with a typo: the siren stays where it was
-        assertThat(GpioLocalAlarm.pins(Map.of("sirenPin", "1B", "ledPin", "23")))
+        assertThat(GpioLocalAlarm.pins(Map.of("sirenPin", "1B", "ledPin", "23"), null))
                 .isEqualTo(new GpioLocalAlarm.Pins(18, 23, true, 500));
-        assertThat(GpioLocalAlarm.pins(Map.of("sirenPin", "40")).siren()).isEqualTo(18);
+        assertThat(GpioLocalAlarm.pins(Map.of("sirenPin", "40"), null).siren()).isEqualTo(18);
+    }
+
+    @Test
+    void aRestartWithATypoInTheSirenPinKeepsTheSirenOnThePinTheGatewayLastHadGood(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path memory = dir.resolve(GpioLocalAlarm.MEMORY_FILE);
+        GpioLocalAlarm.forgetLastGoodSirenPin();
+        assertThat(GpioLocalAlarm.pins(Map.of("sirenPin", 18), memory).siren()).isEqualTo(18);
+        GpioLocalAlarm.forgetLastGoodSirenPin(); // the gateway restarts, its file edited with a typo
+        assertThat(GpioLocalAlarm.pins(Map.of("sirenPin", "1B"), memory).siren()).isEqualTo(18);
+        // a good edit moves the memory on
+        assertThat(GpioLocalAlarm.pins(Map.of("sirenPin", 23), memory).siren()).isEqualTo(23);
+        GpioLocalAlarm.forgetLastGoodSirenPin();
+        assertThat(GpioLocalAlarm.pins(Map.of("sirenPin", "x"), memory).siren()).isEqualTo(23);
+        // without a memory (a new gateway), the typo is refused by name: nothing to guess
+        GpioLocalAlarm.forgetLastGoodSirenPin();
+        assertThatThrownBy(() -> GpioLocalAlarm.pins(Map.of("sirenPin", "x"), dir.resolve("other.txt")))
+                .hasMessageContaining("'sirenPin'");
     }
 
     @Test
