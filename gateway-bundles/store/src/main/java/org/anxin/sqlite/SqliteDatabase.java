@@ -83,6 +83,16 @@ public final class SqliteDatabase implements AutoCloseable {
      *         or started afresh
      */
     public static SqliteDatabase open(Path file, Clock clock, Schema schema) {
+        return open(file, clock, schema, db -> db);
+    }
+
+    /**
+     * As {@link #open(Path, Clock, Schema)}, and then {@code start}, what the owner reads before it
+     * trusts the file (its counts, its state), inside the same rescue: a file the quick check
+     * passed but SQLite finds corrupt while {@code start} reads it is set aside as well. When
+     * {@code start} fails otherwise, the database is closed and the failure passed on.
+     */
+    public static <T> T open(Path file, Clock clock, Schema schema, Start<T> start) {
         Path absolute = file.toAbsolutePath();
         try {
             Path parent = absolute.getParent();
@@ -92,24 +102,36 @@ public final class SqliteDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new DatabaseException("cannot create the directory of " + schema.name() + " " + absolute + ": " + e, e);
         }
-        Connection connection = null;
         try {
-            connection = connect(file, schema);
-            return new SqliteDatabase(file, schema, connection, null);
+            return attempt(file, schema, null, start);
         } catch (SQLException e) {
-            closeQuietly(connection);
             if (!isCorruption(e)) {
                 throw new DatabaseException("cannot open " + schema.name() + " " + absolute + ": " + e.getMessage(), e);
             }
             Path kept = keepAside(file, clock, schema, e);
             try {
-                connection = connect(file, schema);
-                return new SqliteDatabase(file, schema, connection, kept);
+                return attempt(file, schema, kept, start);
             } catch (SQLException again) {
-                closeQuietly(connection);
                 throw new DatabaseException("cannot start a fresh " + schema.name() + " " + absolute + ": "
                         + again.getMessage(), again);
             }
+        }
+    }
+
+    /** What the owner of a file does with it at open, before it is trusted. */
+    @FunctionalInterface
+    public interface Start<T> {
+        T run(SqliteDatabase db) throws SQLException;
+    }
+
+    private static <T> T attempt(Path file, Schema schema, Path recoveredFrom, Start<T> start) throws SQLException {
+        Connection connection = null;
+        try {
+            connection = connect(file, schema);
+            return start.run(new SqliteDatabase(file, schema, connection, recoveredFrom));
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
         }
     }
 

@@ -13,7 +13,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import org.junit.jupiter.api.io.TempDir;
 
 class SqliteDatabaseTest {
@@ -92,6 +95,38 @@ class SqliteDatabaseTest {
         try (SqliteDatabase db = SqliteDatabase.open(file, CLOCK, V1)) {
             assertThat(db.recoveredFrom()).as("an earlier copy is never overwritten")
                     .isEqualTo(dir.resolve("t.db.corrupt-20240301T071500Z-1"));
+        }
+    }
+
+    @Test
+    void aFileFoundCorruptWhileItsOwnerReadsItAtStartIsSetAsideToo() throws Exception {
+        Path file = dir.resolve("t.db");
+        SqliteDatabase.open(file, CLOCK, V1).close();
+        AtomicInteger starts = new AtomicInteger();
+        try (SqliteDatabase db = SqliteDatabase.open(file, CLOCK, V1, opened -> {
+            if (starts.incrementAndGet() == 1) {
+                // what SQLite says of a damaged index page that quick_check does not read
+                throw new SQLiteException("database disk image is malformed", SQLiteErrorCode.SQLITE_CORRUPT);
+            }
+            return opened;
+        })) {
+            assertThat(starts).hasValue(2);
+            assertThat(db.recoveredFrom()).isEqualTo(dir.resolve("t.db.corrupt-20240301T071500Z")).exists();
+            assertThat(db.foundVersion()).isZero();
+        }
+    }
+
+    @Test
+    void aStartThatFailsOtherwiseIsPassedOnAndTheFileIsLeftAlone() throws Exception {
+        Path file = dir.resolve("t.db");
+        assertThatThrownBy(() -> SqliteDatabase.open(file, CLOCK, V1, opened -> {
+            throw new SQLException("the owner's own failure");
+        })).isInstanceOf(DatabaseException.class).hasMessageContaining("the owner's own failure");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains("corrupt"));
+        }
+        try (SqliteDatabase db = SqliteDatabase.open(file, CLOCK, V1)) {
+            assertThat(db.foundVersion()).as("the first open's migration was committed").isEqualTo(1);
         }
     }
 

@@ -59,7 +59,7 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
     private final Condition appended = lock.newCondition();
 
     private SqliteOutbox(Path file, Clock clock, long capacityBytes, long reserveBytes, SqliteDatabase db)
-            throws SQLException, IOException {
+            throws SQLException {
         this.file = file;
         this.db = db;
         this.table = new OutboxTable(db);
@@ -71,7 +71,11 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
             table.continueAfter(sequence.reserved());
         }
         this.cap = new CapacityCap(file, capacityBytes, table);
-        this.disk = new FullDisk(file, reserveBytes, clock, table);
+        try {
+            this.disk = new FullDisk(file, reserveBytes, clock, table);
+        } catch (IOException e) {
+            throw new StoreException("cannot open outbox " + file.toAbsolutePath() + ": cannot find its file system: " + e, e);
+        }
         disk.start();
         this.writer = new GroupCommit(file, clock, lock, appended, table, sequence, cap, disk);
         writer.start();
@@ -98,21 +102,11 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
      * full disk (0 for none, as before there was one).
      */
     public static SqliteOutbox open(Path file, Clock clock, long capacityBytes, long reserveBytes) {
-        SqliteDatabase db;
         try {
-            db = SqliteDatabase.open(file, clock, SCHEMA);
+            // the counts are read inside the helper's rescue: a corrupt file found there is set aside too
+            return SqliteDatabase.open(file, clock, SCHEMA, db -> new SqliteOutbox(file, clock, capacityBytes, reserveBytes, db));
         } catch (DatabaseException e) {
             throw new StoreException(e.getMessage(), e.getCause());
-        }
-        try {
-            return new SqliteOutbox(file, clock, capacityBytes, reserveBytes, db);
-        } catch (SQLException | IOException e) {
-            try {
-                db.close();
-            } catch (SQLException ignored) {
-                // it is being thrown away
-            }
-            throw new StoreException("cannot open outbox " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
     }
 
