@@ -1,12 +1,12 @@
 package org.anxin.detection;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -20,12 +20,16 @@ import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertState;
 import org.anxin.protocol.AlertType;
 import org.anxin.protocol.Severity;
-import org.sqlite.SQLiteConfig;
+import org.anxin.sqlite.DatabaseException;
+import org.anxin.sqlite.SqliteDatabase;
 
 /**
  * The learned routine, the engine's small state and its open alert episodes in a SQLite file of
- * its own ({@code detection.db} in the gateway's data directory), so they survive restarts. A write that fails is reported as an
- * {@link IllegalStateException}; the engine's memory keeps the routine meanwhile.
+ * its own ({@code detection.db} in the gateway's data directory), so they survive restarts. Opened
+ * with the gateway's one SQLite helper ({@link SqliteDatabase}): checked at open, a corrupt file
+ * kept aside and replaced by a fresh one, the schema moved forward with {@code user_version}. A
+ * write that fails is reported as an {@link IllegalStateException}; the engine's memory keeps the
+ * routine meanwhile.
  */
 public final class SqliteRoutineStore implements RoutineStore {
 
@@ -51,72 +55,46 @@ public final class SqliteRoutineStore implements RoutineStore {
                 detail TEXT NOT NULL)
             """);
 
+    private static final SqliteDatabase.Schema SCHEMA = new SqliteDatabase.Schema("routine store", MIGRATIONS,
+            "The learned routine and the open alert episodes are lost; the routine is learned afresh.", 0);
+
     private final Path file;
+    private final SqliteDatabase db;
     private final Connection connection;
 
-    private SqliteRoutineStore(Path file, Connection connection) throws SQLException {
+    private SqliteRoutineStore(Path file, SqliteDatabase db) {
         this.file = file;
-        this.connection = connection;
-        migrate();
+        this.db = db;
+        this.connection = db.connection();
     }
 
-    private void migrate() throws SQLException {
-        int version;
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-            version = rs.next() ? rs.getInt(1) : 0;
-        }
-        for (int v = version; v < MIGRATIONS.size(); v++) {
-            int next = v + 1;
-            String migration = MIGRATIONS.get(v);
-            transaction(() -> {
-                    try (Statement st = connection.createStatement()) {
-                        for (String sql : migration.split(";")) {
-                            if (!sql.isBlank()) {
-                                st.execute(sql);
-                            }
-                        }
-                        st.execute("PRAGMA user_version = " + next);
-                    }
-            });
-        }
-    }
-
-    private interface SqlWork {
-        void run() throws SQLException;
-    }
-
-    /** Runs {@code work} in one transaction: all of it is committed, or none. */
-    private void transaction(SqlWork work) throws SQLException {
-        connection.setAutoCommit(false);
-        try {
-            work.run();
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
-        }
-    }
-
+    /** As {@link #open(Path, Clock)} with the system's clock. */
     public static SqliteRoutineStore open(Path file) {
+        return open(file, Clock.systemUTC());
+    }
+
+    /**
+     * Opens (or creates) the store. A file SQLite finds corrupt is kept aside as
+     * {@code <file>.corrupt-<time>} ({@code clock} gives the time; {@link #recoveredFrom()} the
+     * path) and a fresh one started: a broken file must cost what was learned, never detection.
+     *
+     * @throws IllegalStateException when the file cannot be opened at all (e.g. the directory is not writable)
+     */
+    public static SqliteRoutineStore open(Path file, Clock clock) {
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            SQLiteConfig config = new SQLiteConfig();
-            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-            config.setBusyTimeout(5000);
-            return new SqliteRoutineStore(file, config.createConnection("jdbc:sqlite:" + file.toAbsolutePath()));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot open the routine store " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+            return new SqliteRoutineStore(file, SqliteDatabase.open(file, clock, SCHEMA));
+        } catch (DatabaseException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
     public Path file() {
         return file;
+    }
+
+    /** Where a corrupt file found at open was kept; {@code null} if none was. */
+    public Path recoveredFrom() {
+        return db.recoveredFrom();
     }
 
     @Override
@@ -171,7 +149,7 @@ public final class SqliteRoutineStore implements RoutineStore {
     @Override
     public synchronized void saveState(Map<String, String> state) {
         try {
-            transaction(() -> {
+            db.transaction(() -> {
                 try (Statement st = connection.createStatement();
                      PreparedStatement ps = connection.prepareStatement("INSERT INTO engine_state (key, value) VALUES (?, ?)")) {
                     st.execute("DELETE FROM engine_state");
@@ -182,6 +160,7 @@ public final class SqliteRoutineStore implements RoutineStore {
                     }
                     ps.executeBatch();
                 }
+                return null;
             });
         } catch (SQLException e) {
             throw failed("save the engine state", e);
@@ -216,7 +195,7 @@ public final class SqliteRoutineStore implements RoutineStore {
     @Override
     public synchronized void saveEpisodes(Collection<Episode> open) {
         try {
-            transaction(() -> {
+            db.transaction(() -> {
                 try (Statement st = connection.createStatement();
                      PreparedStatement ps = connection.prepareStatement("INSERT INTO open_episode"
                              + " (id, type, severity, device, raised_at, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -234,6 +213,7 @@ public final class SqliteRoutineStore implements RoutineStore {
                     }
                     ps.executeBatch();
                 }
+                return null;
             });
         } catch (SQLException e) {
             throw failed("save the open episodes", e);
@@ -248,7 +228,7 @@ public final class SqliteRoutineStore implements RoutineStore {
     @Override
     public synchronized void close() {
         try {
-            connection.close();
+            db.close();
         } catch (SQLException e) {
             throw failed("close", e);
         }

@@ -139,7 +139,7 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
 
     /** For tests: a given clock, and a timer period (zero: no timer; call {@link #tick()}). */
     DetectionComponent(Outbox outbox, DetectionOptions options, Path modelFile, Clock clock, ZoneId zone, Duration tickEvery) {
-        this(outbox, options, openStore(modelFile), clock, zone, tickEvery);
+        this(outbox, options, openStore(modelFile, clock), clock, zone, tickEvery);
         LOG.info("detection: routine in {}, learned from {} days", modelFile, engine.learnedDays());
     }
 
@@ -215,11 +215,12 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
 
     /**
      * The routine's file, or memory when it cannot be opened: a broken data directory must cost
-     * the learned routine, never the alarms.
+     * the learned routine, never the alarms. A corrupt file is set aside by the store itself and a
+     * fresh one learns afresh, so the next start does not lose the routine again.
      */
-    private static RoutineStore openStore(Path modelFile) {
+    private static RoutineStore openStore(Path modelFile, Clock clock) {
         try {
-            return SqliteRoutineStore.open(modelFile);
+            return SqliteRoutineStore.open(modelFile, clock);
         } catch (IllegalStateException e) {
             LOG.error("detection: {}; the routine is kept in memory only until the next start", e.getMessage());
             return RoutineStore.inMemory();

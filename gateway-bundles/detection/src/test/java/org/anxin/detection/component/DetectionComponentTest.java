@@ -136,6 +136,46 @@ class DetectionComponentTest {
     }
 
     @Test
+    void aCorruptRoutineFileIsSetAsideAndDetectionStartsAndLearnsAfreshIntoANewFile() throws Exception {
+        Instant start = Instant.parse("2026-11-23T08:00:00Z");
+        MovableClock clock = new MovableClock(start);
+        Path model = dir.resolve("detection.db");
+        DetectionComponent first = new DetectionComponent(outbox, DetectionOptions.DEFAULTS, model, clock, ZoneOffset.UTC, Duration.ZERO);
+        first.accept(new Reading("kitchen", ReadingKind.MOTION, "on", start));
+        first.close();
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(model.toFile(), "rw")) {
+            raf.write("this is not a database, it was scribbled on".getBytes());
+        }
+        byte[] scribbled = java.nio.file.Files.readAllBytes(model);
+
+        clock.now = start.plus(Duration.ofHours(1));
+        DetectionComponent rescued = new DetectionComponent(outbox, DetectionOptions.DEFAULTS, model, clock, ZoneOffset.UTC, Duration.ZERO);
+        try {
+            assertThat(dir.resolve("detection.db.corrupt-20261123T090000Z")).as("kept for inspection").hasBinaryContent(scribbled);
+            assertThat(rescued.learnedDays()).isZero();
+            rescued.accept(new Reading("call", ReadingKind.CALL, "pressed", clock.now));
+            assertThat(alerts()).extracting(Alert::type).containsExactly(AlertType.EMERGENCY_CALL);
+            rescued.accept(new Reading("hall", ReadingKind.MOTION, "on", clock.now));
+        } finally {
+            rescued.close();
+        }
+
+        // what was learned after the rescue is in the fresh file and survives a restart
+        DetectionComponent after = new DetectionComponent(outbox, DetectionOptions.DEFAULTS, model, clock, ZoneOffset.UTC, Duration.ZERO);
+        try {
+            clock.now = start.plus(Duration.ofHours(12));
+            after.tick();
+            assertThat(alerts()).filteredOn(a -> a.type() == AlertType.NO_ACTIVITY).isEmpty();
+            clock.now = start.plus(Duration.ofHours(14));
+            after.tick();
+            assertThat(alerts()).filteredOn(a -> a.type() == AlertType.NO_ACTIVITY).singleElement()
+                    .satisfies(a -> assertThat(a.reason()).contains("last: hall at 09:00"));
+        } finally {
+            after.close();
+        }
+    }
+
+    @Test
     void anUnusableDataDirectoryCostsTheRoutineNotTheAlarms() throws Exception {
         Path notADirectory = java.nio.file.Files.writeString(dir.resolve("data"), "a file where the data directory should be");
         DetectionComponent component = new DetectionComponent(outbox, DetectionOptions.DEFAULTS,
