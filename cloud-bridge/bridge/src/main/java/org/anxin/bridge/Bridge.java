@@ -121,7 +121,8 @@ public final class Bridge implements AutoCloseable {
                             new Incidents(db), deliveries, operators, remoteConfig, commands,
                             new Provisioning(db, signingKey, options.brokerUrlForGateways(), gatewayKeys, clock), signingKey, new Access(db)),
                     counters, () -> mqtt[0] != null && mqtt[0].isConnected(), db::isReachable,
-                    Redaction.url(options.brokerUrl()));
+                    Redaction.url(options.brokerUrl()), options.metricsToken());
+            BridgeMetrics.bindGauges(counters.registry(), db, () -> mqtt[0] != null && mqtt[0].isConnected());
             apiHolder[0] = api;
             started.push(api);
             started.push(Timers.start(options, escalations, deliveries, supervisor, notifier, remoteConfig, commands));
