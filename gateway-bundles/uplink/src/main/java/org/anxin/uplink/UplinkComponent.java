@@ -23,7 +23,7 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /** Runs the {@link Uplink} in the gateway; needs a configuration, since the gateway id has no default. */
 @Component(configurationPid = UplinkComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = MetricsSource.class)
+        service = MetricsSource.class, immediate = true) // immediate: it must run whether or not metrics are written
 @Designate(ocd = UplinkConfig.class)
 public class UplinkComponent implements MetricsSource {
 
