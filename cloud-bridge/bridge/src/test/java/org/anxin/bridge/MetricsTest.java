@@ -171,6 +171,14 @@ class MetricsTest {
     }
 
     @Test
+    void theMetricsTokenIsNeverShownWhenTheOptionsAreLogged() {
+        BridgeOptions options = BridgeOptions.builder().brokerUrl("tcp://x:1883").jdbcUrl("jdbc:sqlite:x.db")
+                .metricsToken(TOKEN).build();
+        assertThat(options.toString()).contains("metricsToken=***").doesNotContain(TOKEN);
+        assertThat(options.toBuilder().build().metricsToken()).contains(TOKEN);
+    }
+
+    @Test
     void aMetricsTokenShorterThanTheMinimumIsRefusedAtStart() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> BridgeOptions.builder().brokerUrl("tcp://x:1883")
                         .jdbcUrl("jdbc:sqlite:x.db").metricsToken("short").build())
