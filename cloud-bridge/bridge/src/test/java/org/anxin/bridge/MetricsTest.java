@@ -171,6 +171,13 @@ class MetricsTest {
     }
 
     @Test
+    void aCounterWithNoNameInTheTableIsStillScrapedUnderOneMadeFromItsKey() {
+        assertThat(BridgeMetrics.nameOf("unknownCommandResults").name()).isEqualTo("anxin.bridge.command.results.unknown");
+        assertThat(BridgeMetrics.nameOf("alarmsReopened").name()).isEqualTo("anxin.bridge.alarms.reopened");
+        assertThat(BridgeMetrics.nameOf("alarmsReopened").tags()).isEmpty();
+    }
+
+    @Test
     void theMetricsTokenIsNeverShownWhenTheOptionsAreLogged() {
         BridgeOptions options = BridgeOptions.builder().brokerUrl("tcp://x:1883").jdbcUrl("jdbc:sqlite:x.db")
                 .metricsToken(TOKEN).build();
