@@ -116,12 +116,14 @@ public final class Bridge implements AutoCloseable {
             MessageIngest ingest = new MessageIngest(new IngestStore(db), notifier, escalations, deliveries, counters,
                     clock, remoteConfig, commands, gatewayKeys, supervisor);
             MqttIngress[] mqtt = new MqttIngress[1]; // the API asks it for the connection state
+            java.util.function.BooleanSupplier mqttConnected = () -> mqtt[0] != null && mqtt[0].isConnected();
             RestApi api = RestApi.start(options.httpHost(), options.httpPort(),
                     new RestApi.Parts(new ReadModel(db), new Directory(db, clock), new Policies(db, clock, channels.keySet()), escalations,
                             new Incidents(db), deliveries, operators, remoteConfig, commands,
                             new Provisioning(db, signingKey, options.brokerUrlForGateways(), gatewayKeys, clock), signingKey, new Access(db)),
-                    counters, () -> mqtt[0] != null && mqtt[0].isConnected(), db::isReachable,
-                    Redaction.url(options.brokerUrl()));
+                    counters, mqttConnected, db::isReachable,
+                    Redaction.url(options.brokerUrl()), options.metricsToken());
+            BridgeMetrics.bindGauges(counters.registry(), db, mqttConnected);
             apiHolder[0] = api;
             started.push(api);
             started.push(Timers.start(options, escalations, deliveries, supervisor, notifier, remoteConfig, commands));

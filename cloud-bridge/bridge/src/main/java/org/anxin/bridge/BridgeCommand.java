@@ -146,6 +146,10 @@ public final class BridgeCommand implements Callable<Integer> {
             description = "told at once of an alert from a gateway that belongs to no home, e.g."
                     + " sms:+8613800001111, email:duty@example.org, webhook:https://...; repeatable")
     java.util.List<String> fallbackRecipients = new java.util.ArrayList<>();
+    @Option(names = "--metrics-token", paramLabel = "TOKEN", defaultValue = "${env:ANXIN_METRICS_TOKEN}",
+            description = "serve GET /metrics (Prometheus) to requests bearing this token, 24 characters or more"
+                    + " (default: environment variable ANXIN_METRICS_TOKEN; unset: no metrics are served)")
+    String metricsToken;
 
     private static String blank(String s) {
         return s == null || s.isBlank() ? null : s;
@@ -167,7 +171,8 @@ public final class BridgeCommand implements Callable<Integer> {
                 .publicUrl(publicUrl)
                 .signingKeyFile(signingKey)
                 .publicBrokerUrl(publicBroker)
-                .allowUnsignedGateways(allowUnsignedGateways);
+                .allowUnsignedGateways(allowUnsignedGateways)
+                .metricsToken(metricsToken);
         fallbackRecipients.forEach(builder::fallbackRecipient);
         if (adminUser != null || (adminPassword != null && !adminPassword.isBlank())) {
             builder.admin(adminUser, adminPassword);

@@ -1,10 +1,20 @@
 package org.anxin.bridge;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** What the bridge has seen since it started; live values, safe to read from any thread. */
+/**
+ * What the bridge has seen since it started; live values, safe to read from any thread. Each
+ * counter is also a Micrometer counter of {@link #registry()}, scraped at {@code /metrics}
+ * under the name {@link BridgeMetrics} gives it.
+ */
 public final class BridgeCounters {
 
     final AtomicLong received = new AtomicLong();
@@ -241,5 +251,49 @@ public final class BridgeCounters {
     @Override
     public String toString() {
         return "BridgeCounters" + asMap();
+    }
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Timer ingest = Timer.builder("anxin.bridge.ingest")
+            .description("a reading's or alert's arrival from the broker until it is stored")
+            .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+    private final Timer firstNotification = Timer.builder("anxin.bridge.alert.first.notification")
+            .description("an alert's arrival until the first person is told of it")
+            .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
+            .maximumExpectedValue(Duration.ofMinutes(30)).register(registry);
+
+    public BridgeCounters() {
+        BridgeMetrics.bindCounters(this, registry);
+    }
+
+    /** Where every meter of this bridge is kept: these counters, the timers and the gauges. */
+    MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The registry's meters in the Prometheus text format. */
+    String scrape() {
+        return registry.scrape();
+    }
+
+    /** Time from a reading's or alert's arrival until it is stored. */
+    Timer ingest() {
+        return ingest;
+    }
+
+    /** Time from an alert's arrival until the first person's delivery of it succeeded. */
+    Timer firstNotification() {
+        return firstNotification;
+    }
+
+    /**
+     * One delivery attempt to a person ended.
+     *
+     * @param outcome {@code delivered}, {@code retried} or {@code failed}
+     */
+    void delivery(String channel, String outcome) {
+        Counter.builder("anxin.bridge.deliveries").description("delivery attempts to people, by channel and outcome")
+                .tag("channel", channel).tag("outcome", outcome).register(registry).increment();
     }
 }

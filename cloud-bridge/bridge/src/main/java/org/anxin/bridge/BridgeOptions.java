@@ -58,6 +58,8 @@ import java.util.UUID;
  * @param fallbackRecipients who is told at once of an alert from a gateway that belongs to no home,
  *     each {@code channel:address} ({@code sms:+8613800001111}, {@code email:duty@example.org},
  *     {@code webhook:https://...}); nobody but the console's unassigned list when empty
+ * @param metricsToken the bearer token a Prometheus server presents at {@code GET /metrics}, at
+ *     least {@value #MIN_METRICS_TOKEN_LENGTH} characters; {@code /metrics} answers 404 when empty
  */
 public record BridgeOptions(
         String brokerUrl,
@@ -89,7 +91,11 @@ public record BridgeOptions(
         java.nio.file.Path signingKeyFile,
         Optional<String> publicBrokerUrl,
         boolean allowUnsignedGateways,
-        List<String> fallbackRecipients) {
+        List<String> fallbackRecipients,
+        Optional<String> metricsToken) {
+
+    /** Long enough that guessing it over HTTP is hopeless. */
+    public static final int MIN_METRICS_TOKEN_LENGTH = 24;
 
     /**
      * An SMTP server.
@@ -247,6 +253,11 @@ public record BridgeOptions(
                         + " channel webhook, email or sms");
             }
         }
+        metricsToken = orEmpty(metricsToken);
+        if (metricsToken.isPresent() && metricsToken.get().length() < MIN_METRICS_TOKEN_LENGTH) {
+            throw new IllegalArgumentException("metricsToken must be at least " + MIN_METRICS_TOKEN_LENGTH
+                    + " characters, got " + metricsToken.get().length());
+        }
     }
 
     /** The broker's address for gateways: {@link #publicBrokerUrl()}, else the bridge's own without credentials. */
@@ -298,6 +309,7 @@ public record BridgeOptions(
         b.publicBrokerUrl = publicBrokerUrl.orElse(null);
         b.allowUnsignedGateways = allowUnsignedGateways;
         b.fallbackRecipients.addAll(fallbackRecipients);
+        b.metricsToken = metricsToken.orElse(null);
         return b;
     }
 
@@ -337,7 +349,8 @@ public record BridgeOptions(
                 + ", signingKeyFile=" + signingKeyFile
                 + ", publicBrokerUrl=" + publicBrokerUrl.orElse("-")
                 + ", allowUnsignedGateways=" + allowUnsignedGateways
-                + ", fallbackRecipients=" + fallbackRecipients.size() + "]";
+                + ", fallbackRecipients=" + fallbackRecipients.size()
+                + ", metricsToken=" + metricsToken.map(p -> "***").orElse("-") + "]";
     }
 
     private static <T> Optional<T> orEmpty(Optional<T> value) {
@@ -420,8 +433,15 @@ public record BridgeOptions(
         private String publicBrokerUrl;
         private boolean allowUnsignedGateways;
         private final List<String> fallbackRecipients = new ArrayList<>();
+        private String metricsToken;
 
         private Builder() {
+        }
+
+        /** The token for {@code GET /metrics}; {@code null} or blank to serve no metrics. */
+        public Builder metricsToken(String metricsToken) {
+            this.metricsToken = metricsToken;
+            return this;
         }
 
         /** The shared-subscription group; {@code null} or blank for a plain subscription. */
@@ -590,7 +610,8 @@ public record BridgeOptions(
                     blankToEmpty(publicUrl).map(url -> parse(url.trim(), "publicUrl", "an http(s) URL")),
                     Optional.ofNullable(smtp), Optional.ofNullable(sms), deliveryAttempts, deliveryRetryBase,
                     supervisionInterval, escalationPollInterval, sessionLength, instanceTimeout, zone, signingKeyFile,
-                    blankToEmpty(publicBrokerUrl), allowUnsignedGateways, fallbackRecipients);
+                    blankToEmpty(publicBrokerUrl), allowUnsignedGateways, fallbackRecipients,
+                    blankToEmpty(metricsToken));
         }
 
         private static Optional<String> blankToEmpty(String value) {

@@ -161,6 +161,8 @@ final class Deliveries implements AutoCloseable {
                 channel.send(d.address(), d.subject(), d.body());
                 record(d, "delivered", null, null);
                 counters.notificationsDelivered.incrementAndGet();
+                counters.delivery(d.channel(), "delivered");
+                timeFirstNotification(d);
                 log.info("{} {} for {}/{} delivered to {} ({} attempt(s))", d.channel(), d.kind(), d.gateway(),
                         d.alertId(), shown, d.attempts());
                 tell(d, shown, true, null);
@@ -176,11 +178,13 @@ final class Deliveries implements AutoCloseable {
         if (retryable && d.attempts() < maxAttempts) {
             Duration wait = Backoff.nth(retryBase, d.attempts());
             counters.deliveryRetries.incrementAndGet();
+            counters.delivery(d.channel(), "retried");
             log.info("{} to {} for {}/{} failed ({}), attempt {} of {}; retrying in {} ms", d.channel(), shown,
                     d.gateway(), d.alertId(), error, d.attempts(), maxAttempts, wait.toMillis());
             record(d, "pending", error, clock.millis() + wait.toMillis());
         } else {
             counters.notificationsFailed.incrementAndGet();
+            counters.delivery(d.channel(), "failed");
             log.warn("{} to {} for {}/{} FAILED after {} attempt(s): {}", d.channel(), shown, d.gateway(), d.alertId(),
                     d.attempts(), error);
             record(d, "failed", error, null);
@@ -207,6 +211,39 @@ final class Deliveries implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("could not record {} of delivery {}: {}; its lease runs out and it is sent again", state,
                     d.id(), e.getMessage());
+        }
+    }
+
+    /**
+     * Times an alert's first successful delivery from its escalation's opening, on the clock that
+     * stamped both. First means no other delivery of the alert succeeded before (or in the same
+     * millisecond with a smaller id), so that instances sending an alert's steps side by side time
+     * it once.
+     */
+    private void timeFirstNotification(Claimed d) {
+        if (!d.kind().equals("alert")) {
+            return;
+        }
+        try {
+            Long wait = db.withConnection(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT mine.delivered_at - e.opened_at"
+                        + " FROM deliveries mine JOIN escalations e ON e.gateway = mine.gateway"
+                        + " AND e.alert_id = mine.alert_id WHERE mine.id = ? AND mine.state = 'delivered'"
+                        + " AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.gateway = mine.gateway"
+                        + " AND o.alert_id = mine.alert_id AND o.kind = 'alert' AND o.state = 'delivered'"
+                        + " AND (o.delivered_at < mine.delivered_at"
+                        + " OR (o.delivered_at = mine.delivered_at AND o.id < mine.id)))")) {
+                    ps.setString(1, d.id());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? rs.getLong(1) : null;
+                    }
+                }
+            });
+            if (wait != null) {
+                counters.firstNotification().record(Duration.ofMillis(Math.max(0, wait)));
+            }
+        } catch (RuntimeException e) {
+            log.debug("could not time the first notification of {}/{}: {}", d.gateway(), d.alertId(), e.toString());
         }
     }
 

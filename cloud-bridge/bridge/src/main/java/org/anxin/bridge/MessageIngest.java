@@ -1,5 +1,6 @@
 package org.anxin.bridge;
 
+import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
@@ -67,8 +68,10 @@ final class MessageIngest {
      */
     void accept(String topic, byte[] payload, boolean retained) {
         counters.received.incrementAndGet();
+        // on the registry's monotonic clock: a duration inside this process, not a time of day
+        Timer.Sample arrival = Timer.start(counters.registry());
         try {
-            handle(topic, payload, retained);
+            handle(topic, payload, retained, arrival);
         } catch (Database.StorageException e) {
             if (!IngestChecks.isContentError(e)) {
                 throw e; // the database is away: the message comes again
@@ -119,7 +122,7 @@ final class MessageIngest {
         return topic.length() > 120 ? topic.substring(0, 120) + "..." : topic;
     }
 
-    private void handle(String topic, byte[] payload, boolean retained) {
+    private void handle(String topic, byte[] payload, boolean retained, Timer.Sample arrival) {
         Optional<Topics.Address> address = Topics.parse(topic);
         if (address.isEmpty()) {
             counters.foreignTopics.incrementAndGet();
@@ -188,9 +191,9 @@ final class MessageIngest {
         if (body instanceof Alert test && test.isSelfTest()) {
             storeSelfTest(envelope, test, retained, now);
         } else if (body instanceof Reading) {
-            storeEvent(envelope, "reading", null, now);
+            storeEvent(envelope, "reading", null, now, arrival);
         } else if (body instanceof Alert alert) {
-            storeEvent(envelope, "alert", alert, now);
+            storeEvent(envelope, "alert", alert, now, arrival);
         } else if (body instanceof GatewayState state) {
             // a retained copy is news of the gateway's status, not proof that it is alive now
             boolean live = !retained && state.status() == GatewayState.Status.ONLINE;
@@ -292,7 +295,7 @@ final class MessageIngest {
         return new String(MessageCodec.encode(envelope.body()), StandardCharsets.UTF_8);
     }
 
-    private void storeEvent(Envelope envelope, String type, Alert alert, long now) {
+    private void storeEvent(Envelope envelope, String type, Alert alert, long now, Timer.Sample arrival) {
         String bodyJson = new String(MessageCodec.encode(envelope.body()), StandardCharsets.UTF_8);
         PendingNotification notification =
                 alert != null && notifier != null ? notifier.prepare(envelope.gateway(), alert) : null;
@@ -310,6 +313,7 @@ final class MessageIngest {
             return;
         }
         counters.stored.incrementAndGet();
+        arrival.stop(counters.ingest());
         if (result.refused() != null) {
             counters.clearsRefused.incrementAndGet();
             log.warn("refused the clear of alert {} from {} (seq {}): {}", alert.id(), envelope.gateway(),

@@ -80,6 +80,7 @@ final class RestApi implements AutoCloseable {
     private final BooleanSupplier mqttConnected;
     private final BooleanSupplier databaseReachable;
     private final String broker;
+    private final Optional<String> metricsToken;
     private final ObjectMapper json = MessageCodec.mapper();
     private final ObjectMapper strictJson = MessageCodec.mapper().copy()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -90,8 +91,9 @@ final class RestApi implements AutoCloseable {
     private final HttpServer server;
 
     private RestApi(HttpServer server, Parts parts, BridgeCounters counters, BooleanSupplier mqttConnected,
-                    BooleanSupplier databaseReachable, String broker) {
+                    BooleanSupplier databaseReachable, String broker, Optional<String> metricsToken) {
         this.server = server;
+        this.metricsToken = metricsToken;
         this.parts = parts;
         this.counters = counters;
         this.mqttConnected = mqttConnected;
@@ -100,14 +102,14 @@ final class RestApi implements AutoCloseable {
     }
 
     static RestApi start(String host, int port, Parts parts, BridgeCounters counters, BooleanSupplier mqttConnected,
-                         BooleanSupplier databaseReachable, String broker) {
+                         BooleanSupplier databaseReachable, String broker, Optional<String> metricsToken) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
-        RestApi api = new RestApi(server, parts, counters, mqttConnected, databaseReachable, broker);
+        RestApi api = new RestApi(server, parts, counters, mqttConnected, databaseReachable, broker, metricsToken);
         server.createContext("/", api::handle);
         server.setExecutor(api.threads);
         server.start();
@@ -316,6 +318,11 @@ final class RestApi implements AutoCloseable {
                 call.allow("GET");
                 call.noParameters();
                 return health();
+            }
+            case "/metrics" -> {
+                call.allow("GET");
+                call.noParameters();
+                return metrics(call);
             }
             case "/api/openapi.json" -> {
                 call.allow("GET");
@@ -761,6 +768,24 @@ final class RestApi implements AutoCloseable {
         }
         return exists ? in : new Directory.HomeInput(in.elderName(), in.district(), in.street(), in.community(),
                 in.address(), in.category(), who.scope(), in.gateways());
+    }
+
+    /**
+     * The Prometheus scrape, for the holder of the metrics token only: a token of its own rather
+     * than an operator's login, which expires and would give the scraper the whole API
+     * (docs/security.md).
+     */
+    private Raw metrics(Call call) {
+        String expected = metricsToken.orElseThrow(() -> ApiException.notFound(
+                "no metrics are served: start the bridge with --metrics-token"));
+        String header = call.exchange.getRequestHeaders().getFirst("Authorization");
+        boolean bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
+        if (!bearer || !java.security.MessageDigest.isEqual(header.substring(7).trim().getBytes(StandardCharsets.UTF_8),
+                expected.getBytes(StandardCharsets.UTF_8))) {
+            call.exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"anxin-metrics\"");
+            throw new ApiException(401, "send Authorization: Bearer <the bridge's metrics token>");
+        }
+        return new Raw(200, "text/plain; version=0.0.4; charset=utf-8", counters.scrape());
     }
 
     private Map<String, Object> health() {

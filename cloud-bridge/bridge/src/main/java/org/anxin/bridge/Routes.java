@@ -20,7 +20,7 @@ import org.anxin.bridge.Access.Role;
  */
 final class Routes {
 
-    /** Answers without a login. */
+    /** Answers without a login ({@code /metrics} checks a token of its own instead). */
     private static final Set<Role> PUBLIC = Set.of();
     private static final Set<Role> ADMIN = EnumSet.of(ADMINISTRATOR);
     /** The people who run homes: administrators and the operators of a centre. */
@@ -44,6 +44,7 @@ final class Routes {
     static final List<Route> TABLE = List.of(
             new Route("GET", "/api/health", PUBLIC),
             new Route("GET", "/api/openapi.json", PUBLIC),
+            new Route("GET", "/metrics", PUBLIC),
             new Route("POST", "/api/login", PUBLIC),
             new Route("GET", "/ack/{token}", PUBLIC),
             new Route("POST", "/ack/{token}", PUBLIC),

@@ -86,6 +86,35 @@ class GatewayRuntimeIT {
     }
 
     @Test
+    void aConfiguredMetricsFileAppearsWithTheOutboxDepthAndTheReadingsByKind() throws Exception {
+        Path conf = configure(Map.of("org.anxin.metrics.cfg", "path=metrics/anxin_gateway.prom\nintervalSeconds=1\n"));
+        start(conf);
+        Path file = dir.resolve("data/metrics/anxin_gateway.prom");
+
+        // the uplink's broker is closed: all six messages stay queued
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(file)
+                && Files.readString(file).contains("\nanxin_gateway_outbox_depth 6\n"));
+        String metrics = Files.readString(file);
+        assertThat(metrics).contains("# TYPE anxin_gateway_outbox_depth gauge\n",
+                "\nanxin_gateway_outbox_alerts_depth 1\n",
+                "\nanxin_gateway_readings_total{kind=\"entry_door\"} 2\n",
+                "\nanxin_gateway_alerts_raised_total{type=\"EMERGENCY_CALL\"} 1\n",
+                "\nanxin_gateway_uplink_connected 0\n",
+                "\nanxin_gateway_store_write_failures_total 0\n",
+                "\nanxin_gateway_readings_restamped_total ",
+                "\nanxin_gateway_metrics_sources 3\n");
+        assertThat(dir.resolve("data/metrics")).isDirectoryNotContaining("glob:**.tmp");
+    }
+
+    @Test
+    void withoutItsConfigurationTheGatewayWritesNoMetricsFile() throws Exception {
+        start(configure(Map.of()));
+        await().atMost(Duration.ofSeconds(30)).until(this::outbox, rows -> rows.size() == 6);
+        assertThat(states()).containsEntry("org.anxin.diagnostics.metrics.MetricsFileWriter", "unconfigured");
+        assertThat(dir.resolve("data/metrics")).doesNotExist();
+    }
+
+    @Test
     void aBadConfigFileIsReportedByNameAndTheRestOfTheGatewayRuns() throws Exception {
         Path conf = configure(Map.of("org.anxin.uplink.cfg", "gatewayId=gw-it\nbrokerUrl=tcp://127.0.0.1:1\nheartbeatSeconds=often\nheartbeatSecs=60\n"));
         start(conf);

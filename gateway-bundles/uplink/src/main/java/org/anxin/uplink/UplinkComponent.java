@@ -7,6 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.anxin.protocol.Envelope;
 import org.anxin.protocol.GatewayHealth;
 import org.anxin.protocol.HealthSource;
+import org.anxin.protocol.MetricsSource;
+import org.anxin.protocol.MetricsSource.Metric;
 import org.anxin.store.Outbox;
 import org.anxin.uplink.api.DownlinkListener;
 import org.osgi.framework.BundleContext;
@@ -20,9 +22,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 
 /** Runs the {@link Uplink} in the gateway; needs a configuration, since the gateway id has no default. */
-@Component(configurationPid = UplinkComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Component(configurationPid = UplinkComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = MetricsSource.class, immediate = true) // immediate: it must run whether or not metrics are written
 @Designate(ocd = UplinkConfig.class)
-public class UplinkComponent {
+public class UplinkComponent implements MetricsSource {
 
     public static final String PID = "org.anxin.uplink";
 
@@ -88,6 +91,30 @@ public class UplinkComponent {
         for (DownlinkListener listener : listeners) {
             listener.onDownlink(envelope);
         }
+    }
+
+    @Override
+    public List<Metric> metrics() {
+        return metricsOf(uplink);
+    }
+
+    /** The uplink's part of the metrics file (docs/metrics.md). */
+    static List<Metric> metricsOf(Uplink uplink) {
+        return List.of(
+                Metric.gauge("anxin_gateway_uplink_connected", "1 while connected to the broker",
+                        uplink.isConnected() ? 1 : 0),
+                Metric.counter("anxin_gateway_uplink_connections_total",
+                        "connections made to the broker; each after the first is a reconnect", uplink.connections()),
+                Metric.counter("anxin_gateway_uplink_published_total", "messages the broker acknowledged",
+                        uplink.published()),
+                Metric.counter("anxin_gateway_uplink_downlink_total", "messages from the bridge, by outcome",
+                        Map.of("outcome", "accepted"), uplink.downlinkReceived()),
+                Metric.counter("anxin_gateway_uplink_downlink_total", "messages from the bridge, by outcome",
+                        Map.of("outcome", "rejected"), uplink.downlinkRejected()),
+                Metric.gauge("anxin_gateway_uplink_unremoved",
+                        "messages acknowledged by the broker that the outbox could not delete yet", uplink.unremoved()),
+                Metric.counter("anxin_gateway_uplink_delete_failures_total",
+                        "deletes of acknowledged messages the outbox refused", uplink.deleteFailures()));
     }
 
     @Deactivate

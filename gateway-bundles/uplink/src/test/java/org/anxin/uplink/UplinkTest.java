@@ -189,6 +189,12 @@ class UplinkTest {
             assertThat(storedSeqs().subList(1, 22)).as("the fire alarm first, then telemetry in order")
                     .startsWith(22L).containsExactlyInAnyOrderElementsOf(java.util.stream.LongStream.rangeClosed(2, 22).boxed().toList());
             assertThat(uplink.connections()).isGreaterThanOrEqualTo(2);
+            // and so the metrics file says: connected again, after a reconnect
+            java.util.Map<String, Double> metrics = UplinkComponent.metricsOf(uplink).stream()
+                    .filter(m -> m.labels().isEmpty())
+                    .collect(java.util.stream.Collectors.toMap(m -> m.name(), m -> m.value()));
+            assertThat(metrics.get("anxin_gateway_uplink_connections_total")).isGreaterThanOrEqualTo(2);
+            assertThat(metrics).containsEntry("anxin_gateway_uplink_connected", 1.0);
         }
     }
 

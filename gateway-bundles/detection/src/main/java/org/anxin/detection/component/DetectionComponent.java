@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 import org.anxin.detection.DetectionControl;
 import org.anxin.detection.DetectionEngine;
@@ -27,6 +28,9 @@ import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertState;
 import org.anxin.protocol.GatewayHealth;
 import org.anxin.protocol.HealthSource;
+import org.anxin.protocol.MetricsSource;
+import org.anxin.protocol.MetricsSource.Metric;
+import org.anxin.protocol.AlertType;
 import org.anxin.protocol.Reading;
 import org.anxin.protocol.ReadingKind;
 import org.anxin.store.Outbox;
@@ -69,10 +73,11 @@ import org.slf4j.LoggerFactory;
  * clocks re-stamped and alerts the outbox refused are this component's part of the heartbeat's
  * health ({@link HealthSource}).
  */
-@Component(configurationPid = DetectionComponent.PID, service = {ReadingSink.class, DetectionControl.class, HealthSource.class},
+@Component(configurationPid = DetectionComponent.PID, service = {ReadingSink.class, DetectionControl.class, HealthSource.class,
+        MetricsSource.class},
         immediate = true)
 @Designate(ocd = DetectionConfig.class)
-public class DetectionComponent implements ReadingSink, DetectionControl, HealthSource {
+public class DetectionComponent implements ReadingSink, DetectionControl, HealthSource, MetricsSource {
 
     public static final String PID = "org.anxin.detection";
     /** Framework or system property naming the gateway's data directory (as the store reads it). */
@@ -106,6 +111,8 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
     private final AtomicLong restampLogged = new AtomicLong();
     private volatile Instant restampLogAt;
     private final AtomicLong alertStoreFailures = new AtomicLong();
+    private final AtomicLongArray readingsByKind = new AtomicLongArray(ReadingKind.values().length);
+    private final AtomicLongArray raisedByType = new AtomicLongArray(AlertType.values().length);
     /** A re-stamp or a refused alert is a problem in the heartbeat for this long after the last one. */
     static final Duration RECENT = Duration.ofMinutes(10);
     private final HealthSource.RecentIncrease recentRestamps = new HealthSource.RecentIncrease(RECENT);
@@ -258,6 +265,7 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
     }
 
     private void accept(Reading received, boolean replayed) {
+        readingsByKind.incrementAndGet(received.kind().ordinal());
         Reading reading = replayed ? received : trusted(received);
         if (DetectionEngine.isLifeSafety(reading.kind())) {
             List<Alert> alerts;
@@ -416,6 +424,9 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
      * and the reading that raised it must still be offered to the outbox.
      */
     private void store(Alert alert) {
+        if (alert.state() == AlertState.RAISED) {
+            raisedByType.incrementAndGet(alert.type().ordinal());
+        }
         try {
             outbox.append(alert);
         } catch (RuntimeException e) {
@@ -602,6 +613,25 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
     /** The last reading re-stamped: its device and the time it came with; null when none was. */
     public String lastRestamped() {
         return lastRestamped;
+    }
+
+    /** Detection's part of the metrics file (docs/metrics.md): readings by kind, alerts raised by type, re-stamps. */
+    @Override
+    public List<Metric> metrics() {
+        List<Metric> metrics = new ArrayList<>();
+        for (ReadingKind kind : ReadingKind.values()) {
+            metrics.add(Metric.counter("anxin_gateway_readings_total", "readings from devices, by kind",
+                    Map.of("kind", kind.wireName()), readingsByKind.get(kind.ordinal())));
+        }
+        for (AlertType type : AlertType.values()) {
+            metrics.add(Metric.counter("anxin_gateway_alerts_raised_total", "alerts raised by detection, by type",
+                    Map.of("type", type.name()), raisedByType.get(type.ordinal())));
+        }
+        metrics.add(Metric.counter("anxin_gateway_readings_restamped_total",
+                "readings whose device time was replaced by the gateway's", readingsRestamped()));
+        metrics.add(Metric.counter("anxin_gateway_alert_store_failures_total",
+                "alerts the outbox refused (the siren was driven before)", alertStoreFailures()));
+        return metrics;
     }
 
     /** Alerts the outbox refused (a full disk); each was logged, the siren driven before. */

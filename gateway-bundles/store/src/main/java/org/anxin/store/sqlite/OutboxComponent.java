@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import org.anxin.protocol.Body;
 import org.anxin.protocol.GatewayHealth;
 import org.anxin.protocol.HealthSource;
+import org.anxin.protocol.MetricsSource;
+import org.anxin.protocol.MetricsSource.Metric;
 import org.anxin.store.Outbox;
 import org.anxin.store.StoreStatus;
 import org.anxin.store.StoredMessage;
@@ -22,9 +24,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * Publishes the SQLite outbox as the gateway's {@link Outbox} service, and its part of the
  * heartbeat's health: a full disk, and writes refused in the last {@link #RECENT}.
  */
-@Component(configurationPid = OutboxComponent.PID, service = {Outbox.class, HealthSource.class}, immediate = true)
+@Component(configurationPid = OutboxComponent.PID, service = {Outbox.class, HealthSource.class, MetricsSource.class},
+        immediate = true)
 @Designate(ocd = OutboxConfig.class)
-public class OutboxComponent implements Outbox, HealthSource {
+public class OutboxComponent implements Outbox, HealthSource, MetricsSource {
 
     /** A refused write is a problem for this long after the last one. */
     static final Duration RECENT = Duration.ofMinutes(5);
@@ -85,6 +88,34 @@ public class OutboxComponent implements Outbox, HealthSource {
                     status.writeFailures() + " writes refused since start, the last within " + RECENT.toMinutes() + " min"));
         }
         return problems;
+    }
+
+    @Override
+    public List<Metric> metrics() {
+        return metricsOf(outbox.status());
+    }
+
+    /** The store's part of the metrics file (docs/metrics.md). */
+    static List<Metric> metricsOf(StoreStatus s) {
+        return List.of(
+                Metric.gauge("anxin_gateway_outbox_depth", "messages in the outbox waiting to be sent", s.queued()),
+                Metric.gauge("anxin_gateway_outbox_alerts_depth", "of which alerts (never evicted)", s.queuedAlerts()),
+                Metric.gauge("anxin_gateway_outbox_bytes", "the outbox database's pages in use", s.bytesUsed()),
+                Metric.gauge("anxin_gateway_outbox_capacity_bytes", "the configured cap on the outbox; 0 for none",
+                        s.capacityBytes()),
+                Metric.counter("anxin_gateway_outbox_evicted_readings_total",
+                        "readings dropped, oldest first, to stay under the cap", s.evictedTelemetry()),
+                Metric.counter("anxin_gateway_store_write_failures_total",
+                        "messages that could not be stored for any reason", s.writeFailures()),
+                Metric.counter("anxin_gateway_store_disk_full_errors_total",
+                        "writes refused because the disk was full", s.diskFullErrors()),
+                Metric.counter("anxin_gateway_store_readings_refused_total",
+                        "readings refused in full-disk mode", s.refusedTelemetry()),
+                Metric.counter("anxin_gateway_store_quarantined_total",
+                        "outbox rows moved aside because they could not be decoded", s.quarantined()),
+                Metric.gauge("anxin_gateway_disk_full", "1 while the store is in its full-disk mode", s.diskFull() ? 1 : 0),
+                Metric.gauge("anxin_gateway_disk_free_bytes", "bytes free on the data directory's file system",
+                        s.freeBytes()));
     }
 
     @Override
