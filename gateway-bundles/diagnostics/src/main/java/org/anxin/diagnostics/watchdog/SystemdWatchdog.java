@@ -172,6 +172,9 @@ public class SystemdWatchdog {
             lastReason = verdict.reason();
             if (verdict.alive()) {
                 LOG.info("watchdog: alive: {}", verdict.reason());
+            } else if (!ready) {
+                // starting: systemd waits for READY=1 (TimeoutStartSec=) and restarts the gateway if it never comes
+                LOG.info("watchdog: not ready yet: {}", verdict.reason());
             } else {
                 LOG.error("watchdog: NOT fed: {}; systemd restarts the gateway if this lasts", verdict.reason());
             }
