@@ -148,6 +148,27 @@ class DebPackageIT {
     }
 
     @Test
+    void removingKeepsConfigurationAndDataAndPurgingDeletesThemButKeepsTheUser() throws Exception {
+        Path root = emptyRoot();
+        install(root);
+        Files.writeString(root.resolve("etc/anxin/gateway.key"), "a key pair\n");
+        Files.writeString(root.resolve("var/lib/anxin/outbox.db"), "an outbox\n");
+
+        run("dpkg", "--root=" + root, "--force-script-chrootless", "--remove", "anxin-gateway");
+        assertThat(root.resolve("opt/anxin/gateway.jar")).doesNotExist();
+        assertThat(root.resolve(UNIT)).doesNotExist();
+        assertThat(root.resolve("etc/anxin/org.anxin.uplink.cfg")).exists();
+        assertThat(root.resolve("etc/anxin/gateway.key")).exists();
+        assertThat(root.resolve("var/lib/anxin/outbox.db")).hasContent("an outbox");
+
+        run("dpkg", "--root=" + root, "--force-script-chrootless", "--purge", "anxin-gateway");
+        assertThat(root.resolve("etc/anxin")).doesNotExist();
+        assertThat(root.resolve("var/lib/anxin")).doesNotExist();
+        assertThat(root.resolve("etc/systemd/system/multi-user.target.wants/anxin-gateway.service")).doesNotExist();
+        assertThat(line(root.resolve("etc/passwd"), "anxin:")).as("Debian keeps system users").isNotEmpty();
+    }
+
+    @Test
     void theInstalledGatewayStartsWithTheUnitsCommandLineTellsSystemdItIsReadyFeedsTheWatchdogAndReportsHealthy() throws Exception {
         Path root = emptyRoot();
         install(root);
