@@ -148,6 +148,38 @@ class DebPackageIT {
     }
 
     @Test
+    void onTheRealRootTheScriptsCreateTheUserWithAdduser() throws Exception {
+        // the branch without $DPKG_ROOT, as on a Pi: run in a mount namespace of its own in which
+        // /etc and /var/lib are copies, so the host's users are never touched
+        Path etc = dir.resolve("etc");
+        run("cp", "-a", "/etc/.", etc.toString());
+        Files.writeString(etc.resolve("group"), Files.readString(etc.resolve("group")).lines()
+                .filter(l -> !l.startsWith("anxin:") && !l.startsWith("gpio:")).map(l -> l + "\n").reduce("", String::concat) + "gpio:x:993:\n");
+        Files.writeString(etc.resolve("passwd"), Files.readString(etc.resolve("passwd")).lines()
+                .filter(l -> !l.startsWith("anxin:")).map(l -> l + "\n").reduce("", String::concat));
+        Files.createDirectories(etc.resolve("anxin"));
+        Files.writeString(etc.resolve("anxin/org.anxin.uplink.cfg"), "password=s3cret\n");
+        Path varLib = Files.createDirectories(dir.resolve("var-lib"));
+        Path control = dir.resolve("control");
+        run("dpkg-deb", "-e", DEB.toString(), control.toString());
+        String script = "set -e\n"
+                + "mount --bind " + etc + " /etc\n"
+                + "mount --bind " + varLib + " /var/lib\n"
+                + "export DPKG_MAINTSCRIPT_PACKAGE=anxin-gateway\n"
+                + control.resolve("preinst") + " install\n"
+                + control.resolve("postinst") + " configure\n"
+                + control.resolve("preinst") + " upgrade 0.1.0\n"
+                + control.resolve("postinst") + " configure 0.1.0\n"
+                + "id -nG anxin\n"
+                + "stat -c '%a %U:%G' /etc/anxin /var/lib/anxin /etc/anxin/org.anxin.uplink.cfg\n";
+        String out = run("unshare", "--mount", "--propagation", "private", "sh", "-c", script);
+        assertThat(out.lines()).containsSubsequence("anxin dialout gpio", "750 anxin:anxin", "750 anxin:anxin", "600 anxin:anxin");
+        assertThat(Files.readString(etc.resolve("passwd")).lines().filter(l -> l.startsWith("anxin:")))
+                .singleElement().asString().endsWith(":/var/lib/anxin:/usr/sbin/nologin");
+        assertThat(Files.readString(Path.of("/etc/passwd"))).as("the host's").doesNotContain("\nanxin:");
+    }
+
+    @Test
     void removingKeepsConfigurationAndDataAndPurgingDeletesThemButKeepsTheUser() throws Exception {
         Path root = emptyRoot();
         install(root);
