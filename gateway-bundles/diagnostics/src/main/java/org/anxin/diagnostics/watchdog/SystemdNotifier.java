@@ -13,8 +13,8 @@ import java.nio.charset.StandardCharsets;
  * names in {@code $NOTIFY_SOCKET}. Java 17 has no Unix datagram channel, so this calls libc's
  * {@code socket}/{@code sendto} through JNA. A {@code systemd-notify} subprocess was the other
  * way; it was not taken because systemd attributes a datagram to a unit by its sender's PID, and
- * a short-lived child that has already exited by then is dropped (NotifyAccess=all, systemd 252
- * as on Raspberry Pi OS bookworm): two lost pings in a row would restart a healthy gateway.
+ * one from a short-lived child that has already exited by then can be dropped (NotifyAccess=all,
+ * systemd 252 as on Raspberry Pi OS bookworm): two lost pings in a row restart a healthy gateway.
  */
 final class SystemdNotifier implements Notifier {
 
