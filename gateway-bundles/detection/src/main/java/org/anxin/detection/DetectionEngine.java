@@ -98,6 +98,7 @@ public final class DetectionEngine implements AutoCloseable {
                 new AwayRule(options, home),
                 new WaterFlowRule(options, home),
                 new NightDoorRule(options, home),
+                new EntranceRule(home),
                 new DeviceHealthRule(options));
         DetectionEngine engine = new DetectionEngine(rules, home, routine, store, immediate, fastForwardAfter(options));
         engine.waterRule = water;
@@ -471,6 +472,7 @@ public final class DetectionEngine implements AutoCloseable {
         if (!home.timers.isEmpty()) {
             s.put("timerFlows", home.timers.save());
         }
+        home.coverage.save(s);
         return s;
     }
 
@@ -490,6 +492,7 @@ public final class DetectionEngine implements AutoCloseable {
             home.occupied.addAll(List.of(s.get("occupied").split(",")));
         }
         home.timers.restore(s.getOrDefault("timerFlows", ""));
+        home.coverage.restore(s);
     }
 
     /**
