@@ -93,14 +93,16 @@ public final class DetectionEngine implements AutoCloseable {
         ImmediateAlarmRule immediate = new ImmediateAlarmRule(options.callRearm());
         List<Rule> rules = List.of(
                 immediate,
-                water,
                 activity,
+                water,
                 new AwayRule(options, home),
                 new WaterFlowRule(options, home),
                 new NightDoorRule(options, home),
                 new EntranceRule(home),
                 new DeviceHealthRule(options));
         DetectionEngine engine = new DetectionEngine(rules, home, routine, store, immediate, fastForwardAfter(options));
+        // activity ticks first: a silence of the whole home is said once, by NO_ACTIVITY
+        water.heldBackWhileOpen(activity);
         engine.waterRule = water;
         engine.activityRule = activity;
         Map<String, String> state = store.loadState();

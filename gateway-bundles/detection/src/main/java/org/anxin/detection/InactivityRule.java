@@ -52,6 +52,8 @@ final class InactivityRule implements Rule, OpenEpisodes {
     /** The gap when the open alert was raised, for the clear's reason. */
     private Duration openGap = Duration.ZERO;
     private Instant lastClear;
+    /** For water, in a home that sees more: the activity rule, whose open alert already says it. */
+    private InactivityRule activityRule;
 
     InactivityRule(Signal signal, DetectionOptions options, HomeState home, Routine routine) {
         this(signal, options, home, routine, GapPrior.NONE);
@@ -81,6 +83,16 @@ final class InactivityRule implements Rule, OpenEpisodes {
         open = episode.alert();
         openGap = episode.detail().isEmpty() ? Duration.ZERO : Duration.ofSeconds(Long.parseLong(episode.detail()));
         return true;
+    }
+
+    /**
+     * Makes this (water) rule hold back while {@code activity}'s alert is open in a home that sees
+     * more than water: the whole home still is one silence, and NO_ACTIVITY already said it. Two
+     * alerts for one silence were half of the false alarms of the robustness suite; the family
+     * hears one. Water unused while she moves about is still this rule's to say.
+     */
+    void heldBackWhileOpen(InactivityRule activity) {
+        this.activityRule = activity;
     }
 
     /** Whether this rule's alert is open: the present gap was judged abnormal and is not over. */
@@ -130,6 +142,9 @@ final class InactivityRule implements Rule, OpenEpisodes {
             }
         }
         if (!enabled() || open != null || home.held() || home.start == null) {
+            return List.of();
+        }
+        if (activityRule != null && home.seesMoreThanWater && activityRule.isOpen()) {
             return List.of();
         }
         if (signal == Signal.ACTIVITY && !home.seesMoreThanWater) {
@@ -214,8 +229,9 @@ final class InactivityRule implements Rule, OpenEpisodes {
         }
         Duration allowance;
         if (!routineLearned(now)) {
-            // the city rule's own period: until water's routine is learned, no activity for as long
-            allowance = options.noWaterPeriod();
+            // the city rule's own period, or the activity rule's first-week allowance if longer
+            Duration first = firstWeekAllowance(now);
+            allowance = first.compareTo(options.noWaterPeriod()) > 0 ? first : options.noWaterPeriod();
         } else {
             Allowance a = activityAllowance(now);
             if (a == null) {
@@ -307,12 +323,37 @@ final class InactivityRule implements Rule, OpenEpisodes {
         return clamp(atMost.plus(margin));
     }
 
+    /**
+     * How long activity may pause before the routine is learned: the fixed {@code noActivityHours},
+     * or longer where the home has already shown a longer gap at this hour (and come back from
+     * it) on one of its first days, by the learned rule's own margin for so few days (the whole
+     * gap again, within {@code learnedMaximumHours}). A home without bed mats, whose resident
+     * sleeps 12 h, showed it on its first night: the fixed rule alone called every following night
+     * an emergency. Never shorter than the fixed rule: a few days are no evidence of short gaps.
+     */
+    Duration firstWeekAllowance(Instant now) {
+        Duration fixed = options.noActivityPeriod();
+        if (!options.learningEnabled()) {
+            return fixed;
+        }
+        RoutineModel.Usual seen = routine.activity().longestSeen(now);
+        if (seen == null) {
+            return fixed;
+        }
+        Duration widened = threshold(seen);
+        return widened.compareTo(fixed) > 0 ? widened : fixed;
+    }
+
     private String fixed(Instant now, Duration gap) {
         if (signal == Signal.ACTIVITY) {
-            return gap.compareTo(options.noActivityPeriod()) >= 0
-                    ? what() + " for " + Durations.human(gap) + lastSeen() + "; the fixed rule of "
+            Duration allowed = firstWeekAllowance(now);
+            if (gap.compareTo(allowed) < 0) {
+                return null;
+            }
+            return what() + " for " + Durations.human(gap) + lastSeen() + "; the fixed rule of "
                     + Durations.human(options.noActivityPeriod()) + " applies until the routine is learned"
-                    : null;
+                    + (allowed.compareTo(options.noActivityPeriod()) > 0 ? ", widened to " + Durations.human(allowed)
+                    + " by the gaps this home already showed at this hour" : "");
         }
         Instant observedFrom = home.gapStart(lastClear);
         if (Duration.between(observedFrom, now).compareTo(options.noWaterPeriod()) < 0) {
