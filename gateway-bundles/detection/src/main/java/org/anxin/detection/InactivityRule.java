@@ -259,7 +259,7 @@ final class InactivityRule implements Rule, OpenEpisodes {
         Duration t = whole == null ? null : threshold(whole);
         boolean widened = false;
         if (prior.present()) {
-            Duration p = clamp(prior.at(slot(now)));
+            Duration p = clamp(scaled(prior.at(slot(now)), now));
             int n = whole == null ? 0 : whole.days();
             Duration blended = t == null ? p : t.multipliedBy(n).plus(p.multipliedBy(PRIOR_DAYS)).dividedBy(n + PRIOR_DAYS);
             if (t == null || blended.compareTo(t) > 0) {
@@ -282,7 +282,7 @@ final class InactivityRule implements Rule, OpenEpisodes {
             // someone on a mat is resting, not lying fallen: rest may make the pause allowed
             // longer than the whole's, never shorter; how much longer, the resting prior says
             // until the home's own resting days do
-            Duration p = clamp(prior.restingAt(slot(now)));
+            Duration p = clamp(scaled(prior.restingAt(slot(now)), now));
             Duration own = nc == 0 ? p : threshold(inContext).multipliedBy(nc).plus(p.multipliedBy(PRIOR_DAYS)).dividedBy(nc + PRIOR_DAYS);
             if (own.compareTo(t) > 0) {
                 return new Allowance(clamp(own), inContext, true, nc < PRIOR_DAYS * 4);
@@ -293,6 +293,28 @@ final class InactivityRule implements Rule, OpenEpisodes {
                     inContext, false, widened);
         }
         return new Allowance(t, whole, false, widened);
+    }
+
+    private java.time.LocalDate scaleDay;
+    private double scale = 1;
+
+    /**
+     * The population prior at this home's level ({@link GapPrior#scaleFor}): part of the coverage
+     * judgement, from the home's own days of the whole activity routine, judged once a day.
+     */
+    private Duration scaled(Duration p, Instant now) {
+        java.time.LocalDate today = now.atZone(home.zone).toLocalDate();
+        if (!today.equals(scaleDay)) {
+            scaleDay = today;
+            scale = prior.scaleFor(routine.activity().profiles());
+        }
+        return scale <= 1 ? p : Duration.ofSeconds(Math.round(p.toSeconds() * scale));
+    }
+
+    /** How many times the population's daytime gaps this home's run (1 when no longer); see {@link GapPrior#scaleFor}. */
+    double priorScale(Instant now) {
+        scaled(Duration.ZERO, now);
+        return scale;
     }
 
     private int slot(Instant now) {
