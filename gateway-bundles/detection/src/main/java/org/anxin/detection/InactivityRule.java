@@ -38,7 +38,10 @@ final class InactivityRule implements Rule, OpenEpisodes {
     static final int PRIOR_DAYS = 7;
 
     /** The activity rule's allowance now, and what it rests on (usual: null when nothing is learned at this hour). */
-    record Allowance(Duration threshold, RoutineModel.Usual usual, boolean resting, boolean widenedByPrior) {
+    record Allowance(Duration threshold, RoutineModel.Usual usual, boolean resting, boolean widenedByPrior, boolean outingsUnseen) {
+        Allowance(Duration threshold, RoutineModel.Usual usual, boolean resting, boolean widenedByPrior) {
+            this(threshold, usual, resting, widenedByPrior, false);
+        }
     }
 
     private final Signal signal;
@@ -188,7 +191,8 @@ final class InactivityRule implements Rule, OpenEpisodes {
                         + " at this hour by the population prior, nothing learned here yet" + lastSeen();
             }
             return what() + " for " + Durations.human(gap) + "; " + usually(a.usual()) + (a.resting() ? " while resting" : "")
-                    + (a.widenedByPrior() ? "; allowed " + Durations.human(a.threshold()) + " (" + a.usual().days()
+                    + (a.outingsUnseen() ? "; allowed " + Durations.human(a.threshold()) + " (the entrance never reports: it may be an outing)"
+                    : a.widenedByPrior() ? "; allowed " + Durations.human(a.threshold()) + " (" + a.usual().days()
                     + " days of its own, widened by the population prior)" : "") + lastSeen();
         }
         RoutineModel.Usual usual = model.usual(now);
@@ -254,6 +258,20 @@ final class InactivityRule implements Rule, OpenEpisodes {
      * whole's otherwise. Null when there is nothing to judge by.
      */
     Allowance activityAllowance(Instant now) {
+        Allowance a = knownOutingsAllowance(now);
+        if (a == null || a.resting() || !home.coverage.entranceSilent(now)) {
+            return a;
+        }
+        // the entrance is judged never to report: a silence while up may be an outing as well as
+        // a fall, and neither is presumed. The allowance goes half way towards the outing's own
+        // horizon (notReturnedHours), within learnedMaximumHours: an incident still raises within
+        // a day, and an ordinary afternoon out is no emergency. Someone on a mat is at home.
+        Duration horizon = options.notReturnedAfter();
+        Duration widened = clamp(a.threshold().plus(horizon).dividedBy(2));
+        return widened.compareTo(a.threshold()) > 0 ? new Allowance(widened, a.usual(), false, a.widenedByPrior(), true) : a;
+    }
+
+    private Allowance knownOutingsAllowance(Instant now) {
         boolean resting = home.resting();
         RoutineModel.Usual whole = routine.activity().usual(now);
         Duration t = whole == null ? null : threshold(whole);

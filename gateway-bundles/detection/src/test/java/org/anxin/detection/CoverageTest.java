@@ -36,6 +36,7 @@ class CoverageTest {
     @Test
     void aHomeWhoseEntranceNeverReportsGetsAMaintenanceAlertAfterAWeekOfOtherSensorsReporting() {
         Home home = new Home(DetectionOptions.DEFAULTS);
+        home.entrance = false;
         for (int day = 0; day < 7; day++) {
             home.ordinaryDay(MONDAY.plusDays(day));
         }
@@ -57,6 +58,7 @@ class CoverageTest {
     @Test
     void anEntranceThatFallsSilentIsNamedInItsAlert() {
         Home home = new Home(DetectionOptions.DEFAULTS);
+        home.entrance = false;
         home.read(MONDAY, "06:50", "front", ReadingKind.ENTRY_DOOR, "open");
         for (int day = 0; day < 9; day++) {
             home.ordinaryDay(MONDAY.plusDays(day));
@@ -72,7 +74,6 @@ class CoverageTest {
     void anEntranceInUseAndAHomeWithOnlyAMeterRaiseNoEntranceAlert() {
         Home used = new Home(DetectionOptions.DEFAULTS);
         for (int day = 0; day < 14; day++) {
-            used.read(MONDAY.plusDays(day), "09:00", "front", ReadingKind.ENTRY_DOOR, "open");
             used.ordinaryDay(MONDAY.plusDays(day));
         }
         assertThat(used.of(AlertType.ENTRANCE_SILENT)).isEmpty();
@@ -84,5 +85,32 @@ class CoverageTest {
             }
         }
         assertThat(meterOnly.of(AlertType.ENTRANCE_SILENT)).as("a meter alone has no entrance to miss").isEmpty();
+    }
+
+    @Test
+    void whereTheEntranceNeverReportsASilenceWhileUpMayBeAnOutingAndWaitsLongerButWithinADay() {
+        Home seen = new Home(DetectionEngine.create(DetectionOptions.DEFAULTS, GapPrior.NONE));
+        Home unseen = new Home(DetectionEngine.create(DetectionOptions.DEFAULTS, GapPrior.NONE));
+        unseen.entrance = false;
+        for (int day = 0; day < 10; day++) {
+            // she fetches the post every morning through the entrance; in one home it is heard
+            seen.ordinaryDay(MONDAY.plusDays(day));
+            unseen.ordinaryDay(MONDAY.plusDays(day));
+        }
+        java.time.LocalDate day = MONDAY.plusDays(10);
+        for (Home h : java.util.List.of(seen, unseen)) {
+            h.alerts.clear();
+            h.read(day, "07:10", "hall-pir", ReadingKind.MOTION, "on");
+            h.advance(at(day.plusDays(1), "07:10"));
+        }
+        Alert inSight = seen.first(AlertType.NO_ACTIVITY, AlertState.RAISED);
+        Alert outOfSight = unseen.first(AlertType.NO_ACTIVITY, AlertState.RAISED);
+        assertThat(inSight).isNotNull();
+        assertThat(outOfSight).as("raised all the same, within a day").isNotNull();
+        java.time.Duration a = java.time.Duration.between(at(day, "07:10"), inSight.time());
+        java.time.Duration b = java.time.Duration.between(at(day, "07:10"), outOfSight.time());
+        assertThat(b).isGreaterThan(a.plusHours(3)).isLessThan(java.time.Duration.ofHours(24));
+        assertThat(outOfSight.reason()).contains("the entrance never reports: it may be an outing");
+        assertThat(inSight.reason()).doesNotContain("outing");
     }
 }
