@@ -200,6 +200,19 @@ final class InactivityRule implements Rule, OpenEpisodes {
             return null;
         }
         Duration threshold = threshold(usual);
+        boolean widened = false;
+        if (!home.seesMoreThanWater && prior.present()) {
+            // only a meter: water is the home's only sign of activity, and a model resting on few
+            // days is not certain; widened towards the population prior at the home's own level,
+            // as the activity allowance is (a flush-only home's gaps run long and irregular)
+            Duration p = clamp(scaled(prior.at(slot(now)), now));
+            int n = usual.days();
+            Duration blended = threshold.multipliedBy(n).plus(p.multipliedBy(PRIOR_DAYS)).dividedBy(n + PRIOR_DAYS);
+            if (blended.compareTo(threshold) > 0) {
+                threshold = blended;
+                widened = true;
+            }
+        }
         if (gap.compareTo(threshold) <= 0) {
             return null;
         }
@@ -213,7 +226,8 @@ final class InactivityRule implements Rule, OpenEpisodes {
                 return null;
             }
         }
-        return what() + " for " + Durations.human(gap) + "; " + usually(usual) + lastSeen();
+        return what() + " for " + Durations.human(gap) + "; " + usually(usual) + (widened ? "; allowed " + Durations.human(threshold)
+                + " (" + usual.days() + " days of its own, widened by the population prior)" : "") + lastSeen();
     }
 
     private static String usually(RoutineModel.Usual usual) {

@@ -88,6 +88,34 @@ class InactivityRuleTest {
     }
 
     @Test
+    void inAHomeWithOnlyAMeterTheLearnedWaterRuleIsWidenedTowardsThePopulationPriorOnFewDays() {
+        int[] tenHours = new int[RoutineModel.SLOTS];
+        java.util.Arrays.fill(tenHours, 600);
+        Duration own = meterOnlyCollapse(GapPrior.NONE);
+        Duration widened = meterOnlyCollapse(GapPrior.of(tenHours, tenHours));
+        assertThat(widened).isGreaterThan(own.plusHours(2)).isLessThan(Duration.ofHours(12));
+    }
+
+    private static Duration meterOnlyCollapse(GapPrior prior) {
+        Home meter = new Home(DetectionEngine.create(DetectionOptions.DEFAULTS, prior));
+        for (int d = 0; d < 9; d++) {
+            for (int h = 7; h < 23; h++) {
+                meter.read(MONDAY.plusDays(d), String.format("%02d:20", h), "meter", ReadingKind.WATER, "3");
+            }
+        }
+        LocalDate day = MONDAY.plusDays(9);
+        meter.alerts.clear();
+        meter.read(day, "07:20", "meter", ReadingKind.WATER, "3");
+        meter.advance(at(day, "23:59"));
+        Alert raised = meter.first(AlertType.NO_WATER_USE, AlertState.RAISED);
+        assertThat(raised).isNotNull();
+        if (prior.present()) {
+            assertThat(raised.reason()).contains("widened by the population prior");
+        }
+        return Duration.between(at(day, "07:20"), raised.time());
+    }
+
+    @Test
     void tenLitresInTwelveHoursKeepsTheFixedWaterRuleQuiet() {
         home.read(MONDAY, "06:00", "tap", ReadingKind.WATER, "6");
         home.read(MONDAY, "12:00", "tap", ReadingKind.WATER, "6");
