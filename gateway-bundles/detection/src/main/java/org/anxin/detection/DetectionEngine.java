@@ -93,13 +93,16 @@ public final class DetectionEngine implements AutoCloseable {
         ImmediateAlarmRule immediate = new ImmediateAlarmRule(options.callRearm());
         List<Rule> rules = List.of(
                 immediate,
-                water,
                 activity,
+                water,
                 new AwayRule(options, home),
                 new WaterFlowRule(options, home),
                 new NightDoorRule(options, home),
+                new EntranceRule(home),
                 new DeviceHealthRule(options));
         DetectionEngine engine = new DetectionEngine(rules, home, routine, store, immediate, fastForwardAfter(options));
+        // activity ticks first: a silence of the whole home is said once, by NO_ACTIVITY
+        water.heldBackWhileOpen(activity);
         engine.waterRule = water;
         engine.activityRule = activity;
         Map<String, String> state = store.loadState();
@@ -471,6 +474,7 @@ public final class DetectionEngine implements AutoCloseable {
         if (!home.timers.isEmpty()) {
             s.put("timerFlows", home.timers.save());
         }
+        home.coverage.save(s);
         return s;
     }
 
@@ -490,6 +494,7 @@ public final class DetectionEngine implements AutoCloseable {
             home.occupied.addAll(List.of(s.get("occupied").split(",")));
         }
         home.timers.restore(s.getOrDefault("timerFlows", ""));
+        home.coverage.restore(s);
     }
 
     /**

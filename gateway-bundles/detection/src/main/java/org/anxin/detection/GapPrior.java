@@ -92,6 +92,41 @@ public final class GapPrior {
         return fitted;
     }
 
+    /** The daytime half hours (08:00 to 22:00) over which a home's scale is judged. */
+    static final int DAY_FROM_SLOT = 16;
+    static final int DAY_TO_SLOT = 44;
+    /** A home's scale rests on at least this many of its own days. */
+    static final int SCALE_MIN_DAYS = 3;
+
+    /**
+     * How much longer this home's daytime gaps run than the population's: the mean over the
+     * daytime half hours of the home's own 0.95-quantile (fitted as the prior is, on its own days),
+     * over the prior's mean there; never below 1. A home whose sensors see little (reed switches
+     * on cupboards only, no mats) shows 3 to 4 h of daytime quiet as ordinary; the prior, fitted
+     * on homes that see more, would call that abnormal. Scaling the prior by the home's observed
+     * gaps keeps its shape (which hours are long) and takes the home's level. Never below 1: a
+     * home that sees much is held to the population's widening, as before.
+     */
+    double scaleFor(List<short[]> homeDays) {
+        if (minutes == null) {
+            return 1;
+        }
+        long observedDays = homeDays.stream().filter(d -> RoutineModel.observed(d) >= RoutineModel.MIN_OBSERVED_SLOTS).count();
+        if (observedDays < SCALE_MIN_DAYS) {
+            return 1;
+        }
+        int[] own = quantiles(homeDays, RoutineModel.MIN_OBSERVED_SLOTS, false);
+        double home = 0;
+        double population = 0;
+        for (int slot = DAY_FROM_SLOT; slot < DAY_TO_SLOT; slot++) {
+            if (own[slot] >= 0) {
+                home += own[slot];
+                population += minutes[slot];
+            }
+        }
+        return population <= 0 ? 1 : Math.max(1, home / population);
+    }
+
     boolean present() {
         return minutes != null;
     }

@@ -21,6 +21,8 @@ final class HomeState {
     final ZoneId zone;
     private final Duration awaySilence;
     final TimerFlows timers;
+    /** What the home's sensors can see: readings a day, kinds, whether the entrance reports. */
+    final Coverage coverage;
 
     Instant start;
     Instant lastActivity;
@@ -52,6 +54,7 @@ final class HomeState {
         this.zone = zone;
         this.awaySilence = options.awaySilence();
         this.timers = new TimerFlows(options.timerFlow(), options.flowPause(), zone);
+        this.coverage = new Coverage(zone);
     }
 
     /** Whether a reading shows someone using water: not a drip, and not a timer's flow. */
@@ -107,6 +110,7 @@ final class HomeState {
         if (r.kind() != ReadingKind.WATER) {
             seesMoreThanWater = true;
         }
+        coverage.observeActivity(r);
         lastActivity = later(lastActivity, t);
         lastActivityDevice = r.device();
         boolean entrance = r.kind() == ReadingKind.ENTRY_DOOR;

@@ -38,7 +38,10 @@ final class InactivityRule implements Rule, OpenEpisodes {
     static final int PRIOR_DAYS = 7;
 
     /** The activity rule's allowance now, and what it rests on (usual: null when nothing is learned at this hour). */
-    record Allowance(Duration threshold, RoutineModel.Usual usual, boolean resting, boolean widenedByPrior) {
+    record Allowance(Duration threshold, RoutineModel.Usual usual, boolean resting, boolean widenedByPrior, boolean outingsUnseen) {
+        Allowance(Duration threshold, RoutineModel.Usual usual, boolean resting, boolean widenedByPrior) {
+            this(threshold, usual, resting, widenedByPrior, false);
+        }
     }
 
     private final Signal signal;
@@ -52,6 +55,8 @@ final class InactivityRule implements Rule, OpenEpisodes {
     /** The gap when the open alert was raised, for the clear's reason. */
     private Duration openGap = Duration.ZERO;
     private Instant lastClear;
+    /** For water, in a home that sees more: the activity rule, whose open alert already says it. */
+    private InactivityRule activityRule;
 
     InactivityRule(Signal signal, DetectionOptions options, HomeState home, Routine routine) {
         this(signal, options, home, routine, GapPrior.NONE);
@@ -81,6 +86,16 @@ final class InactivityRule implements Rule, OpenEpisodes {
         open = episode.alert();
         openGap = episode.detail().isEmpty() ? Duration.ZERO : Duration.ofSeconds(Long.parseLong(episode.detail()));
         return true;
+    }
+
+    /**
+     * Makes this (water) rule hold back while {@code activity}'s alert is open in a home that sees
+     * more than water: the whole home still is one silence, and NO_ACTIVITY already said it. Two
+     * alerts for one silence were half of the false alarms of the robustness suite; the family
+     * hears one. Water unused while she moves about is still this rule's to say.
+     */
+    void heldBackWhileOpen(InactivityRule activity) {
+        this.activityRule = activity;
     }
 
     /** Whether this rule's alert is open: the present gap was judged abnormal and is not over. */
@@ -132,6 +147,9 @@ final class InactivityRule implements Rule, OpenEpisodes {
         if (!enabled() || open != null || home.held() || home.start == null) {
             return List.of();
         }
+        if (activityRule != null && home.seesMoreThanWater && activityRule.isOpen()) {
+            return List.of();
+        }
         if (signal == Signal.ACTIVITY && !home.seesMoreThanWater) {
             // a home with only a water meter: NO_WATER_USE already says it, once
             return List.of();
@@ -173,7 +191,8 @@ final class InactivityRule implements Rule, OpenEpisodes {
                         + " at this hour by the population prior, nothing learned here yet" + lastSeen();
             }
             return what() + " for " + Durations.human(gap) + "; " + usually(a.usual()) + (a.resting() ? " while resting" : "")
-                    + (a.widenedByPrior() ? "; allowed " + Durations.human(a.threshold()) + " (" + a.usual().days()
+                    + (a.outingsUnseen() ? "; allowed " + Durations.human(a.threshold()) + " (the entrance never reports: it may be an outing)"
+                    : a.widenedByPrior() ? "; allowed " + Durations.human(a.threshold()) + " (" + a.usual().days()
                     + " days of its own, widened by the population prior)" : "") + lastSeen();
         }
         RoutineModel.Usual usual = model.usual(now);
@@ -181,6 +200,19 @@ final class InactivityRule implements Rule, OpenEpisodes {
             return null;
         }
         Duration threshold = threshold(usual);
+        boolean widened = false;
+        if (!home.seesMoreThanWater && prior.present()) {
+            // only a meter: water is the home's only sign of activity, and a model resting on few
+            // days is not certain; widened towards the population prior at the home's own level,
+            // as the activity allowance is (a flush-only home's gaps run long and irregular)
+            Duration p = clamp(scaled(prior.at(slot(now)), now));
+            int n = usual.days();
+            Duration blended = threshold.multipliedBy(n).plus(p.multipliedBy(PRIOR_DAYS)).dividedBy(n + PRIOR_DAYS);
+            if (blended.compareTo(threshold) > 0) {
+                threshold = blended;
+                widened = true;
+            }
+        }
         if (gap.compareTo(threshold) <= 0) {
             return null;
         }
@@ -194,7 +226,8 @@ final class InactivityRule implements Rule, OpenEpisodes {
                 return null;
             }
         }
-        return what() + " for " + Durations.human(gap) + "; " + usually(usual) + lastSeen();
+        return what() + " for " + Durations.human(gap) + "; " + usually(usual) + (widened ? "; allowed " + Durations.human(threshold)
+                + " (" + usual.days() + " days of its own, widened by the population prior)" : "") + lastSeen();
     }
 
     private static String usually(RoutineModel.Usual usual) {
@@ -214,8 +247,9 @@ final class InactivityRule implements Rule, OpenEpisodes {
         }
         Duration allowance;
         if (!routineLearned(now)) {
-            // the city rule's own period: until water's routine is learned, no activity for as long
-            allowance = options.noWaterPeriod();
+            // the city rule's own period, or the activity rule's first-week allowance if longer
+            Duration first = firstWeekAllowance(now);
+            allowance = first.compareTo(options.noWaterPeriod()) > 0 ? first : options.noWaterPeriod();
         } else {
             Allowance a = activityAllowance(now);
             if (a == null) {
@@ -238,12 +272,26 @@ final class InactivityRule implements Rule, OpenEpisodes {
      * whole's otherwise. Null when there is nothing to judge by.
      */
     Allowance activityAllowance(Instant now) {
+        Allowance a = knownOutingsAllowance(now);
+        if (a == null || a.resting() || !home.coverage.entranceSilent(now)) {
+            return a;
+        }
+        // the entrance is judged never to report: a silence while up may be an outing as well as
+        // a fall, and neither is presumed. The allowance goes half way towards the outing's own
+        // horizon (notReturnedHours), within learnedMaximumHours: an incident still raises within
+        // a day, and an ordinary afternoon out is no emergency. Someone on a mat is at home.
+        Duration horizon = options.notReturnedAfter();
+        Duration widened = clamp(a.threshold().plus(horizon).dividedBy(2));
+        return widened.compareTo(a.threshold()) > 0 ? new Allowance(widened, a.usual(), false, a.widenedByPrior(), true) : a;
+    }
+
+    private Allowance knownOutingsAllowance(Instant now) {
         boolean resting = home.resting();
         RoutineModel.Usual whole = routine.activity().usual(now);
         Duration t = whole == null ? null : threshold(whole);
         boolean widened = false;
         if (prior.present()) {
-            Duration p = clamp(prior.at(slot(now)));
+            Duration p = clamp(scaled(prior.at(slot(now)), now));
             int n = whole == null ? 0 : whole.days();
             Duration blended = t == null ? p : t.multipliedBy(n).plus(p.multipliedBy(PRIOR_DAYS)).dividedBy(n + PRIOR_DAYS);
             if (t == null || blended.compareTo(t) > 0) {
@@ -266,7 +314,7 @@ final class InactivityRule implements Rule, OpenEpisodes {
             // someone on a mat is resting, not lying fallen: rest may make the pause allowed
             // longer than the whole's, never shorter; how much longer, the resting prior says
             // until the home's own resting days do
-            Duration p = clamp(prior.restingAt(slot(now)));
+            Duration p = clamp(scaled(prior.restingAt(slot(now)), now));
             Duration own = nc == 0 ? p : threshold(inContext).multipliedBy(nc).plus(p.multipliedBy(PRIOR_DAYS)).dividedBy(nc + PRIOR_DAYS);
             if (own.compareTo(t) > 0) {
                 return new Allowance(clamp(own), inContext, true, nc < PRIOR_DAYS * 4);
@@ -277,6 +325,28 @@ final class InactivityRule implements Rule, OpenEpisodes {
                     inContext, false, widened);
         }
         return new Allowance(t, whole, false, widened);
+    }
+
+    private java.time.LocalDate scaleDay;
+    private double scale = 1;
+
+    /**
+     * The population prior at this home's level ({@link GapPrior#scaleFor}): part of the coverage
+     * judgement, from the home's own days of the whole activity routine, judged once a day.
+     */
+    private Duration scaled(Duration p, Instant now) {
+        java.time.LocalDate today = now.atZone(home.zone).toLocalDate();
+        if (!today.equals(scaleDay)) {
+            scaleDay = today;
+            scale = prior.scaleFor(routine.activity().profiles());
+        }
+        return scale <= 1 ? p : Duration.ofSeconds(Math.round(p.toSeconds() * scale));
+    }
+
+    /** How many times the population's daytime gaps this home's run (1 when no longer); see {@link GapPrior#scaleFor}. */
+    double priorScale(Instant now) {
+        scaled(Duration.ZERO, now);
+        return scale;
     }
 
     private int slot(Instant now) {
@@ -307,12 +377,37 @@ final class InactivityRule implements Rule, OpenEpisodes {
         return clamp(atMost.plus(margin));
     }
 
+    /**
+     * How long activity may pause before the routine is learned: the fixed {@code noActivityHours},
+     * or longer where the home has already shown a longer gap at this hour (and come back from
+     * it) on one of its first days, by the learned rule's own margin for so few days (the whole
+     * gap again, within {@code learnedMaximumHours}). A home without bed mats, whose resident
+     * sleeps 12 h, showed it on its first night: the fixed rule alone called every following night
+     * an emergency. Never shorter than the fixed rule: a few days are no evidence of short gaps.
+     */
+    Duration firstWeekAllowance(Instant now) {
+        Duration fixed = options.noActivityPeriod();
+        if (!options.learningEnabled()) {
+            return fixed;
+        }
+        RoutineModel.Usual seen = routine.activity().longestSeen(now);
+        if (seen == null) {
+            return fixed;
+        }
+        Duration widened = threshold(seen);
+        return widened.compareTo(fixed) > 0 ? widened : fixed;
+    }
+
     private String fixed(Instant now, Duration gap) {
         if (signal == Signal.ACTIVITY) {
-            return gap.compareTo(options.noActivityPeriod()) >= 0
-                    ? what() + " for " + Durations.human(gap) + lastSeen() + "; the fixed rule of "
+            Duration allowed = firstWeekAllowance(now);
+            if (gap.compareTo(allowed) < 0) {
+                return null;
+            }
+            return what() + " for " + Durations.human(gap) + lastSeen() + "; the fixed rule of "
                     + Durations.human(options.noActivityPeriod()) + " applies until the routine is learned"
-                    : null;
+                    + (allowed.compareTo(options.noActivityPeriod()) > 0 ? ", widened to " + Durations.human(allowed)
+                    + " by the gaps this home already showed at this hour" : "");
         }
         Instant observedFrom = home.gapStart(lastClear);
         if (Duration.between(observedFrom, now).compareTo(options.noWaterPeriod()) < 0) {

@@ -139,6 +139,27 @@ final class RoutineModel {
         return new Usual(Duration.ofMinutes(Math.max(pooled, sameDay)), sameDay > pooled, local.getDayOfWeek(), learned);
     }
 
+    /**
+     * The longest gap seen around {@code now}'s half hour on any day before today, and on how many
+     * days; null with none. What the home has already shown and come back from, before its
+     * routine is learned.
+     */
+    Usual longestSeen(Instant now) {
+        ZonedDateTime local = now.atZone(zone);
+        LocalDate today = local.toLocalDate();
+        int slot = (local.getHour() * 60 + local.getMinute()) / 30;
+        int longest = NOT_OBSERVED;
+        int n = 0;
+        for (Map.Entry<LocalDate, short[]> e : days.entrySet()) {
+            int v = e.getKey().isBefore(today) ? around(e.getValue(), slot) : NOT_OBSERVED;
+            if (v >= 0) {
+                n++;
+                longest = Math.max(longest, v);
+            }
+        }
+        return n == 0 ? null : new Usual(Duration.ofMinutes(longest), false, local.getDayOfWeek(), n);
+    }
+
     /** Copies of the learned days' profiles, oldest first. */
     java.util.List<short[]> profiles() {
         return days.values().stream().map(short[]::clone).toList();

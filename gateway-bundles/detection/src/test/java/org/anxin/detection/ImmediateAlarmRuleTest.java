@@ -96,7 +96,7 @@ class ImmediateAlarmRuleTest {
         java.time.Instant start = java.time.Instant.parse("2026-11-23T08:00:00Z");
         engine.onReading(new org.anxin.protocol.Reading("hall", org.anxin.protocol.ReadingKind.MOTION, "on", start));
         List<org.anxin.protocol.Alert> alerts = engine.advanceTo(start.plus(java.time.Duration.ofDays(3653)));
-        assertThat(alerts).extracting(org.anxin.protocol.Alert::type).containsExactlyInAnyOrder(
-                org.anxin.protocol.AlertType.NO_ACTIVITY, org.anxin.protocol.AlertType.NO_WATER_USE);
+        // one silence of the whole home, said once (NO_WATER_USE holds back while NO_ACTIVITY is open)
+        assertThat(alerts).extracting(org.anxin.protocol.Alert::type).containsExactly(org.anxin.protocol.AlertType.NO_ACTIVITY);
     }
 }

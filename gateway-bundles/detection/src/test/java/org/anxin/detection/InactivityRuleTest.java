@@ -56,11 +56,63 @@ class InactivityRuleTest {
         home.advance(at(MONDAY, "22:00"));
         assertThat(home.of(AlertType.NO_WATER_USE)).as("the rest of the home is not still").isEmpty();
 
-        // once nothing has moved for as long as the activity rule allows, the water rule may speak too
+        // once nothing has moved for as long as the activity rule allows, the home is still: said
+        // once, by NO_ACTIVITY, not again by the water rule
         home.advance(at(TUESDAY, "10:30"));
-        Alert raised = home.first(AlertType.NO_WATER_USE, AlertState.RAISED);
+        Alert raised = home.first(AlertType.NO_ACTIVITY, AlertState.RAISED);
         assertThat(raised).isNotNull();
-        assertThat(raised.time()).isAfter(at(TUESDAY, "09:15"));
+        assertThat(raised.time()).isEqualTo(at(TUESDAY, "09:15"));
+        assertThat(home.of(AlertType.NO_WATER_USE)).as("the same silence").isEmpty();
+    }
+
+    @Test
+    void inTheFirstWeekANightAsLongAsOneAlreadySeenIsNoEmergencyButAStillDayIs() {
+        // no bed mat: from 20:50 to 09:10 nothing reports, every night (she sleeps long)
+        for (int d = 0; d < 4; d++) {
+            LocalDate day = MONDAY.plusDays(d);
+            for (int h = 9; h < 21; h++) {
+                home.read(at(day, String.format("%02d:10", h)), "hall", ReadingKind.MOTION, "on");
+                home.read(at(day, String.format("%02d:50", h)), "hall", ReadingKind.MOTION, "on");
+            }
+        }
+        home.read(MONDAY.plusDays(4), "09:10", "hall", ReadingKind.MOTION, "on");
+        assertThat(raises(AlertType.NO_ACTIVITY)).as("the first night only: its 12 h were new")
+                .containsExactly(at(TUESDAY, "08:50"));
+        // a still day is not a night: nothing that long was seen in the evening, the fixed 12 h stand
+        home.advance(at(MONDAY.plusDays(4), "22:00"));
+        assertThat(raises(AlertType.NO_ACTIVITY)).containsExactly(at(TUESDAY, "08:50"), at(MONDAY.plusDays(4), "21:10"));
+    }
+
+    private List<Instant> raises(AlertType type) {
+        return home.of(type).stream().filter(a -> a.state() == AlertState.RAISED).map(Alert::time).toList();
+    }
+
+    @Test
+    void inAHomeWithOnlyAMeterTheLearnedWaterRuleIsWidenedTowardsThePopulationPriorOnFewDays() {
+        int[] tenHours = new int[RoutineModel.SLOTS];
+        java.util.Arrays.fill(tenHours, 600);
+        Duration own = meterOnlyCollapse(GapPrior.NONE);
+        Duration widened = meterOnlyCollapse(GapPrior.of(tenHours, tenHours));
+        assertThat(widened).isGreaterThan(own.plusHours(2)).isLessThan(Duration.ofHours(12));
+    }
+
+    private static Duration meterOnlyCollapse(GapPrior prior) {
+        Home meter = new Home(DetectionEngine.create(DetectionOptions.DEFAULTS, prior));
+        for (int d = 0; d < 9; d++) {
+            for (int h = 7; h < 23; h++) {
+                meter.read(MONDAY.plusDays(d), String.format("%02d:20", h), "meter", ReadingKind.WATER, "3");
+            }
+        }
+        LocalDate day = MONDAY.plusDays(9);
+        meter.alerts.clear();
+        meter.read(day, "07:20", "meter", ReadingKind.WATER, "3");
+        meter.advance(at(day, "23:59"));
+        Alert raised = meter.first(AlertType.NO_WATER_USE, AlertState.RAISED);
+        assertThat(raised).isNotNull();
+        if (prior.present()) {
+            assertThat(raised.reason()).contains("widened by the population prior");
+        }
+        return Duration.between(at(day, "07:20"), raised.time());
     }
 
     @Test
@@ -152,9 +204,31 @@ class InactivityRuleTest {
         Duration toDetect = Duration.between(at(day, "07:10"), raised.time());
         assertThat(toDetect).as("far sooner than the fixed 12 h").isLessThan(Duration.ofHours(3));
         assertThat(raised.reason()).contains("no activity for", "usually at most", "at this hour");
-        Alert water = home.first(AlertType.NO_WATER_USE, AlertState.RAISED);
-        assertThat(water).isNotNull();
-        assertThat(Duration.between(at(day, "07:20"), water.time())).isLessThan(Duration.ofHours(5));
+        assertThat(home.of(AlertType.NO_WATER_USE)).as("the same silence, said once by NO_ACTIVITY").isEmpty();
+    }
+
+    private List<String> routineEvents() {
+        return home.events().stream().filter(e -> e.startsWith("NO_")).toList();
+    }
+
+    @Test
+    void aSilenceOfTheWholeHomeIsSaidOnceByNoActivity() {
+        for (int d = 0; d < 8; d++) {
+            home.ordinaryDay(MONDAY.plusDays(d));
+        }
+        home.alerts.clear();
+        LocalDate day = MONDAY.plusDays(8);
+        home.read(day, "07:10", "hall-pir", ReadingKind.MOTION, "on");
+        home.read(day, "07:20", "kitchen-tap", ReadingKind.WATER, "2");
+        home.advance(at(day, "12:00"));
+        assertThat(routineEvents()).containsExactly("NO_ACTIVITY raised");
+        // she moves again but uses no water: NO_ACTIVITY clears, and water unused while she moves
+        // about is no emergency
+        for (int h = 12; h < 22; h++) {
+            home.read(at(day, String.format("%02d:30", h)), "hall-pir", ReadingKind.MOTION, "on");
+        }
+        home.advance(at(day, "22:00"));
+        assertThat(routineEvents()).containsExactly("NO_ACTIVITY raised", "NO_ACTIVITY cleared");
     }
 
     @Test

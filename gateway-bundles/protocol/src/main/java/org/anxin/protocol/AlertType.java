@@ -14,6 +14,11 @@ public enum AlertType {
     DEVICE_SILENT(Severity.MAINTENANCE, false),
     LOW_BATTERY(Severity.MAINTENANCE, false),
     TAMPER(Severity.MAINTENANCE, false),
+    /**
+     * The home's entrance contact has not reported for a week while its other sensors did (or no
+     * entrance contact ever reported): outings cannot be seen. Raised by the gateway's detection.
+     */
+    ENTRANCE_SILENT(Severity.MAINTENANCE, false),
     /** The gateway's data disk is full: readings are refused, alerts are kept in the store's reserve. */
     DISK_FULL(Severity.MAINTENANCE, false),
     /** Raised by the bridge, not a gateway, when a gateway stops reporting. */
