@@ -12,6 +12,9 @@ ALTER TABLE operators ADD COLUMN webhook TEXT;
 -- fallback_recipients, or nobody (even the last resort was empty). NULL while the home's policy
 -- reaches someone. An alert with one is listed unassigned: the console must see it.
 ALTER TABLE escalations ADD COLUMN fallback VARCHAR(32);
+-- The step whose every message failed that the fallbacks were last tried for: round:step:failures.
+-- Tried again only when more of that step's messages failed (the fallback's own, say).
+ALTER TABLE escalations ADD COLUMN failed_over VARCHAR(64);
 
 -- Why a message went to this recipient, for a fallback: which step reached nobody and which
 -- fallback was used. NULL for a message the policy itself sent.

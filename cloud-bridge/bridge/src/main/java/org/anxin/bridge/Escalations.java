@@ -53,7 +53,7 @@ final class Escalations {
         this(db, clock, enabledChannels, publicBase, counters, zone, List.of());
     }
 
-    /** @param fallbackRecipients {@code channel:address}, told at once of an alert of a gateway in no home */
+    /** @param fallbackRecipients {@code channel:address}, the last resort when no operator is on duty ({@link #fallback}) */
     Escalations(Database db, Clock clock, Set<String> enabledChannels, Supplier<URI> publicBase,
                 BridgeCounters counters, ZoneId zone, List<String> fallbackRecipients) {
         this.fallbackRecipients = List.copyOf(fallbackRecipients);
@@ -240,8 +240,80 @@ final class Escalations {
             for (Row r : due) {
                 ids.addAll(runStep(c, r, now));
             }
+            ids.addAll(failOver(c, now));
             return ids;
         });
+    }
+
+    private static String failedOver(Connection c, Row r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT failed_over FROM escalations WHERE gateway = ?"
+                + " AND alert_id = ?")) {
+            ps.setString(1, r.gateway());
+            ps.setString(2, r.alertId());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /**
+     * A step whose every message failed for good (a webhook that answers 404, say) reached nobody
+     * as surely as one with no address: its fallbacks are tried, in the step's own round, so that
+     * nobody already tried in it is tried again and the chain goes on past them. Only the latest
+     * step of each open escalation is looked at; it is tried again when more of its messages fail.
+     */
+    private List<Deliveries.Claimed> failOver(Connection c, long now) throws SQLException {
+        record Failed(Row row, String key, String error, boolean timer) {
+        }
+        List<Failed> failed = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT e.gateway, e.alert_id, e.home_id, e.type, e.severity,"
+                + " d.step AS next_step, d.round AS round, e.failed_over, e.next_step_at, COUNT(*) AS failures,"
+                + " MAX(d.last_error) AS error FROM escalations e JOIN deliveries d ON d.gateway = e.gateway"
+                + " AND d.alert_id = e.alert_id WHERE e.state = 'open' AND d.kind = 'alert' AND d.state = 'failed'"
+                + " AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.gateway = d.gateway AND o.alert_id = d.alert_id"
+                + " AND o.kind = 'alert' AND o.round = d.round AND o.step = d.step AND o.state <> 'failed')"
+                + " AND NOT EXISTS (SELECT 1 FROM deliveries l WHERE l.gateway = d.gateway AND l.alert_id = d.alert_id"
+                + " AND l.kind = 'alert' AND (l.round > d.round OR (l.round = d.round AND l.step > d.step)))"
+                + " GROUP BY e.gateway, e.alert_id, e.home_id, e.type, e.severity, d.step, d.round, e.failed_over,"
+                + " e.next_step_at")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Row r = row(rs);
+                    String key = r.round() + ":" + r.step() + ":" + rs.getLong("failures");
+                    if (!key.equals(rs.getString("failed_over"))) {
+                        failed.add(new Failed(r, key, rs.getString("error"), Database.nullableLong(rs, "next_step_at") != null));
+                    }
+                }
+            }
+        }
+        List<Deliveries.Claimed> ids = new ArrayList<>();
+        for (Failed f : failed) {
+            Row r = f.row();
+            Optional<Row> locked = claim(c, r.gateway(), r.alertId());
+            if (locked.isEmpty() || f.key().equals(failedOver(c, r))) {
+                continue; // another instance has it, or had it and is done
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE escalations SET failed_over = ? WHERE gateway = ?"
+                    + " AND alert_id = ?")) {
+                ps.setString(1, f.key());
+                ps.setString(2, r.gateway());
+                ps.setString(3, r.alertId());
+                ps.executeUpdate();
+            }
+            Optional<Directory.Home> home = r.homeId() == null ? Optional.empty() : Directory.home(c, r.homeId());
+            Optional<Directory.Centre> centre = home.isEmpty() || home.get().centreId() == null
+                    ? Optional.empty() : Directory.centre(c, home.get().centreId());
+            String why = "every message of step " + (r.step() + 1) + " failed (" + f.error() + ")";
+            log.warn("escalation {}/{}: {}; trying the fallbacks", r.gateway(), r.alertId(), why);
+            String used = fallback(c, r, alertOf(c, r), home, centre, why, ids, now);
+            if (!f.timer() && r.severity().equals(Severity.CRITICAL.wireName())) {
+                // the policy had ended with this step: a critical alarm is told again until answered
+                setTimer(c, r, r.step(), r.round() + 1,
+                        now + repeatMillis(Policies.policyFor(c, r.type(), r.severity())));
+            }
+            log.info("escalation {}/{}: the failed step went to fallback {}", r.gateway(), r.alertId(), used);
+        }
+        return ids;
     }
 
     /**

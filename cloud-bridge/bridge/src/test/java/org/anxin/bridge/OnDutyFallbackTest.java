@@ -160,6 +160,28 @@ class OnDutyFallbackTest {
     }
 
     @Test
+    void aFireWhoseOnlyDeliveredMessageIsRefusedForGoodReachesTheOnDutyOperatorOfItsCentre() throws Exception {
+        start(true);
+        try (HttpInbox gone = new HttpInbox().alwaysAnswer(404)) {
+            admin.ok("POST", "api/homes/h1/people", json("{'role':'contact','name':'Zhao Gang','webhook':'"
+                    + gone.url("/robot/deleted-group") + "'}"));
+            Alert fire = fire();
+            gateway.publish(alert(gw, 1, fire));
+
+            await().atMost(WAIT).until(() -> gone.refused().size() == 1 && inbox.accepted("/robot/duty-c1").size() == 1);
+            assertThat(inbox.accepted("/robot/duty-c1").get(0).body()).contains("fire at Shuiguohu")
+                    .contains("every message of step 1 failed (HTTP 404)");
+            assertThat(inbox.accepted("/robot/off-c1")).isEmpty();
+            JsonNode record = admin.get("api/incidents/" + gw + "/" + path(fire.id()));
+            assertThat(record.get("fallback").asText()).isEqualTo("centre_on_duty");
+            assertThat(record.get("state").asText()).isEqualTo("open");
+            Thread.sleep(300); // more polls of the timer: the failed step is failed over once
+            assertThat(inbox.accepted("/robot/duty-c1")).hasSize(1);
+            assertThat(bridge.counters().fallbackUsed()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void anAlertFromAGatewayOfNoHomeReachesTheOnDutyAdministratorAndNoCentresOperator() throws Exception {
         start(true);
         String lone = uniqueGateway("lone");
