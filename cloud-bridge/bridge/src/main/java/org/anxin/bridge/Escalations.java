@@ -306,8 +306,8 @@ final class Escalations {
             String why = "every message of step " + (r.step() + 1) + " failed (" + f.error() + ")";
             log.warn("escalation {}/{}: {}; trying the fallbacks", r.gateway(), r.alertId(), why);
             String used = fallback(c, r, alertOf(c, r), home, centre, why, ids, now);
-            if (!f.timer() && r.severity().equals(Severity.CRITICAL.wireName())) {
-                // the policy had ended with this step: a critical alarm is told again until answered
+            if (!f.timer() && (r.severity().equals(Severity.CRITICAL.wireName()) || used.equals(NOBODY))) {
+                // the policy had ended with this step: told again until answered, as in runStep
                 setTimer(c, r, r.step(), r.round() + 1,
                         now + repeatMillis(Policies.policyFor(c, r.type(), r.severity())));
             }
