@@ -101,7 +101,7 @@ public final class Bridge implements AutoCloseable {
             Supplier<URI> publicBase = () -> options.publicUrl().orElseGet(() -> apiHolder[0].uri());
             Escalations escalations = new Escalations(db, clock, channels.keySet(), publicBase, counters, options.zone(),
                     options.fallbackRecipients());
-            Operators operators = new Operators(db, clock, options.sessionLength());
+            Operators operators = new Operators(db, clock, options.sessionLength(), channels.keySet());
             options.adminUser().ifPresent(user -> {
                 operators.ensureAdministrator(user, options.adminPassword().orElseThrow());
                 log.info("operator {} may log in as an administrator", user);

@@ -143,8 +143,9 @@ public final class BridgeCommand implements Callable<Integer> {
                     + " for them (default: refused)")
     boolean allowUnsignedGateways;
     @Option(names = "--fallback-recipient", paramLabel = "CHANNEL:ADDRESS",
-            description = "told at once of an alert from a gateway that belongs to no home, e.g."
-                    + " sms:+8613800001111, email:duty@example.org, webhook:https://...; repeatable")
+            description = "the last resort of an alert that reaches nobody else (a gateway in no home, a"
+                    + " policy reaching nobody) when no operator is on duty, e.g. sms:+8613800001111,"
+                    + " email:duty@example.org, webhook:https://...; repeatable")
     java.util.List<String> fallbackRecipients = new java.util.ArrayList<>();
     @Option(names = "--metrics-token", paramLabel = "TOKEN", defaultValue = "${env:ANXIN_METRICS_TOKEN}",
             description = "serve GET /metrics (Prometheus) to requests bearing this token, 24 characters or more"

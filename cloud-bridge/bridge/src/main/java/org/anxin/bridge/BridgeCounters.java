@@ -48,6 +48,8 @@ public final class BridgeCounters {
     final AtomicLong mendedAlarms = new AtomicLong();
     final AtomicLong unsignedRefused = new AtomicLong();
     final AtomicLong badSignatures = new AtomicLong();
+    final AtomicLong fallbackUsed = new AtomicLong();
+    final AtomicLong alertsReachingNobody = new AtomicLong();
 
     /** Every MQTT message that arrived, whatever became of it. */
     public long received() {
@@ -211,6 +213,16 @@ public final class BridgeCounters {
         return badSignatures.get();
     }
 
+    /** Escalation steps that reached nobody and went to a fallback (on-duty operators, --fallback-recipient). */
+    public long fallbackUsed() {
+        return fallbackUsed.get();
+    }
+
+    /** Steps that reached nobody, not even a fallback: each is logged as an error and the alert stays open. */
+    public long alertsReachingNobody() {
+        return alertsReachingNobody.get();
+    }
+
     /** All counters by name, in a stable order. */
     public Map<String, Long> asMap() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -245,6 +257,8 @@ public final class BridgeCounters {
         m.put("mendedAlarms", mendedAlarms());
         m.put("unsignedRefused", unsignedRefused());
         m.put("badSignatures", badSignatures());
+        m.put("fallbackUsed", fallbackUsed());
+        m.put("alertsReachingNobody", alertsReachingNobody());
         return m;
     }
 

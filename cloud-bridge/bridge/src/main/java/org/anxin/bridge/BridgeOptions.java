@@ -55,9 +55,11 @@ import java.util.UUID;
  *     gateways signed their messages) without a signature. Off by default: then such a gateway's
  *     messages are refused, since anyone who can publish to the broker could have sent them. A
  *     gateway with a registered key must sign whatever this says.
- * @param fallbackRecipients who is told at once of an alert from a gateway that belongs to no home,
- *     each {@code channel:address} ({@code sms:+8613800001111}, {@code email:duty@example.org},
- *     {@code webhook:https://...}); nobody but the console's unassigned list when empty
+ * @param fallbackRecipients the last resort of an alert that reaches nobody else (its gateway in no
+ *     home, or its home's policy reaching nobody) when no operator is on duty, each
+ *     {@code channel:address} ({@code sms:+8613800001111}, {@code email:duty@example.org},
+ *     {@code webhook:https://...}); when empty and nobody is on duty, such an alert is logged as
+ *     an error and waits in the console's unassigned list
  * @param metricsToken the bearer token a Prometheus server presents at {@code GET /metrics}, at
  *     least {@value #MIN_METRICS_TOKEN_LENGTH} characters; {@code /metrics} answers 404 when empty
  */

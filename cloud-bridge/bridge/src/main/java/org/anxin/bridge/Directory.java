@@ -431,19 +431,19 @@ final class Directory {
         return v;
     }
 
-    private static String optionalPhone(String phone) {
+    static String optionalPhone(String phone) {
         String p = optionalText(phone, "phone", 32);
         require(p == null || PHONE.matcher(p).matches(), "phone must be digits, optionally with a leading +");
         return p == null ? null : p.replace(" ", "").replace("-", "");
     }
 
-    private static String optionalEmail(String email) {
+    static String optionalEmail(String email) {
         String e = optionalText(email, "email", 255);
         require(e == null || EMAIL.matcher(e).matches(), "email '" + e + "' is not an e-mail address");
         return e;
     }
 
-    private static String optionalWebhook(String webhook) {
+    static String optionalWebhook(String webhook) {
         String w = optionalText(webhook, "webhook", 2000);
         if (w != null) {
             URI uri;

@@ -53,7 +53,7 @@ final class Escalations {
         this(db, clock, enabledChannels, publicBase, counters, zone, List.of());
     }
 
-    /** @param fallbackRecipients {@code channel:address}, told at once of an alert of a gateway in no home */
+    /** @param fallbackRecipients {@code channel:address}, the last resort when no operator is on duty ({@link #fallback}) */
     Escalations(Database db, Clock clock, Set<String> enabledChannels, Supplier<URI> publicBase,
                 BridgeCounters counters, ZoneId zone, List<String> fallbackRecipients) {
         this.fallbackRecipients = List.copyOf(fallbackRecipients);
@@ -92,19 +92,15 @@ final class Escalations {
             Database.setNullableText(ps, 3, home.map(Directory.Home::id).orElse(null));
             ps.setString(4, alert.type().name());
             ps.setString(5, alert.severity().wireName());
-            // a gateway that belongs to no home has nobody to escalate to: the escalation is kept
-            // for the record (and can be acknowledged), but has no timer
-            Database.setNullableLong(ps, 6, home.isPresent() ? now : null);
+            Database.setNullableLong(ps, 6, now);
             ps.setLong(7, now);
             if (ps.executeUpdate() == 0) {
                 return List.of(); // a copy, or the clear came first
             }
         }
         if (home.isEmpty()) {
-            log.warn("gateway {} belongs to no home: alert {} is recorded and listed unassigned, told to {}"
-                    + " fallback recipient(s); it follows the policy of the home the gateway is added to", gateway,
-                    alert.id(), fallbackRecipients.size());
-            return toFallback(c, gateway, alert, now);
+            log.warn("gateway {} belongs to no home: alert {} is recorded, listed unassigned and told to the"
+                    + " fallbacks; it follows the policy of the home the gateway is added to", gateway, alert.id());
         }
         return runStep(c, claim(c, gateway, alert.id()).orElseThrow(), now);
     }
@@ -178,32 +174,6 @@ final class Escalations {
         String body(String recipient) throws SQLException;
     }
 
-    /**
-     * The bridge-wide fallback list for an alert nobody's policy covers: each recipient once, with
-     * an acknowledgement link; they are then "reached" and are told of a clear or an acknowledgement.
-     */
-    private List<Deliveries.Claimed> toFallback(Connection c, String gateway, Alert alert, long now)
-            throws SQLException {
-        List<Deliveries.Claimed> ids = new ArrayList<>();
-        for (int i = 0; i < fallbackRecipients.size(); i++) {
-            String recipient = fallbackRecipients.get(i);
-            int colon = recipient.indexOf(':');
-            String channel = recipient.substring(0, colon);
-            String address = recipient.substring(colon + 1);
-            if (!enabledChannels.contains(channel)) {
-                log.warn("fallback recipient on {} skipped: that channel is not configured", channel);
-                continue;
-            }
-            String name = "fallback " + (i + 1);
-            String body = AlertMessages.body(gateway, alert, null, ackLink(c, gateway, alert.id(), name, now),
-                    publicBase.get().resolve("api/incidents/").toString(), zone)
-                    + " This gateway belongs to no home: add it to one (PUT /api/homes/{id}) so its people are told.";
-            insertDelivery(c, gateway, alert.id(), "alert", 0, 0, "fallback:" + (i + 1), name, channel, address,
-                    AlertMessages.subject(alert), body, now).ifPresent(ids::add);
-        }
-        return ids;
-    }
-
     /** One message of {@code kind} to everyone already reached, once per person and channel. */
     private static List<Deliveries.Claimed> tellReached(Connection c, String gateway, String alertId, String kind,
                                                         String subject, BodyFor bodyFor, long now) throws SQLException {
@@ -227,7 +197,7 @@ final class Escalations {
                 body = bodyFor.body(r[1]);
                 bodies.put(r[0], body);
             }
-            insertDelivery(c, gateway, alertId, kind, 0, 0, r[0], r[1], r[2], r[3], subject, body, now)
+            insertDelivery(c, gateway, alertId, kind, 0, 0, r[0], r[1], r[2], r[3], subject, body, null, now)
                     .ifPresent(ids::add);
         }
         return ids;
@@ -270,8 +240,80 @@ final class Escalations {
             for (Row r : due) {
                 ids.addAll(runStep(c, r, now));
             }
+            ids.addAll(failOver(c, now));
             return ids;
         });
+    }
+
+    private static String failedOver(Connection c, Row r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT failed_over FROM escalations WHERE gateway = ?"
+                + " AND alert_id = ?")) {
+            ps.setString(1, r.gateway());
+            ps.setString(2, r.alertId());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /**
+     * A step whose every message failed for good (a webhook that answers 404, say) reached nobody
+     * as surely as one with no address: its fallbacks are tried, in the step's own round, so that
+     * nobody already tried in it is tried again and the chain goes on past them. Only the latest
+     * step of each open escalation is looked at; it is tried again when more of its messages fail.
+     */
+    private List<Deliveries.Claimed> failOver(Connection c, long now) throws SQLException {
+        record Failed(Row row, String key, String error, boolean timer) {
+        }
+        List<Failed> failed = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT e.gateway, e.alert_id, e.home_id, e.type, e.severity,"
+                + " d.step AS next_step, d.round AS round, e.failed_over, e.next_step_at, COUNT(*) AS failures,"
+                + " MAX(d.last_error) AS error FROM escalations e JOIN deliveries d ON d.gateway = e.gateway"
+                + " AND d.alert_id = e.alert_id WHERE e.state = 'open' AND d.kind = 'alert' AND d.state = 'failed'"
+                + " AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.gateway = d.gateway AND o.alert_id = d.alert_id"
+                + " AND o.kind = 'alert' AND o.round = d.round AND o.step = d.step AND o.state <> 'failed')"
+                + " AND NOT EXISTS (SELECT 1 FROM deliveries l WHERE l.gateway = d.gateway AND l.alert_id = d.alert_id"
+                + " AND l.kind = 'alert' AND (l.round > d.round OR (l.round = d.round AND l.step > d.step)))"
+                + " GROUP BY e.gateway, e.alert_id, e.home_id, e.type, e.severity, d.step, d.round, e.failed_over,"
+                + " e.next_step_at")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Row r = row(rs);
+                    String key = r.round() + ":" + r.step() + ":" + rs.getLong("failures");
+                    if (!key.equals(rs.getString("failed_over"))) {
+                        failed.add(new Failed(r, key, rs.getString("error"), Database.nullableLong(rs, "next_step_at") != null));
+                    }
+                }
+            }
+        }
+        List<Deliveries.Claimed> ids = new ArrayList<>();
+        for (Failed f : failed) {
+            Row r = f.row();
+            Optional<Row> locked = claim(c, r.gateway(), r.alertId());
+            if (locked.isEmpty() || f.key().equals(failedOver(c, r))) {
+                continue; // another instance has it, or had it and is done
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE escalations SET failed_over = ? WHERE gateway = ?"
+                    + " AND alert_id = ?")) {
+                ps.setString(1, f.key());
+                ps.setString(2, r.gateway());
+                ps.setString(3, r.alertId());
+                ps.executeUpdate();
+            }
+            Optional<Directory.Home> home = r.homeId() == null ? Optional.empty() : Directory.home(c, r.homeId());
+            Optional<Directory.Centre> centre = home.isEmpty() || home.get().centreId() == null
+                    ? Optional.empty() : Directory.centre(c, home.get().centreId());
+            String why = "every message of step " + (r.step() + 1) + " failed (" + f.error() + ")";
+            log.warn("escalation {}/{}: {}; trying the fallbacks", r.gateway(), r.alertId(), why);
+            String used = fallback(c, r, alertOf(c, r), home, centre, why, ids, now);
+            if (!f.timer() && (r.severity().equals(Severity.CRITICAL.wireName()) || used.equals(NOBODY))) {
+                // the policy had ended with this step: told again until answered, as in runStep
+                setTimer(c, r, r.step(), r.round() + 1,
+                        now + repeatMillis(Policies.policyFor(c, r.type(), r.severity())));
+            }
+            log.info("escalation {}/{}: the failed step went to fallback {}", r.gateway(), r.alertId(), used);
+        }
+        return ids;
     }
 
     /**
@@ -280,9 +322,10 @@ final class Escalations {
      * never left open with no next step.
      */
     private static void adoptUnassigned(Connection c, long now) throws SQLException {
+        // the round goes on from the fallback's, so that the home's first step is a message of its own
         try (PreparedStatement ps = c.prepareStatement("UPDATE escalations SET home_id = (SELECT hg.home_id"
-                + " FROM home_gateways hg WHERE hg.gateway = escalations.gateway), next_step = 0, round = 0,"
-                + " next_step_at = ? WHERE state = 'open' AND home_id IS NULL AND next_step_at IS NULL"
+                + " FROM home_gateways hg WHERE hg.gateway = escalations.gateway), next_step = 0, round = round + 1,"
+                + " fallback = NULL, next_step_at = ? WHERE state = 'open' AND home_id IS NULL"
                 + " AND EXISTS (SELECT 1 FROM home_gateways hg WHERE hg.gateway = escalations.gateway)")) {
             ps.setLong(1, now);
             int adopted = ps.executeUpdate();
@@ -312,39 +355,195 @@ final class Escalations {
                 rs.getString("severity"), rs.getInt("next_step"), rs.getInt("round"));
     }
 
-    /** Writes one step's deliveries and sets the timer for the next; inside the claiming transaction. */
+    /** How often the fallback is told again of a critical alert no policy step reaches, when the policy has no pace. */
+    static final long FALLBACK_REPEAT_MILLIS = 5 * 60_000;
+    /** The channels an operator on duty is reached on, each they have and this bridge has. */
+    private static final List<String> OPERATOR_CHANNELS = List.of("sms", "email", "webhook");
+
+    /**
+     * Writes one step's deliveries and sets the timer for the next; inside the claiming transaction.
+     * A step that reaches nobody (the gateway is in no home, the policy has no such step, nobody it
+     * names has an address on a channel it uses and this bridge has) goes to the fallbacks instead.
+     */
     private List<Deliveries.Claimed> runStep(Connection c, Row r, long now) throws SQLException {
         Policies.Policy policy = Policies.policyFor(c, r.type(), r.severity());
         Optional<Directory.Home> home = r.homeId() == null ? Optional.empty() : Directory.home(c, r.homeId());
-        List<Deliveries.Claimed> ids = new ArrayList<>();
-        if (policy.steps().isEmpty() || r.step() >= policy.steps().size() || home.isEmpty()) {
-            setTimer(c, r, r.step(), r.round(), null);
-            return ids;
-        }
-        Policies.Step step = policy.steps().get(r.step());
-        Optional<Directory.Centre> centre = home.get().centreId() == null
+        Optional<Directory.Centre> centre = home.isEmpty() || home.get().centreId() == null
                 ? Optional.empty() : Directory.centre(c, home.get().centreId());
-        List<Recipient> recipients = recipients(step, home.get(), centre);
-        if (recipients.isEmpty() && centre.isPresent()) {
-            // a step that reaches nobody (no installer entered, say) falls back to the centre
-            recipients = List.of(Recipient.of(centre.get()));
-        }
+        Policies.Step step = home.isPresent() && r.step() < policy.steps().size() ? policy.steps().get(r.step()) : null;
         Alert alert = alertOf(c, r);
+        List<Deliveries.Claimed> ids = new ArrayList<>();
+        int written = 0;
+        String why;
+        if (step != null) {
+            List<Recipient> recipients = recipients(step, home.get(), centre);
+            if (recipients.isEmpty() && centre.isPresent()) {
+                // a step that reaches nobody (no installer entered, say) falls back to the centre
+                recipients = List.of(Recipient.of(centre.get()));
+            }
+            written = notify(c, r, alert, home.orElse(null), recipients, step.channels(), null, "", ids, now);
+            counters.escalationSteps.incrementAndGet();
+            why = "step " + (r.step() + 1) + " of the " + r.severity() + " policy (" + step.who() + " on "
+                    + step.channels() + ") reached nobody";
+        } else if (home.isEmpty()) {
+            why = "gateway " + r.gateway() + " belongs to no home";
+        } else {
+            why = "the " + r.severity() + " policy has no step " + (r.step() + 1);
+        }
+        String fallback = null;
+        if (written == 0) {
+            log.warn("escalation {}/{}: {}; trying the fallbacks", r.gateway(), r.alertId(), why);
+            fallback = fallback(c, r, alert, home, centre, why, ids, now);
+        }
+        int nextStep = r.step();
+        int round = r.round();
+        Long nextAt = null;
+        if (step != null) {
+            nextStep = r.step() + 1;
+            nextAt = now + step.waitSeconds() * 1000;
+            if (nextStep >= policy.steps().size()) {
+                if (policy.repeat()) {
+                    nextStep = 0;
+                    round++;
+                } else {
+                    nextAt = null;
+                }
+            }
+        }
+        if (nextAt == null && fallback != null
+                && (r.severity().equals(Severity.CRITICAL.wireName()) || fallback.equals(NOBODY))) {
+            // a critical alarm is answered by a person, and an alert that reached nobody waits for
+            // someone to go on duty: the same step again, in a new round, until acknowledged
+            nextStep = r.step();
+            round = r.round() + 1;
+            nextAt = now + repeatMillis(policy);
+        }
+        setTimer(c, r, nextStep, round, nextAt);
+        log.info("escalation {}/{} step {} (round {}): {} recipient(s), {} message(s){}", r.gateway(), r.alertId(),
+                r.step() + 1, r.round() + 1, written, ids.size(), fallback == null ? "" : ", fallback " + fallback);
+        return ids;
+    }
+
+    /** The policy's own pace: the sum of its waits, or {@link #FALLBACK_REPEAT_MILLIS} when it has none. */
+    private static long repeatMillis(Policies.Policy policy) {
+        long sum = policy.steps().stream().mapToLong(Policies.Step::waitSeconds).sum() * 1000;
+        return sum > 0 ? sum : FALLBACK_REPEAT_MILLIS;
+    }
+
+    static final String CENTRE_ON_DUTY = "centre_on_duty";
+    static final String ADMINISTRATORS_ON_DUTY = "administrators_on_duty";
+    static final String FALLBACK_RECIPIENTS = "fallback_recipients";
+    static final String NOBODY = "nobody";
+
+    /**
+     * The fallback chain for a step that reached nobody: the enabled operators on duty of the home's
+     * centre, else the enabled administrators on duty, else {@code --fallback-recipient}. A gateway
+     * in no home has no centre, so its alert starts at the administrators. Which one was used is kept
+     * on the escalation (the alert is then listed unassigned) and, with why, on each message.
+     *
+     * @return which fallback was used, or {@link #NOBODY}
+     */
+    private String fallback(Connection c, Row r, Alert alert, Optional<Directory.Home> home,
+                            Optional<Directory.Centre> centre, String why, List<Deliveries.Claimed> ids, long now)
+            throws SQLException {
+        String suffix = home.isEmpty()
+                ? " This gateway belongs to no home: add it to one (PUT /api/homes/{id}) so its people are told."
+                : " You are told as the fallback: " + why + ".";
+        String used = null;
+        if (centre.isPresent()) {
+            List<Recipient> onDuty = onDuty(c, Access.Role.CENTRE_OPERATOR, centre.get().id());
+            if (notify(c, r, alert, home.orElse(null), onDuty, OPERATOR_CHANNELS,
+                    why + "; sent to the operators on duty at centre " + centre.get().id(), suffix, ids, now) > 0) {
+                used = CENTRE_ON_DUTY;
+            }
+        }
+        if (used == null && notify(c, r, alert, home.orElse(null), onDuty(c, Access.Role.ADMINISTRATOR, null),
+                OPERATOR_CHANNELS, why + (centre.isPresent() ? "; nobody on duty at centre " + centre.get().id() : "")
+                        + "; sent to the administrators on duty", suffix, ids, now) > 0) {
+            used = ADMINISTRATORS_ON_DUTY;
+        }
+        if (used == null) {
+            List<Recipient> configured = new ArrayList<>();
+            for (int i = 0; i < fallbackRecipients.size(); i++) {
+                String recipient = fallbackRecipients.get(i);
+                int colon = recipient.indexOf(':');
+                String channel = recipient.substring(0, colon);
+                String address = recipient.substring(colon + 1);
+                configured.add(new Recipient("fallback:" + (i + 1), "fallback " + (i + 1),
+                        channel.equals("sms") ? address : null, channel.equals("email") ? address : null,
+                        channel.equals("webhook") ? address : null));
+            }
+            if (notify(c, r, alert, home.orElse(null), configured, OPERATOR_CHANNELS,
+                    why + "; no operator on duty; sent to the bridge's --fallback-recipient", suffix, ids, now) > 0) {
+                used = FALLBACK_RECIPIENTS;
+            }
+        }
+        if (used == null) {
+            used = NOBODY;
+            counters.alertsReachingNobody.incrementAndGet();
+            log.error("ALERT {}/{} ({}, {}) REACHES NOBODY: {}; no operator on duty is reachable and no"
+                    + " --fallback-recipient is; it stays open in the unassigned queue. Put an operator on duty"
+                    + " (PATCH /api/me {\"onDuty\":true}) or configure --fallback-recipient", r.gateway(), r.alertId(),
+                    r.type(), r.severity(), why);
+        } else {
+            counters.fallbackUsed.incrementAndGet();
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE escalations SET fallback = ? WHERE gateway = ?"
+                + " AND alert_id = ?")) {
+            ps.setString(1, used);
+            ps.setString(2, r.gateway());
+            ps.setString(3, r.alertId());
+            ps.executeUpdate();
+        }
+        return used;
+    }
+
+    /** The enabled operators of this role on duty (of this centre, for centre operators), as recipients. */
+    private static List<Recipient> onDuty(Connection c, Access.Role role, String centre) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT username, phone, email, webhook FROM operators"
+                + " WHERE on_duty = ? AND disabled_at IS NULL AND role = ?" + (centre == null ? "" : " AND scope = ?")
+                + " ORDER BY username")) {
+            ps.setBoolean(1, true);
+            ps.setString(2, role.wireName());
+            if (centre != null) {
+                ps.setString(3, centre);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Recipient> list = new ArrayList<>();
+                while (rs.next()) {
+                    list.add(new Recipient("operator:" + rs.getString(1), "operator " + rs.getString(1),
+                            rs.getString(2), rs.getString(3), rs.getString(4)));
+                }
+                return list;
+            }
+        }
+    }
+
+    /**
+     * Writes the alert's message to each recipient on each of {@code channels} they have an address
+     * for and this bridge has, with one acknowledgement link per recipient.
+     *
+     * @param reason why these recipients, for a fallback; {@code null} for the policy's own
+     * @return how many recipients got at least one message
+     */
+    private int notify(Connection c, Row r, Alert alert, Directory.Home home, List<Recipient> recipients,
+                       List<String> channels, String reason, String suffix, List<Deliveries.Claimed> ids, long now)
+            throws SQLException {
         int written = 0;
         for (Recipient who : recipients) {
             String token = Operators.randomToken();
             String link = publicBase.get().resolve("ack/" + token).toString();
             String subject = AlertMessages.subject(alert);
-            String body = AlertMessages.body(r.gateway(), alert, home.get(), link,
-                    publicBase.get().resolve("api/incidents/").toString(), zone);
+            String body = AlertMessages.body(r.gateway(), alert, home, link,
+                    publicBase.get().resolve("api/incidents/").toString(), zone) + suffix;
             boolean any = false;
-            for (String channel : step.channels()) {
+            for (String channel : channels) {
                 String address = who.address(channel);
                 if (address == null || !enabledChannels.contains(channel)) {
                     continue;
                 }
-                Optional<Deliveries.Claimed> id = insertDelivery(c, r.gateway(), r.alertId(), "alert", r.round(), r.step(), who.key(),
-                        who.name(), channel, address, subject, body, now);
+                Optional<Deliveries.Claimed> id = insertDelivery(c, r.gateway(), r.alertId(), "alert", r.round(),
+                        r.step(), who.key(), who.name(), channel, address, subject, body, reason, now);
                 id.ifPresent(ids::add);
                 any |= id.isPresent();
             }
@@ -361,26 +560,7 @@ final class Escalations {
                 }
             }
         }
-        if (written == 0) {
-            log.warn("escalation {}/{} step {}: nobody reachable through {} (step notifies {})", r.gateway(),
-                    r.alertId(), r.step() + 1, step.channels(), step.who());
-        }
-        counters.escalationSteps.incrementAndGet();
-        int nextStep = r.step() + 1;
-        int round = r.round();
-        Long nextAt = now + step.waitSeconds() * 1000;
-        if (nextStep >= policy.steps().size()) {
-            if (policy.repeat()) {
-                nextStep = 0;
-                round++;
-            } else {
-                nextAt = null;
-            }
-        }
-        setTimer(c, r, nextStep, round, nextAt);
-        log.info("escalation {}/{} step {} (round {}): {} recipient(s), {} message(s)", r.gateway(), r.alertId(),
-                r.step() + 1, r.round() + 1, written, ids.size());
-        return ids;
+        return written;
     }
 
     private static void setTimer(Connection c, Row r, int nextStep, int round, Long nextAt) throws SQLException {
@@ -485,11 +665,13 @@ final class Escalations {
     private static Optional<Deliveries.Claimed> insertDelivery(Connection c, String gateway, String alertId, String kind,
                                                                int round, int step, String key, String name,
                                                                String channel, String address, String subject,
-                                                               String body, long now) throws SQLException {
+                                                               String body, String reason, long now)
+            throws SQLException {
         String id = UUID.randomUUID().toString();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO deliveries (id, gateway, alert_id, kind, round, step,"
                 + " recipient_key, recipient, channel, address, subject, body, state, attempts, next_attempt_at,"
-                + " lease_until, created_at, first_sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sending', 1, ?, ?, ?, ?)"
+                + " lease_until, created_at, first_sent_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sending', 1,"
+                + " ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (gateway, alert_id, kind, round, step, recipient_key, channel) DO NOTHING")) {
             ps.setString(1, id);
             ps.setString(2, gateway);
@@ -507,6 +689,7 @@ final class Escalations {
             ps.setLong(14, now + Deliveries.LEASE.toMillis());
             ps.setLong(15, now);
             ps.setLong(16, now);
+            Database.setNullableText(ps, 17, reason == null || reason.length() <= 500 ? reason : reason.substring(0, 500));
             if (ps.executeUpdate() == 0) {
                 return Optional.empty();
             }

@@ -13,7 +13,7 @@ final class Incidents {
 
     private static final String COLUMNS = "e.gateway, e.alert_id, e.home_id, e.type, e.severity, e.state, e.next_step,"
             + " e.round, e.next_step_at, e.opened_at, e.acknowledged_at, e.acknowledged_by, e.cleared_at, e.resolved_at,"
-            + " e.resolved_by, e.action_taken, e.outcome, h.district, h.street, h.community,"
+            + " e.resolved_by, e.action_taken, e.outcome, e.fallback, h.district, h.street, h.community,"
             + " (SELECT COUNT(*) FROM deliveries d WHERE d.gateway = e.gateway AND d.alert_id = e.alert_id"
             + "  AND d.state = 'delivered') AS delivered,"
             + " (SELECT COUNT(*) FROM deliveries d WHERE d.gateway = e.gateway AND d.alert_id = e.alert_id"
@@ -29,12 +29,12 @@ final class Incidents {
                     String type, String severity, String state, Integer nextStep, Instant nextStepAt, int round,
                     Instant openedAt, Instant acknowledgedAt, String acknowledgedBy, Instant clearedAt,
                     Instant resolvedAt, String resolvedBy, String actionTaken, String outcome, long messagesDelivered,
-                    long messagesFailed) {
+                    long messagesFailed, String fallback) {
     }
 
     record DeliveryView(String kind, int round, int step, String recipient, String channel, String address,
                         String state, int attempts, String lastError, Instant createdAt, Instant firstSentAt,
-                        Instant deliveredAt) {
+                        Instant deliveredAt, String reason) {
     }
 
     /**
@@ -110,7 +110,7 @@ final class Incidents {
     private List<DeliveryView> deliveries(String where, List<String> args, int limit) {
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT kind, round, step, recipient, channel, address, state,"
-                    + " attempts, last_error, created_at, first_sent_at, delivered_at FROM deliveries " + where
+                    + " attempts, last_error, created_at, first_sent_at, delivered_at, reason FROM deliveries " + where
                     + " ORDER BY created_at DESC, round, step, recipient, channel LIMIT ?")) {
                 int i = 1;
                 for (String a : args) {
@@ -130,7 +130,7 @@ final class Incidents {
                         list.add(new DeliveryView(rs.getString("kind"), rs.getInt("round") + 1, rs.getInt("step") + 1,
                                 rs.getString("recipient"), channel, shown, rs.getString("state"), rs.getInt("attempts"),
                                 rs.getString("last_error"), instant(rs, "created_at"), instant(rs, "first_sent_at"),
-                                instant(rs, "delivered_at")));
+                                instant(rs, "delivered_at"), rs.getString("reason")));
                     }
                     return list;
                 }
@@ -180,7 +180,7 @@ final class Incidents {
                 rs.getInt("round") + 1, instant(rs, "opened_at"), instant(rs, "acknowledged_at"),
                 rs.getString("acknowledged_by"), instant(rs, "cleared_at"), instant(rs, "resolved_at"),
                 rs.getString("resolved_by"), rs.getString("action_taken"), rs.getString("outcome"),
-                rs.getLong("delivered"), rs.getLong("failed"));
+                rs.getLong("delivered"), rs.getLong("failed"), rs.getString("fallback"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

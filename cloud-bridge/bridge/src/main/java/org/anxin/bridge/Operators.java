@@ -54,12 +54,19 @@ final class Operators {
     private final Clock clock;
     private final Duration sessionLength;
     private final LoginThrottle throttle;
+    private final Set<String> enabledChannels;
 
     Operators(Database db, Clock clock, Duration sessionLength) {
+        this(db, clock, sessionLength, Policies.CHANNELS);
+    }
+
+    /** @param enabledChannels the channels configured on this bridge: an operator on duty must be reachable on one */
+    Operators(Database db, Clock clock, Duration sessionLength, Set<String> enabledChannels) {
         this.db = db;
         this.clock = clock;
         this.sessionLength = sessionLength;
         this.throttle = new LoginThrottle(db, clock);
+        this.enabledChannels = Set.copyOf(enabledChannels);
     }
 
     /** A session token and when it stops working. */
@@ -85,16 +92,26 @@ final class Operators {
     record OperatorInput(String username, String password, String role, String centre, String person) {
     }
 
-    /** {@code PATCH /api/operators/{username}}: each field given replaces the stored one. */
-    record OperatorPatch(String role, String centre, String person, Boolean disabled) {
+    /**
+     * {@code PATCH /api/operators/{username}}: each field given replaces the stored one; an empty
+     * phone, email or webhook removes it.
+     */
+    record OperatorPatch(String role, String centre, String person, Boolean disabled, Boolean onDuty, String phone,
+                         String email, String webhook) {
+    }
+
+    /** {@code PATCH /api/me}: what an operator may change of themself, their duty and how they are reached. */
+    record SelfPatch(Boolean onDuty, String phone, String email, String webhook) {
     }
 
     /** {@code PUT /api/operators/{username}/password} and {@code PUT /api/me/password}. */
     record PasswordInput(String password, String currentPassword) {
     }
 
+    /** @param onDuty told of alerts that reach nobody else (the fallback chain of {@link Escalations}) */
     record OperatorView(String username, String role, String centre, String person, boolean disabled,
-                        Instant createdAt, Instant disabledAt) {
+                        Instant createdAt, Instant disabledAt, boolean onDuty, String phone, String email,
+                        String webhook) {
     }
 
     /**
@@ -232,7 +249,8 @@ final class Operators {
         return db.withConnection(c -> view(c, username));
     }
 
-    private static final String VIEW_COLUMNS = "username, role, scope, created_at, disabled_at";
+    private static final String VIEW_COLUMNS = "username, role, scope, created_at, disabled_at, on_duty, phone,"
+            + " email, webhook";
 
     private static Optional<OperatorView> view(Connection c, String username) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + VIEW_COLUMNS + " FROM operators WHERE username = ?")) {
@@ -249,7 +267,8 @@ final class Operators {
         Long disabledAt = Database.nullableLong(rs, "disabled_at");
         return new OperatorView(rs.getString("username"), role, role.equals("centre_operator") ? scope : null,
                 role.equals("visitor") || role.equals("installer") ? scope : null, disabledAt != null,
-                Instant.ofEpochMilli(rs.getLong("created_at")), disabledAt == null ? null : Instant.ofEpochMilli(disabledAt));
+                Instant.ofEpochMilli(rs.getLong("created_at")), disabledAt == null ? null : Instant.ofEpochMilli(disabledAt),
+                rs.getBoolean("on_duty"), rs.getString("phone"), rs.getString("email"), rs.getString("webhook"));
     }
 
     /** Changes role, scope or whether the operator is disabled; disabling ends its sessions at once. */
@@ -283,10 +302,66 @@ final class Operators {
             if (disabled) {
                 revoke(c, username);
             }
+            setDuty(c, username, role, new SelfPatch(patch.onDuty(), patch.phone(), patch.email(), patch.webhook()));
             return null;
         });
-        log.info("operator {} changed: {}", username, patch);
+        log.info("operator {} changed: role {}, disabled {}, onDuty {}", username, patch.role(), patch.disabled(),
+                patch.onDuty());
         return view(username).orElseThrow();
+    }
+
+    /** An operator's own change of duty and addresses ({@code PATCH /api/me}). */
+    OperatorView updateSelf(String username, SelfPatch patch) {
+        if (patch == null) {
+            throw ApiException.badRequest("a JSON object with onDuty, phone, email or webhook is expected");
+        }
+        db.inTransaction(c -> {
+            OperatorView old = view(c, username).orElseThrow(() -> notFound(username));
+            setDuty(c, username, Access.Role.of(old.role()), patch);
+            return null;
+        });
+        log.info("operator {} changed their own duty or addresses: onDuty {}", username, patch.onDuty());
+        return view(username).orElseThrow();
+    }
+
+    /**
+     * Applies a change of duty and addresses, checked against the operator's (new) role: only an
+     * administrator or a centre operator is on duty, and only while reachable on a channel this
+     * bridge has, so that a last resort is never someone nobody can reach. A role without duty
+     * leaves it.
+     */
+    private void setDuty(Connection c, String username, Access.Role role, SelfPatch patch) throws SQLException {
+        OperatorView old = view(c, username).orElseThrow(() -> notFound(username));
+        String phone = patch.phone() == null ? old.phone() : Directory.optionalPhone(patch.phone());
+        String email = patch.email() == null ? old.email() : Directory.optionalEmail(patch.email());
+        String webhook = patch.webhook() == null ? old.webhook() : Directory.optionalWebhook(patch.webhook());
+        boolean dutyRole = role == Access.Role.ADMINISTRATOR || role == Access.Role.CENTRE_OPERATOR;
+        if (Boolean.TRUE.equals(patch.onDuty()) && !dutyRole) {
+            throw ApiException.badRequest("a " + role.wireName() + " is not on duty: only administrators and centre"
+                    + " operators answer alerts that reach nobody else");
+        }
+        boolean onDuty = dutyRole && (patch.onDuty() == null ? old.onDuty() : patch.onDuty());
+        boolean asked = patch.onDuty() != null || patch.phone() != null || patch.email() != null
+                || patch.webhook() != null;
+        // checked only when asked, so that a bridge restarted without a channel can still disable or re-role them
+        if (onDuty && asked && !reachable(phone, email, webhook)) {
+            throw ApiException.badRequest("an operator on duty needs a phone, email or webhook on a channel this"
+                    + " bridge has (" + enabledChannels.stream().sorted().toList() + "), or nobody can reach them");
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE operators SET on_duty = ?, phone = ?, email = ?, webhook = ? WHERE username = ?")) {
+            ps.setBoolean(1, onDuty);
+            Database.setNullableText(ps, 2, phone);
+            Database.setNullableText(ps, 3, email);
+            Database.setNullableText(ps, 4, webhook);
+            ps.setString(5, username);
+            ps.executeUpdate();
+        }
+    }
+
+    private boolean reachable(String phone, String email, String webhook) {
+        return phone != null && enabledChannels.contains("sms") || email != null && enabledChannels.contains("email")
+                || webhook != null && enabledChannels.contains("webhook");
     }
 
     /** Deletes the operator and its sessions. */

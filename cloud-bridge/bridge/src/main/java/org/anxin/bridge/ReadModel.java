@@ -11,9 +11,14 @@ import java.util.Optional;
 /** The queries behind the REST API. */
 final class ReadModel {
 
-    /** An alert whose gateway belongs to no home: nobody's policy covers it; the console must. */
+    /**
+     * An alert whose gateway belongs to no home, or that went to a fallback because its home's
+     * policy reached nobody: no policy covers it; the console must.
+     */
     private static final String UNASSIGNED =
-            "NOT EXISTS (SELECT 1 FROM home_gateways hg WHERE hg.gateway = alerts.gateway)";
+            "(NOT EXISTS (SELECT 1 FROM home_gateways hg WHERE hg.gateway = alerts.gateway)"
+            + " OR EXISTS (SELECT 1 FROM escalations e WHERE e.gateway = alerts.gateway AND e.alert_id = alerts.alert_id"
+            + " AND e.fallback IS NOT NULL))";
     private static final String ALERT_COLUMNS = "gateway, alert_id, type, severity, device, state,"
             + " raised_at, cleared_at, reason, clear_reason, " + UNASSIGNED + " AS unassigned";
 

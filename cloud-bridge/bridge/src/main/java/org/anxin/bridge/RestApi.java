@@ -347,9 +347,12 @@ final class RestApi implements AutoCloseable {
                 return new Created(parts.operators().create(call.body(Operators.OperatorInput.class)));
             }
             case "/api/me" -> {
-                call.allow("GET");
+                call.allow("GET", "PATCH");
                 call.noParameters();
                 Access.Principal who = call.principal();
+                if (call.method.equals("PATCH")) {
+                    return parts.operators().updateSelf(who.username(), call.body(Operators.SelfPatch.class));
+                }
                 return parts.operators().view(who.username()).orElseThrow();
             }
             case "/api/me/password" -> {

@@ -50,6 +50,7 @@ final class Routes {
             new Route("POST", "/ack/{token}", PUBLIC),
             new Route("POST", "/api/logout", EVERYONE),
             new Route("GET", "/api/me", EVERYONE),
+            new Route("PATCH", "/api/me", EVERYONE),
             new Route("PUT", "/api/me/password", EVERYONE),
             new Route("GET", "/api/operators", ADMIN),
             new Route("POST", "/api/operators", ADMIN),

@@ -1,0 +1,40 @@
+package org.anxin.bridge;
+
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+
+/**
+ * The fallback chain on PostgreSQL (its own locking and boolean column), each test in a schema of
+ * its own; {@code -Danxin.test.postgres=none} skips these, as it does {@link PostgresStorageTest}.
+ */
+class OnDutyFallbackPostgresTest extends OnDutyFallbackTest {
+
+    private static final String SERVER =
+            System.getProperty("anxin.test.postgres", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+
+    private String schema;
+
+    @Override
+    String jdbcUrl() throws Exception {
+        assumeFalse(SERVER.equals("none"), "PostgreSQL tests switched off");
+        schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(SERVER); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        }
+        return SERVER + (SERVER.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    @AfterEach
+    void dropSchema() throws Exception {
+        if (schema != null) {
+            try (Connection c = DriverManager.getConnection(SERVER); Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+}
