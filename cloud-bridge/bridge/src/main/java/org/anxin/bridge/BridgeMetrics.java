@@ -53,6 +53,8 @@ final class BridgeMetrics {
             entry("deliveryRetries", Name.of("anxin.bridge.notifications", "outcome", "retried")),
             entry("escalationSteps", Name.of("anxin.bridge.escalation.steps")),
             entry("acknowledged", Name.of("anxin.bridge.escalations.acknowledged")),
+            entry("fallbackUsed", Name.of("anxin.bridge.escalations.fallback")),
+            entry("alertsReachingNobody", Name.of("anxin.bridge.alerts.reaching.nobody")),
             entry("gatewaysOffline", Name.of("anxin.bridge.gateway.alerts", "type", "offline")),
             entry("gatewaysDegraded", Name.of("anxin.bridge.gateway.alerts", "type", "degraded")),
             entry("rejectedRequests", Name.of("anxin.bridge.http.rejected")),
