@@ -1,5 +1,6 @@
 package org.anxin.driver.zigbee;
 
+import org.anxin.driver.api.Backoff;
 import org.anxin.driver.api.DeviceHealthReporter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,7 @@ public class ZigbeeDriver implements ZigbeePairing {
     private final ScheduledExecutorService worker;
     private final String name;
     private volatile ZigbeeNetwork network;
-    private Duration nextRetry = FIRST_RETRY;
+    private final Backoff.Schedule retry = Backoff.doubling(FIRST_RETRY, LONGEST_RETRY).schedule();
     private boolean faulty;
     private volatile boolean closed;
 
@@ -111,7 +112,7 @@ public class ZigbeeDriver implements ZigbeePairing {
                 Files.writeString(formed, parameters.get() + System.lineSeparator(), StandardCharsets.UTF_8);
             }
             network = candidate;
-            nextRetry = FIRST_RETRY;
+            retry.reset();
             if (faulty) {
                 faulty = false;
                 health.report(new DeviceHealth(name, PID, Optional.of(clock.instant()), java.util.OptionalInt.empty(), Optional.empty(),
@@ -144,8 +145,7 @@ public class ZigbeeDriver implements ZigbeePairing {
         if (closed) {
             return;
         }
-        Duration delay = nextRetry;
-        nextRetry = nextRetry.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : nextRetry.multipliedBy(2);
+        Duration delay = retry.next();
         faulty = true;
         health.report(DeviceHealth.faulty(name, PID, Optional.empty(), what + "; retrying in " + delay.toSeconds() + " s", clock.instant()));
         worker.schedule(this::tryStart, delay.toMillis(), TimeUnit.MILLISECONDS);
