@@ -18,8 +18,8 @@ import java.util.function.Function;
 import org.anxin.driver.api.DeviceHealth;
 import org.anxin.driver.api.DeviceHealthListener;
 import org.anxin.driver.api.ReadingSink;
-import org.anxin.driver.zigbee.api.ZigbeeDevice;
-import org.anxin.driver.zigbee.api.ZigbeePairing;
+import org.anxin.driver.api.PairedDevice;
+import org.anxin.driver.api.PairingService;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -42,10 +42,10 @@ import com.zsmartsystems.zigbee.transport.ZigBeeTransportTransmit;
  * directory forms a new network; later starts take up the network the dongle keeps.
  */
 // immediate: the network must run whether or not anyone uses the pairing service
-@Component(configurationPid = ZigbeeDriver.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = ZigbeePairing.class,
+@Component(configurationPid = ZigbeeDriver.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = PairingService.class,
         immediate = true)
 @Designate(ocd = ZigbeeDriverConfig.class, factory = true)
-public class ZigbeeDriver implements ZigbeePairing {
+public class ZigbeeDriver implements PairingService {
 
     public static final String PID = "org.anxin.driver.zigbee";
     public static final String DATA_DIR_PROPERTY = "anxin.data";
@@ -151,7 +151,7 @@ public class ZigbeeDriver implements ZigbeePairing {
         worker.schedule(this::tryStart, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private ZigbeePairing running() {
+    private PairingService running() {
         ZigbeeNetwork n = network;
         if (n == null) {
             throw new IllegalStateException("the Zigbee network on " + options.port() + " is not up");
@@ -170,7 +170,7 @@ public class ZigbeeDriver implements ZigbeePairing {
     }
 
     @Override
-    public List<ZigbeeDevice> devices() {
+    public List<PairedDevice> devices() {
         ZigbeeNetwork n = network;
         return n == null ? List.of() : n.devices();
     }

@@ -1,6 +1,7 @@
 /**
  * What a device driver produces ({@link ReadingSink}, {@link DeviceHealthListener}), what the
- * gateway can drive ({@link LocalAlarm}), and what drivers and the uplink share ({@link Backoff}).
+ * gateway can drive ({@link LocalAlarm}, {@link PairingService}), and what drivers and the uplink
+ * share ({@link Backoff}).
  */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("1.6.0")
