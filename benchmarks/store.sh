@@ -6,7 +6,7 @@
 # Usage: benchmarks/store.sh [BROKER_URL [BRIDGE_JDBC_URL]]   (default tcp://127.0.0.1:1883, the local Mosquitto;
 #        the bridge on a fresh SQLite file unless a JDBC URL is given)
 set -euo pipefail
-cd "$(dirname "$0")/../gateway-bundles/faults"
+cd "$(dirname "$0")/../system-tests/faults"
 mvn -B -q -o compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null 2>&1 \
   || mvn -B -q compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath
 exec java -Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import org.anxin.detection.api.HomeMode;
 import org.anxin.protocol.Reading;
 import org.anxin.protocol.ReadingKind;
 

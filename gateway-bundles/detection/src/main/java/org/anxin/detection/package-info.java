@@ -1,7 +1,6 @@
 /**
  * The detection engine: plain Java, driven by readings and an injected clock, so the gateway and
- * {@code ./anxin replay} run the same code.
+ * {@code ./anxin replay} run the same code. Private to the detection bundle (the replay and the
+ * benchmark use it as a plain jar); other bundles see only {@link org.anxin.detection.api}.
  */
-@org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
 package org.anxin.detection;

@@ -14,12 +14,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.anxin.detection.DetectionControl;
-import org.anxin.detection.HomeMode;
+import org.anxin.detection.api.DetectionControl;
+import org.anxin.detection.api.HomeMode;
 import org.anxin.driver.api.DeviceHealth;
 import org.anxin.driver.api.DeviceHealthListener;
 import org.anxin.driver.api.LocalAlarm;
-import org.anxin.driver.zigbee.api.ZigbeePairing;
+import org.anxin.driver.api.PairingService;
 import org.anxin.store.Outbox;
 import org.anxin.store.StoreStatus;
 import org.osgi.framework.Bundle;
@@ -54,7 +54,7 @@ public class Commands implements DeviceHealthListener {
     private final Outbox outbox;
     private final ServiceComponentRuntime scr;
     private final Map<String, DeviceHealth> devices = new ConcurrentHashMap<>();
-    private final List<ZigbeePairing> networks = new CopyOnWriteArrayList<>();
+    private final List<PairingService> networks = new CopyOnWriteArrayList<>();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile DetectionControl detection;
@@ -70,11 +70,11 @@ public class Commands implements DeviceHealthListener {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addNetwork(ZigbeePairing network) {
+    void addNetwork(PairingService network) {
         networks.add(network);
     }
 
-    void removeNetwork(ZigbeePairing network) {
+    void removeNetwork(PairingService network) {
         networks.remove(network);
     }
 
@@ -96,14 +96,14 @@ public class Commands implements DeviceHealthListener {
 
     private Map<String, Object> permitJoin(Map<String, Object> args) {
         long seconds = optionalLong(args, "seconds") == null ? 60 : optionalLong(args, "seconds");
-        if (seconds < 0 || seconds > ZigbeePairing.MAX_PERMIT_JOIN_SECONDS) {
-            throw new IllegalArgumentException("'seconds' must be 0 to " + ZigbeePairing.MAX_PERMIT_JOIN_SECONDS + ", not " + seconds);
+        if (seconds < 0 || seconds > PairingService.MAX_PERMIT_JOIN_SECONDS) {
+            throw new IllegalArgumentException("'seconds' must be 0 to " + PairingService.MAX_PERMIT_JOIN_SECONDS + ", not " + seconds);
         }
         if (networks.isEmpty()) {
             throw new IllegalStateException("no Zigbee network on this gateway (no org.anxin.driver.zigbee configuration)");
         }
         int opened = 0;
-        for (ZigbeePairing network : networks) {
+        for (PairingService network : networks) {
             network.permitJoin((int) seconds); // IllegalStateException while the dongle is absent
             opened++;
         }

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocketFactory;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.anxin.driver.api.Backoff;
 import org.anxin.protocol.Body;
 import org.anxin.protocol.Channel;
 import org.anxin.protocol.Envelope;
@@ -152,35 +153,40 @@ public final class Uplink implements AutoCloseable {
     }
 
     private void run() {
-        Duration wait = options.minReconnectWait();
+        // half jitter: gateways that lost the same broker do not all come back in the same second
+        Backoff.Schedule reconnect = new Backoff(options.minReconnectWait(), options.maxReconnectWait(), 2, 0.5)
+                .schedule(ThreadLocalRandom.current());
         while (running) {
+            Exception failure = null;
             try {
                 MqttAsyncClient c = connect();
-                wait = options.minReconnectWait();
+                reconnect.reset();
                 try {
                     pump(c);
                 } finally {
                     disconnect(c, false);
                 }
-            } catch (MqttException e) {
-                LOG.warn("cannot reach broker {}: {}; retrying in {} ms", options.brokerUrl(), e.getMessage(), wait.toMillis());
+            } catch (MqttException | RuntimeException e) {
+                failure = e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                LOG.error("uplink error, reconnecting in {} ms", wait.toMillis(), e);
             }
             if (!running) {
                 return;
             }
+            Duration wait = reconnect.next();
+            if (failure instanceof MqttException) {
+                LOG.warn("cannot reach broker {}: {}; retrying in {} ms", options.brokerUrl(), failure.getMessage(), wait.toMillis());
+            } else if (failure != null) {
+                LOG.error("uplink error, reconnecting in {} ms", wait.toMillis(), failure);
+            }
             try {
-                long jittered = wait.toMillis() / 2 + ThreadLocalRandom.current().nextLong(wait.toMillis() / 2 + 1);
-                Thread.sleep(jittered);
+                Thread.sleep(wait.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            wait = wait.multipliedBy(2).compareTo(options.maxReconnectWait()) > 0 ? options.maxReconnectWait() : wait.multipliedBy(2);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.anxin.driver.coap;
 
+import org.anxin.driver.api.Backoff;
 import org.anxin.driver.api.DeviceHealthReporter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ public class CoapDriver implements HealthSource {
     private final ScheduledExecutorService worker;
     private final String name;
     private volatile CoapReadingServer server;
-    private Duration nextRetry = FIRST_RETRY;
+    private final Backoff.Schedule retry = Backoff.doubling(FIRST_RETRY, LONGEST_RETRY).schedule();
     private boolean faulty;
     private FileTime keysModified;
     private final RecentIncrease recentOverLimit = new RecentIncrease(RECENT);
@@ -135,7 +136,7 @@ public class CoapDriver implements HealthSource {
             candidate = new CoapReadingServer(options, sink, clock, health);
             candidate.start();
             server = candidate;
-            nextRetry = FIRST_RETRY;
+            retry.reset();
             if (faulty) {
                 faulty = false;
                 health.report(new DeviceHealth(name, PID, Optional.of(clock.instant()), java.util.OptionalInt.empty(), Optional.empty(), clock.instant()));
@@ -144,8 +145,7 @@ public class CoapDriver implements HealthSource {
             if (candidate != null) {
                 candidate.close();
             }
-            Duration delay = nextRetry;
-            nextRetry = nextRetry.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : nextRetry.multipliedBy(2);
+            Duration delay = retry.next();
             faulty = true;
             health.report(DeviceHealth.faulty(name, PID, Optional.empty(), "CoAP server cannot listen on " + options.address() + ": "
                     + e.getMessage() + "; retrying in " + delay.toSeconds() + " s", clock.instant()));

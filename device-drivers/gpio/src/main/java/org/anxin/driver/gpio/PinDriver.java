@@ -1,5 +1,6 @@
 package org.anxin.driver.gpio;
 
+import org.anxin.driver.api.Backoff;
 import org.anxin.driver.api.DeviceHealthReporter;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +32,9 @@ abstract class PinDriver {
     private static final Logger LOG = LoggerFactory.getLogger(PinDriver.class);
     /** Readings that must reach the store however long it takes: a lost alarm or call may cost a life. */
     static final Set<ReadingKind> LIFE_SAFETY = EnumSet.of(ReadingKind.SMOKE, ReadingKind.GAS, ReadingKind.LEAK, ReadingKind.CALL);
+    /** Waits between attempts to open pins that failed. */
+    static final Duration FIRST_ATTACH_RETRY = Duration.ofSeconds(5);
+    static final Duration LONGEST_ATTACH_RETRY = Duration.ofMinutes(5);
     static final Duration FIRST_REDELIVERY = Duration.ofMillis(100);
     static final Duration LONGEST_REDELIVERY = Duration.ofSeconds(5);
     /** Attempts a telemetry reading gets before it is given up. */
@@ -48,13 +52,13 @@ abstract class PinDriver {
     private final BoardSource boards;
     private final ReadingSink sink;
     private final DeviceHealthReporter health = new DeviceHealthReporter();
-    private final Retry retry = new Retry();
+    private final Backoff.Schedule retry = Backoff.doubling(FIRST_ATTACH_RETRY, LONGEST_ATTACH_RETRY).schedule();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     /** Readings not yet taken by the sink, oldest first; touched only on the worker. */
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private volatile int waitingCount;
-    private Duration redelivery = FIRST_REDELIVERY;
+    private final Backoff.Schedule redelivery = Backoff.doubling(FIRST_REDELIVERY, LONGEST_REDELIVERY).schedule();
     private GpioBoard board;
     private volatile boolean attached;
     private volatile boolean closed;
@@ -136,7 +140,7 @@ abstract class PinDriver {
             boards.release();
             board = null;
         }
-        Duration delay = retry.nextDelay();
+        Duration delay = retry.next();
         if (!what.equals(fault)) {
             fault = what;
             health.report(DeviceHealth.faulty(device, pid, Optional.ofNullable(lastSeen), what + "; retrying in " + delay.toSeconds() + " s",
@@ -181,7 +185,7 @@ abstract class PinDriver {
         if (!offer(w)) {
             waiting.addLast(w);
             waitingCount = waiting.size();
-            redelivery = FIRST_REDELIVERY;
+            redelivery.reset();
             scheduleRedelivery();
         }
     }
@@ -213,8 +217,7 @@ abstract class PinDriver {
         if (closed) {
             return;
         }
-        Duration delay = redelivery;
-        redelivery = redelivery.multipliedBy(2).compareTo(LONGEST_REDELIVERY) > 0 ? LONGEST_REDELIVERY : redelivery.multipliedBy(2);
+        Duration delay = redelivery.next();
         try {
             worker.schedule(this::redeliver, delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -228,7 +231,7 @@ abstract class PinDriver {
             Waiting head = waiting.peekFirst();
             if (offer(head)) {
                 waiting.removeFirst();
-                redelivery = FIRST_REDELIVERY;
+                redelivery.reset();
             } else if (!LIFE_SAFETY.contains(head.reading.kind()) && head.attempts >= TELEMETRY_ATTEMPTS) {
                 waiting.removeFirst();
                 giveUp(head.reading, "refused " + head.attempts + " times");

@@ -1,5 +1,6 @@
 package org.anxin.driver.zigbee;
 
+import org.anxin.driver.api.Backoff;
 import org.anxin.driver.api.DeviceHealthReporter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +18,8 @@ import java.util.function.Function;
 import org.anxin.driver.api.DeviceHealth;
 import org.anxin.driver.api.DeviceHealthListener;
 import org.anxin.driver.api.ReadingSink;
-import org.anxin.driver.zigbee.api.ZigbeeDevice;
-import org.anxin.driver.zigbee.api.ZigbeePairing;
+import org.anxin.driver.api.PairedDevice;
+import org.anxin.driver.api.PairingService;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -41,10 +42,10 @@ import com.zsmartsystems.zigbee.transport.ZigBeeTransportTransmit;
  * directory forms a new network; later starts take up the network the dongle keeps.
  */
 // immediate: the network must run whether or not anyone uses the pairing service
-@Component(configurationPid = ZigbeeDriver.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = ZigbeePairing.class,
+@Component(configurationPid = ZigbeeDriver.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = PairingService.class,
         immediate = true)
 @Designate(ocd = ZigbeeDriverConfig.class, factory = true)
-public class ZigbeeDriver implements ZigbeePairing {
+public class ZigbeeDriver implements PairingService {
 
     public static final String PID = "org.anxin.driver.zigbee";
     public static final String DATA_DIR_PROPERTY = "anxin.data";
@@ -63,7 +64,7 @@ public class ZigbeeDriver implements ZigbeePairing {
     private final ScheduledExecutorService worker;
     private final String name;
     private volatile ZigbeeNetwork network;
-    private Duration nextRetry = FIRST_RETRY;
+    private final Backoff.Schedule retry = Backoff.doubling(FIRST_RETRY, LONGEST_RETRY).schedule();
     private boolean faulty;
     private volatile boolean closed;
 
@@ -111,7 +112,7 @@ public class ZigbeeDriver implements ZigbeePairing {
                 Files.writeString(formed, parameters.get() + System.lineSeparator(), StandardCharsets.UTF_8);
             }
             network = candidate;
-            nextRetry = FIRST_RETRY;
+            retry.reset();
             if (faulty) {
                 faulty = false;
                 health.report(new DeviceHealth(name, PID, Optional.of(clock.instant()), java.util.OptionalInt.empty(), Optional.empty(),
@@ -144,14 +145,13 @@ public class ZigbeeDriver implements ZigbeePairing {
         if (closed) {
             return;
         }
-        Duration delay = nextRetry;
-        nextRetry = nextRetry.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : nextRetry.multipliedBy(2);
+        Duration delay = retry.next();
         faulty = true;
         health.report(DeviceHealth.faulty(name, PID, Optional.empty(), what + "; retrying in " + delay.toSeconds() + " s", clock.instant()));
         worker.schedule(this::tryStart, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private ZigbeePairing running() {
+    private PairingService running() {
         ZigbeeNetwork n = network;
         if (n == null) {
             throw new IllegalStateException("the Zigbee network on " + options.port() + " is not up");
@@ -170,7 +170,7 @@ public class ZigbeeDriver implements ZigbeePairing {
     }
 
     @Override
-    public List<ZigbeeDevice> devices() {
+    public List<PairedDevice> devices() {
         ZigbeeNetwork n = network;
         return n == null ? List.of() : n.devices();
     }

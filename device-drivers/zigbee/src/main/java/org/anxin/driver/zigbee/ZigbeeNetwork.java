@@ -29,8 +29,8 @@ import java.util.function.Predicate;
 import org.anxin.driver.api.DeviceHealth;
 import org.anxin.driver.api.DeviceHealthReporter;
 import org.anxin.driver.api.ReadingSink;
-import org.anxin.driver.zigbee.api.ZigbeeDevice;
-import org.anxin.driver.zigbee.api.ZigbeePairing;
+import org.anxin.driver.api.PairedDevice;
+import org.anxin.driver.api.PairingService;
 import org.anxin.driver.zigbee.converter.IasZoneConverter;
 import org.anxin.driver.zigbee.converter.ZclConverter;
 import org.anxin.driver.zigbee.converter.ZclConverters;
@@ -104,7 +104,7 @@ import com.zsmartsystems.zigbee.zdo.command.NetworkAddressRequest;
  * after {@link #SET_UP_NUDGES} nudges in one step of its set-up it is given up on and reported as
  * a device fault.
  */
-public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
+public final class ZigbeeNetwork implements PairingService, AutoCloseable {
 
     public static final String DEVICE_PREFIX = "zb-";
     private static final Logger LOG = LoggerFactory.getLogger(ZigbeeNetwork.class);
@@ -391,12 +391,12 @@ public final class ZigbeeNetwork implements ZigbeePairing, AutoCloseable {
     }
 
     @Override
-    public List<ZigbeeDevice> devices() {
-        List<ZigbeeDevice> list = new ArrayList<>();
+    public List<PairedDevice> devices() {
+        List<PairedDevice> list = new ArrayList<>();
         for (DeviceState d : devices.values()) {
-            list.add(new ZigbeeDevice(d.device, d.ieee.toString(), d.manufacturer, d.model, d.kinds(), Optional.ofNullable(d.lastSeen)));
+            list.add(new PairedDevice(d.device, d.ieee.toString(), d.manufacturer, d.model, d.kinds(), Optional.ofNullable(d.lastSeen)));
         }
-        list.sort(Comparator.comparing(ZigbeeDevice::device));
+        list.sort(Comparator.comparing(PairedDevice::device));
         return list;
     }
 

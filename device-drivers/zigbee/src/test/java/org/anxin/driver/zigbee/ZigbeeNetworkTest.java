@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.anxin.driver.api.DeviceHealth;
 import org.anxin.driver.api.DeviceHealthReporter;
-import org.anxin.driver.zigbee.api.ZigbeeDevice;
+import org.anxin.driver.api.PairedDevice;
 import org.anxin.protocol.Reading;
 import org.anxin.protocol.ReadingKind;
 import org.junit.jupiter.api.AfterAll;
@@ -95,7 +95,7 @@ class ZigbeeNetworkTest {
     }
 
     Set<ReadingKind> kindsOf(FakeDevice device) {
-        return network.devices().stream().filter(d -> d.device().equals(id(device))).findFirst().map(ZigbeeDevice::kinds).orElse(Set.of());
+        return network.devices().stream().filter(d -> d.device().equals(id(device))).findFirst().map(PairedDevice::kinds).orElse(Set.of());
     }
 
     @AfterAll
@@ -119,12 +119,12 @@ class ZigbeeNetworkTest {
 
     @Test
     void aJoinedDeviceIsAnnouncedWithItsModelAndTheKindsItReads() {
-        ZigbeeDevice detector = network.devices().stream().filter(d -> d.device().equals(id(smoke))).findFirst().orElseThrow();
+        PairedDevice detector = network.devices().stream().filter(d -> d.device().equals(id(smoke))).findFirst().orElseThrow();
         assertThat(detector.device()).isEqualTo("zb-0015bc001a000001");
         assertThat(detector.manufacturer()).isEqualTo("HEIMAN");
         assertThat(detector.model()).isEqualTo("Zone-28");
         assertThat(detector.kinds()).containsExactlyInAnyOrder(ReadingKind.SMOKE, ReadingKind.TAMPER, ReadingKind.BATTERY);
-        ZigbeeDevice meter = network.devices().stream().filter(d -> d.device().equals(id(waterMeter))).findFirst().orElseThrow();
+        PairedDevice meter = network.devices().stream().filter(d -> d.device().equals(id(waterMeter))).findFirst().orElseThrow();
         assertThat(meter.kinds()).containsExactly(ReadingKind.WATER);
         assertThat(health).anyMatch(h -> h.device().equals(id(smoke)) && h.healthy() && h.lastSeen().isPresent());
     }

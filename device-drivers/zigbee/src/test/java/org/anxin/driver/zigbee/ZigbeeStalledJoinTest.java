@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.anxin.driver.api.DeviceHealth;
-import org.anxin.driver.zigbee.api.ZigbeeDevice;
+import org.anxin.driver.api.PairedDevice;
 import org.anxin.protocol.Reading;
 import org.anxin.protocol.ReadingKind;
 import org.junit.jupiter.api.AfterEach;
@@ -58,7 +58,7 @@ class ZigbeeStalledJoinTest {
         return ZigbeeNetworkTest.zone(String.format("0015BC00300000%02X", n), 0x3100 + n, n % 2 == 0 ? 0x0015 : 0x0028);
     }
 
-    Optional<ZigbeeDevice> listed(FakeDevice device) {
+    Optional<PairedDevice> listed(FakeDevice device) {
         return network.devices().stream().filter(d -> d.device().equals(ZigbeeNetworkTest.id(device))).findFirst();
     }
 

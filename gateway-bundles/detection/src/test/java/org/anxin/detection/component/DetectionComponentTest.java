@@ -11,7 +11,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.anxin.detection.DetectionOptions;
-import org.anxin.detection.HomeMode;
+import org.anxin.detection.api.HomeMode;
 import org.anxin.driver.api.LocalAlarm;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertType;

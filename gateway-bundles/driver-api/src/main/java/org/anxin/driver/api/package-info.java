@@ -1,7 +1,8 @@
 /**
- * What a device driver produces ({@link ReadingSink}, {@link DeviceHealthListener}) and what the
- * gateway can drive ({@link LocalAlarm}).
+ * What a device driver produces ({@link ReadingSink}, {@link DeviceHealthListener}), what the
+ * gateway can drive ({@link LocalAlarm}, {@link PairingService}), and what drivers and the uplink
+ * share ({@link Backoff}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.5.0")
+@org.osgi.annotation.versioning.Version("1.6.0")
 package org.anxin.driver.api;

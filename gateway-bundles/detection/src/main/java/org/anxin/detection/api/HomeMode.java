@@ -1,4 +1,4 @@
-package org.anxin.detection;
+package org.anxin.detection.api;
 
 /**
  * A mode set from outside (the bridge, a care worker) until an end time. In either mode the

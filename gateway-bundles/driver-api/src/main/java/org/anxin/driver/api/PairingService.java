@@ -1,15 +1,16 @@
-package org.anxin.driver.zigbee.api;
+package org.anxin.driver.api;
 
 import java.util.List;
 
 /**
- * Pairing for installers, one service per Zigbee network (dongle): open the network for joining,
- * list the devices, remove one. The command line and, later, the bridge's command channel use it.
+ * Pairing for installers, one service per sensor network (a Zigbee dongle): open the network for
+ * joining, list the devices, remove one. A driver that pairs devices offers it; the bridge's
+ * commands ({@code permit-join}) reach it through this interface, so they need no driver.
  */
 @org.osgi.annotation.versioning.ProviderType
-public interface ZigbeePairing {
+public interface PairingService {
 
-    /** Longest join window ZigBee allows in one permit-join (254 s; 255 would mean "forever"). */
+    /** Longest join window in one permit-join: Zigbee's 254 s (255 would mean "forever"). */
     int MAX_PERMIT_JOIN_SECONDS = 254;
 
     /**
@@ -33,5 +34,5 @@ public interface ZigbeePairing {
     boolean remove(String device);
 
     /** The devices in the network, the coordinator excepted. */
-    List<ZigbeeDevice> devices();
+    List<PairedDevice> devices();
 }

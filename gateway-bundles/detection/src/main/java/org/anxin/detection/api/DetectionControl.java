@@ -1,4 +1,4 @@
-package org.anxin.detection;
+package org.anxin.detection.api;
 
 import java.time.Instant;
 
