@@ -4,11 +4,13 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * What the bridge wants one gateway to run, signed inside a {@link ConfigDocument}.
@@ -72,6 +74,18 @@ public record DesiredConfig(String gateway, long version, Instant issued,
     @JsonIgnore
     public boolean patches() {
         return !patch.isEmpty() || !unset.isEmpty();
+    }
+
+    /**
+     * What a configuration has once a patch sets {@code set} and deletes {@code unset}: every other
+     * property as it was. The one definition of a patch, for the gateway that merges it.
+     */
+    public static <V> Map<String, V> merge(Map<String, ? extends V> current, Map<String, ? extends V> set,
+                                           Collection<String> unset) {
+        Map<String, V> merged = new TreeMap<>(current);
+        unset.forEach(merged::remove);
+        merged.putAll(set);
+        return merged;
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Function;
 import org.anxin.protocol.DesiredConfig;
 
@@ -50,17 +49,9 @@ final class DesiredProperties {
                 problems.add(name + ": has no configuration on this gateway to unset properties of");
                 continue;
             }
-            out.put(key, merge(now.orElse(Map.of()), set, desired.unset().getOrDefault(name, List.of())));
+            out.put(key, DesiredConfig.merge(now.orElse(Map.of()), set, desired.unset().getOrDefault(name, List.of())));
         }
         return out;
-    }
-
-    /** What a configuration has once {@code set} is set and {@code unset} deleted; the rest as it was. */
-    static Map<String, String> merge(Map<String, String> current, Map<String, String> set, List<String> unset) {
-        Map<String, String> merged = new TreeMap<>(current);
-        unset.forEach(merged::remove);
-        merged.putAll(set);
-        return merged;
     }
 
     private static ConfigKey key(String name, List<String> problems) {
