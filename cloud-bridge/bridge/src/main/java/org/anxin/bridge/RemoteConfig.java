@@ -46,6 +46,8 @@ final class RemoteConfig {
     static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.-]+");
     static final int MAX_KEY_LENGTH = 200;
     static final int HISTORY = 20;
+    static final String PATCH_IGNORED = "nothing changed: the gateway's software predates patches and ignored this"
+            + " one; update the gateway, or push a replacement (mode replace) that names every property";
 
     private final Database db;
     private final SigningKey key;
@@ -388,6 +390,9 @@ final class RemoteConfig {
                 }
             }
         }
+        if (known && report.version() > 0 && report.outcome() == ConfigReport.Outcome.APPLIED && report.result().isEmpty()) {
+            markPatchIgnored(c, gateway, report.version());
+        }
         if (known && report.version() > 0) {
             // a gateway that was away gets only the newest document: the ones before it never reach it
             try (PreparedStatement ps = c.prepareStatement("UPDATE config_versions SET status = 'superseded',"
@@ -418,6 +423,38 @@ final class RemoteConfig {
             ps.executeUpdate();
         }
         return known;
+    }
+
+    /**
+     * A gateway older than patches reads a patch as an empty document (its fields are unknown to it),
+     * applies nothing and reports applied without a result: the history says so, as the operator
+     * would otherwise believe the change was made.
+     */
+    private static void markPatchIgnored(Connection c, String gateway, long version) throws SQLException {
+        String document;
+        try (PreparedStatement ps = c.prepareStatement("SELECT document FROM config_versions WHERE gateway = ?"
+                + " AND version = ?")) {
+            ps.setString(1, gateway);
+            ps.setLong(2, version);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                document = rs.getString(1);
+            }
+        }
+        if (!parse(document).patches()) {
+            return;
+        }
+        log.warn("gateway {} reports configuration version {} applied without a result: its software predates"
+                + " patches, so it ignored the patch and changed nothing", gateway, version);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE config_versions SET reason = ? WHERE gateway = ?"
+                + " AND version = ?")) {
+            ps.setString(1, PATCH_IGNORED);
+            ps.setString(2, gateway);
+            ps.setLong(3, version);
+            ps.executeUpdate();
+        }
     }
 
     /** {@code GET /api/gateways/{gw}/config}. */

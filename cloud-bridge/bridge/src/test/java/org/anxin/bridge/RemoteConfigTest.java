@@ -432,6 +432,12 @@ class RemoteConfigTest {
         await().atMost(WAIT).until(() -> ga.documents.size() == 3);
         assertThat(applied(ga.documents.get(2).desired(), running.get(a))).containsExactlyEntriesOf(Map.of("noWaterHours", 10));
         assertThat(api.get("api/gateways/" + a + "/config").get("desired").get("mode").asText()).isEqualTo("replace");
+        // a gateway older than patches ignores one and says applied without a result: the history tells
+        ga.send(new ConfigReport(2, ConfigReport.Outcome.APPLIED, 2, null, List.of(2L, 1L)));
+        await().atMost(WAIT).until(() -> api.get("api/gateways/" + a + "/config").get("history").get(1).get("status")
+                .asText().equals("applied"));
+        assertThat(api.get("api/gateways/" + a + "/config").get("history").get(1).get("reason").asText())
+                .isEqualTo(RemoteConfig.PATCH_IGNORED);
         assertError(api.send("POST", "api/config/bulk", json("{'gateways':['" + a + "'],'mode':'merge',"
                 + "'components':{'org.anxin.detection':{'noWaterHours':10}}}")), 400, "mode must be replace or patch, not 'merge'");
         assertError(api.send("POST", "api/config/bulk", json("{'gateways':['" + a + "'],"
