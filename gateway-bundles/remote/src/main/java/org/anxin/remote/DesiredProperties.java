@@ -22,7 +22,7 @@ final class DesiredProperties {
 
     /**
      * @param current each configuration's properties now, empty when it has none
-     * @param problems where each wrong name or value is added; what it names is left out of the answer
+     * @param problems where each wrong name or value is added; a wrong name or value is left out of the answer
      * @return the properties each configuration replaced or patched is to have, in the document's order
      */
     static Map<ConfigKey, Map<String, String>> of(DesiredConfig desired,
