@@ -211,16 +211,21 @@ class RemoteConfigIT {
     }
 
     @Test
-    void aBulkPushReachesEveryGatewayOfACommunityAndShowsEachOnesStatus() throws Exception {
+    void aBulkPushReachesEveryGatewayOfACommunityAsAPatchAndShowsEachOnesStatus() throws Exception {
         home("home-c1", "Lakeside");
         home("home-c2", "Lakeside");
         home("home-c3", "Lakeside");
         home("home-other", "Hillside");
         List<String> ids = new ArrayList<>();
+        List<Path> confs = new ArrayList<>();
         for (String home : List.of("home-c1", "home-c2", "home-c3")) {
             String gw = "gw-" + UUID.randomUUID().toString().substring(0, 8);
             ids.add(gw);
             Path conf = provision(gw, home);
+            confs.add(conf);
+            // each home's night-door settings, an installer's edit on site that the bridge never saw
+            Files.writeString(conf.resolve("org.anxin.detection.cfg"), "nightDoorEnabled=true\nnightEnd=0" + ids.size()
+                    + "\\:45\n", java.nio.file.StandardOpenOption.APPEND);
             if (!home.equals("home-c3")) {
                 startGateway(gw, conf); // the third stays offline: its row waits as pending
             }
@@ -239,6 +244,15 @@ class RemoteConfigIT {
             assertThat(row.path("status").asText()).isEqualTo(row.path("gateway").asText().equals(ids.get(2)) ? "pending" : "applied");
         }
         assertThat(config(other).path("desired").isNull() || config(other).path("desired").isMissingNode()).isTrue();
+        // the one property pushed is set; every other property each home had is kept, in the file a restart reads
+        for (int i = 0; i < 2; i++) {
+            assertThat(Files.readString(confs.get(i).resolve("org.anxin.detection.cfg"))).contains("nightStart=21\\:30",
+                    "nightDoorEnabled=true", "nightEnd=0" + (i + 1) + "\\:45", "callRearmSeconds=300");
+            JsonNode version = config(ids.get(i)).path("history").path(0);
+            assertThat(version.path("mode").asText()).isEqualTo("patch");
+            assertThat(version.path("result").path("org.anxin.detection").path("nightEnd").asText()).isEqualTo("0" + (i + 1) + ":45");
+            assertThat(version.path("result").path("org.anxin.detection").path("nightStart").asText()).isEqualTo("21:30");
+        }
     }
 
     // --- helpers -----------------------------------------------------------------------------

@@ -46,6 +46,8 @@ final class RemoteConfig {
     static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.-]+");
     static final int MAX_KEY_LENGTH = 200;
     static final int HISTORY = 20;
+    static final String PATCH_IGNORED = "nothing changed: the gateway's software predates patches and ignored this"
+            + " one; update the gateway, or push a replacement (mode replace) that names every property";
 
     private final Database db;
     private final SigningKey key;
@@ -59,22 +61,66 @@ final class RemoteConfig {
         this.clock = clock;
     }
 
-    /** A checked change: the full properties of each configuration set, and those deleted. */
-    record Change(Map<String, Map<String, Object>> components, List<String> removed) {
+    /**
+     * How a change's properties meet what the gateway has: {@code replace} gives each configuration
+     * exactly the properties named; {@code patch} sets those named and keeps the rest as the gateway
+     * has it (merged on the gateway, which alone knows an installer's local edits).
+     */
+    enum Mode {
+        REPLACE, PATCH;
+
+        String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The mode an operator named, or {@code byDefault} when none. */
+        static Mode parse(String mode, Mode byDefault) {
+            if (mode == null) {
+                return byDefault;
+            }
+            for (Mode m : values()) {
+                if (m.wireName().equals(mode)) {
+                    return m;
+                }
+            }
+            throw ApiException.badRequest("mode must be replace or patch, not '" + mode + "'");
+        }
+    }
+
+    /**
+     * A checked change: the properties of each configuration set (all of them, or for a patch those
+     * to set), for a patch the properties to delete, and the configurations deleted.
+     */
+    record Change(Mode mode, Map<String, Map<String, Object>> components, Map<String, List<String>> unset,
+                  List<String> removed) {
+
+        /** The gateway's document of this change. */
+        DesiredConfig document(String gateway, long version, Instant issued) {
+            return mode == Mode.PATCH
+                    ? new DesiredConfig(gateway, version, issued, Map.of(), removed, components, unset)
+                    : new DesiredConfig(gateway, version, issued, components, removed);
+        }
     }
 
     /** One gateway's new version. */
     record Pushed(String gateway, long version) {
     }
 
+    /** A replacement: {@link #change(Mode, Map, List)} with {@link Mode#REPLACE}. */
+    static Change change(Map<String, JsonNode> components, List<String> removed) {
+        return change(Mode.REPLACE, components, removed);
+    }
+
     /**
      * Checks an operator's change. Values must be JSON scalars: a configuration property is a
-     * string, number or boolean, and the gateway's MetaType decides the rest.
+     * string, number or boolean, and the gateway's MetaType decides the rest. In a patch, a
+     * property given as {@code null} is deleted (as in a JSON merge patch, RFC 7386).
      *
      * @throws ApiException 400 naming the first wrong key or value
      */
-    static Change change(Map<String, JsonNode> components, List<String> removed) {
+    static Change change(Mode mode, Map<String, JsonNode> components, List<String> removed) {
         Map<String, Map<String, Object>> checked = new TreeMap<>();
+        Map<String, List<String>> unset = new TreeMap<>();
         if (components != null) {
             for (Map.Entry<String, JsonNode> component : components.entrySet()) {
                 String name = requireKey(component.getKey(), "components");
@@ -84,30 +130,44 @@ final class RemoteConfig {
                             + (properties == null ? "null" : properties.getNodeType().name().toLowerCase()));
                 }
                 Map<String, Object> values = new TreeMap<>();
+                List<String> deleted = new ArrayList<>();
                 for (var it = properties.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> p = it.next();
                     if (p.getKey().isBlank()) {
                         throw ApiException.badRequest("components." + name + " has a property with an empty name");
                     }
-                    values.put(p.getKey(), scalar(name, p.getKey(), p.getValue()));
+                    if (mode == Mode.PATCH && p.getValue() != null && p.getValue().isNull()) {
+                        deleted.add(p.getKey());
+                    } else {
+                        values.put(p.getKey(), scalar(mode, name, p.getKey(), p.getValue()));
+                    }
                 }
-                checked.put(name, values);
+                if (mode == Mode.PATCH && values.isEmpty() && deleted.isEmpty()) {
+                    throw ApiException.badRequest("components." + name + " patches nothing: name the properties"
+                            + " to set, or give them as null to delete them");
+                }
+                if (!values.isEmpty() || mode == Mode.REPLACE) {
+                    checked.put(name, values);
+                }
+                if (!deleted.isEmpty()) {
+                    unset.put(name, List.copyOf(deleted));
+                }
             }
         }
         Set<String> deleted = new LinkedHashSet<>();
         if (removed != null) {
             for (String r : removed) {
                 String name = requireKey(r, "removed");
-                if (checked.containsKey(name)) {
+                if (checked.containsKey(name) || unset.containsKey(name)) {
                     throw ApiException.badRequest("'" + name + "' is both set in components and listed in removed");
                 }
                 deleted.add(name);
             }
         }
-        if (checked.isEmpty() && deleted.isEmpty()) {
+        if (checked.isEmpty() && unset.isEmpty() && deleted.isEmpty()) {
             throw ApiException.badRequest("nothing to push: give components to set or configurations to remove");
         }
-        return new Change(checked, List.copyOf(deleted));
+        return new Change(mode, checked, unset, List.copyOf(deleted));
     }
 
     private static String requireKey(String key, String where) {
@@ -122,11 +182,13 @@ final class RemoteConfig {
         return key;
     }
 
-    private static Object scalar(String component, String property, JsonNode value) {
+    private static Object scalar(Mode mode, String component, String property, JsonNode value) {
         if (value == null || value.isNull() || value.isContainerNode() || value.isMissingNode()) {
+            boolean isNull = value == null || value.isNull();
             throw ApiException.badRequest("components." + component + "." + property + " must be a string, number or"
-                    + " boolean, not " + (value == null || value.isNull() ? "null"
-                    : value.getNodeType().name().toLowerCase()));
+                    + " boolean, not " + (isNull ? "null" : value.getNodeType().name().toLowerCase())
+                    + (isNull && mode == Mode.REPLACE ? " (a replacement leaves out what it does not set;"
+                    + " with mode patch, null deletes a property)" : ""));
         }
         if (value.isTextual()) {
             return value.textValue();
@@ -162,8 +224,8 @@ final class RemoteConfig {
             log.info("version clash for gateway {} ({}); trying again", gateway, e.getMessage());
             pushed = store(gateway, change, operator, bulkId);
         }
-        log.info("operator {} pushed configuration version {} to gateway {}{}", operator, pushed.version(), gateway,
-                bulkId == null ? "" : " (bulk " + bulkId + ")");
+        log.info("operator {} pushed configuration version {} ({}) to gateway {}{}", operator, pushed.version(),
+                change.mode().wireName(), gateway, bulkId == null ? "" : " (bulk " + bulkId + ")");
         publishLatest(gateway);
         return pushed;
     }
@@ -180,8 +242,7 @@ final class RemoteConfig {
                 }
             }
             long now = clock.millis();
-            String document = json(new DesiredConfig(gateway, version, Instant.ofEpochMilli(now), change.components(),
-                    change.removed()));
+            String document = json(change.document(gateway, version, Instant.ofEpochMilli(now)));
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO config_versions (gateway, version, document,"
                     + " signature, issued_at, created_by, bulk_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')")) {
                 ps.setString(1, gateway);
@@ -297,13 +358,20 @@ final class RemoteConfig {
             // was superseded) is rejected again only when a forged or replayed copy of it reached the
             // gateway, and that says nothing about the genuine document
             boolean rejection = report.outcome() == ConfigReport.Outcome.REJECTED;
+            // an applied report's result is what the version left on the gateway; any other keeps the one stored
+            boolean withResult = report.outcome() == ConfigReport.Outcome.APPLIED;
             try (PreparedStatement ps = c.prepareStatement("UPDATE config_versions SET status = ?, reason = ?,"
-                    + " reported_at = ? WHERE gateway = ? AND version = ?" + (rejection ? " AND status = 'pending'" : ""))) {
-                ps.setString(1, report.outcome().wireName());
-                Database.setNullableText(ps, 2, report.reason());
-                ps.setLong(3, now);
-                ps.setString(4, gateway);
-                ps.setLong(5, report.version());
+                    + " reported_at = ?" + (withResult ? ", result = ?" : "") + " WHERE gateway = ? AND version = ?"
+                    + (rejection ? " AND status = 'pending'" : ""))) {
+                int i = 1;
+                ps.setString(i++, report.outcome().wireName());
+                Database.setNullableText(ps, i++, report.reason());
+                ps.setLong(i++, now);
+                if (withResult) {
+                    Database.setNullableText(ps, i++, report.result().isEmpty() ? null : json(report.result()));
+                }
+                ps.setString(i++, gateway);
+                ps.setLong(i, report.version());
                 known = ps.executeUpdate() > 0;
             }
             if (!known && rejection) {
@@ -321,6 +389,9 @@ final class RemoteConfig {
                     }
                 }
             }
+        }
+        if (known && report.version() > 0 && report.outcome() == ConfigReport.Outcome.APPLIED && report.result().isEmpty()) {
+            markPatchIgnored(c, gateway, report.version());
         }
         if (known && report.version() > 0) {
             // a gateway that was away gets only the newest document: the ones before it never reach it
@@ -354,6 +425,38 @@ final class RemoteConfig {
         return known;
     }
 
+    /**
+     * A gateway older than patches reads a patch as an empty document (its fields are unknown to it),
+     * applies nothing and reports applied without a result: the history says so, as the operator
+     * would otherwise believe the change was made.
+     */
+    private static void markPatchIgnored(Connection c, String gateway, long version) throws SQLException {
+        String document;
+        try (PreparedStatement ps = c.prepareStatement("SELECT document FROM config_versions WHERE gateway = ?"
+                + " AND version = ?")) {
+            ps.setString(1, gateway);
+            ps.setLong(2, version);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                document = rs.getString(1);
+            }
+        }
+        if (!parse(document).patches()) {
+            return;
+        }
+        log.warn("gateway {} reports configuration version {} applied without a result: its software predates"
+                + " patches, so it ignored the patch and changed nothing", gateway, version);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE config_versions SET reason = ? WHERE gateway = ?"
+                + " AND version = ?")) {
+            ps.setString(1, PATCH_IGNORED);
+            ps.setString(2, gateway);
+            ps.setLong(3, version);
+            ps.executeUpdate();
+        }
+    }
+
     /** {@code GET /api/gateways/{gw}/config}. */
     Map<String, Object> view(String gateway) {
         requireGateway(gateway);
@@ -363,18 +466,18 @@ final class RemoteConfig {
             Map<String, Object> desired = null;
             List<Map<String, Object>> history = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT version, document, issued_at, created_by, status,"
-                    + " reason, reported_at, published_at, bulk_id FROM config_versions WHERE gateway = ?"
+                    + " reason, reported_at, published_at, bulk_id, result FROM config_versions WHERE gateway = ?"
                     + " ORDER BY version DESC LIMIT " + HISTORY)) {
                 ps.setString(1, gateway);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        DesiredConfig doc = parse(rs.getString("document"));
+                        String result = rs.getString("result");
                         if (desired == null) {
-                            DesiredConfig doc = parse(rs.getString("document"));
                             desired = new LinkedHashMap<>();
                             desired.put("version", rs.getLong("version"));
                             desired.put("issued", Instant.ofEpochMilli(rs.getLong("issued_at")));
-                            desired.put("components", doc.components());
-                            desired.put("removed", doc.removed());
+                            putChange(desired, doc);
                             desired.put("status", rs.getString("status"));
                             desired.put("reason", rs.getString("reason"));
                             desired.put("createdBy", rs.getString("created_by"));
@@ -389,6 +492,8 @@ final class RemoteConfig {
                         h.put("reportedAt", reported == null ? null : Instant.ofEpochMilli(reported));
                         h.put("createdBy", rs.getString("created_by"));
                         h.put("bulk", rs.getString("bulk_id"));
+                        putChange(h, doc);
+                        h.put("result", result == null ? null : readJson(result, Map.class));
                         history.add(h);
                     }
                 }
@@ -414,6 +519,15 @@ final class RemoteConfig {
             out.put("history", history);
             return out;
         });
+    }
+
+    /** What a version asked for: its mode, and what it replaced, patched, deleted and removed. */
+    private static void putChange(Map<String, Object> out, DesiredConfig doc) {
+        out.put("mode", (doc.patches() ? Mode.PATCH : Mode.REPLACE).wireName());
+        out.put("components", doc.components());
+        out.put("patch", doc.patch());
+        out.put("unset", doc.unset());
+        out.put("removed", doc.removed());
     }
 
     /** The gateways of every home in a community, by the homes' records. */
@@ -477,6 +591,7 @@ final class RemoteConfig {
         log.info("operator {} pushed bulk {} to {} gateway(s) selected by {}", operator, id, gateways.size(), selector);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("bulk", id);
+        out.put("mode", change.mode().wireName());
         out.put("gateways", pushed);
         return out;
     }

@@ -597,12 +597,17 @@ final class RestApi implements AutoCloseable {
     record Login(String username, String password) {
     }
 
-    /** {@code PUT /api/gateways/{gw}/config}. */
-    record ConfigInput(Map<String, JsonNode> components, List<String> removed) {
+    /** {@code PUT /api/gateways/{gw}/config}: a replacement unless {@code mode} is {@code patch}. */
+    record ConfigInput(String mode, Map<String, JsonNode> components, List<String> removed) {
     }
 
-    /** {@code POST /api/config/bulk}: the gateways, or a community, and the change. */
-    record BulkInput(List<String> gateways, String community, Map<String, JsonNode> components, List<String> removed) {
+    /**
+     * {@code POST /api/config/bulk}: the gateways, or a community, and the change; a patch unless
+     * {@code mode} is {@code replace}, because one property pushed to many homes must not wipe what
+     * each home set for itself.
+     */
+    record BulkInput(List<String> gateways, String community, String mode, Map<String, JsonNode> components,
+                     List<String> removed) {
     }
 
     /** {@code POST /api/gateways/{gw}/commands}. */
@@ -649,7 +654,8 @@ final class RestApi implements AutoCloseable {
                 }
                 ConfigInput in = call.body(ConfigInput.class);
                 RemoteConfig.Pushed pushed = parts.remoteConfig().push(gateway,
-                        RemoteConfig.change(in.components(), in.removed()), by, null);
+                        RemoteConfig.change(RemoteConfig.Mode.parse(in.mode(), RemoteConfig.Mode.REPLACE),
+                                in.components(), in.removed()), by, null);
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("gateway", gateway);
                 out.put("version", pushed.version());
@@ -700,7 +706,8 @@ final class RestApi implements AutoCloseable {
             throw ApiException.badRequest("give either gateways (a list of gateway ids) or community, not "
                     + (byList ? "both" : "neither"));
         }
-        RemoteConfig.Change change = RemoteConfig.change(in.components(), in.removed());
+        RemoteConfig.Change change = RemoteConfig.change(RemoteConfig.Mode.parse(in.mode(), RemoteConfig.Mode.PATCH),
+                in.components(), in.removed());
         List<String> gateways;
         Map<String, Object> selector = new LinkedHashMap<>();
         if (byList) {

@@ -365,6 +365,105 @@ class RemoteConfigTest {
         assertThat(api.get("api/gateways/" + a + "/config").get("desired").get("version").asLong()).isEqualTo(2);
     }
 
+    private static final String DETECTION = "org.anxin.detection";
+
+    /** What a gateway runs once it applies the document: a replacement as given, a patch merged into what it had. */
+    private static Map<String, Object> applied(DesiredConfig document, Map<String, Object> before) {
+        return document.components().containsKey(DETECTION) ? document.components().get(DETECTION)
+                : DesiredConfig.merge(before, document.patch().getOrDefault(DETECTION, Map.of()),
+                        document.unset().getOrDefault(DETECTION, List.of()));
+    }
+
+    private static Map<String, String> strings(Map<String, Object> properties) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        properties.forEach((k, v) -> out.put(k, String.valueOf(v)));
+        return out;
+    }
+
+    @Test
+    void aBulkPushOfOnePropertyToACommunityLeavesEachHomesNightDoorSettingsIntact() throws Exception {
+        start(options());
+        String a = uniqueGateway("patch-a");
+        String b = uniqueGateway("patch-b");
+        String home = "{'district':'Wuchang','street':'Zhongnan','category':'living_alone','community':'Shuiguohu',";
+        api.ok("PUT", "api/homes/h-a", json(home + "'gateways':['" + a + "']}"));
+        api.ok("PUT", "api/homes/h-b", json(home + "'gateways':['" + b + "']}"));
+        // each home's own night-door settings, written on site by its installer: the bridge never pushed them
+        Map<String, Map<String, Object>> running = new java.util.HashMap<>(Map.of(
+                a, Map.of("noWaterHours", "12", "nightDoorEnabled", "true", "nightStart", "21:00", "nightEnd", "07:00"),
+                b, Map.of("noWaterHours", "8", "nightDoorEnabled", "true", "nightStart", "23:30", "nightEnd", "05:30")));
+        ProtocolGateway ga = gateway(a);
+        ProtocolGateway gb = gateway(b);
+
+        JsonNode pushed = api.ok("POST", "api/config/bulk", json("{'community':'Shuiguohu',"
+                + "'components':{'org.anxin.detection':{'noWaterHours':10}}}"));
+        assertThat(pushed.get("mode").asText()).isEqualTo("patch");
+        await().atMost(WAIT).until(() -> ga.documents.size() == 1 && gb.documents.size() == 1);
+        for (ProtocolGateway g : List.of(ga, gb)) {
+            DesiredConfig document = g.documents.get(0).desired();
+            assertThat(document.components()).as("nothing replaced whole").isEmpty();
+            Map<String, Object> after = applied(document, running.get(g.id));
+            running.put(g.id, after);
+            g.send(new ConfigReport(1, ConfigReport.Outcome.APPLIED, 1, null, List.of(1L), Map.of(DETECTION, strings(after))));
+        }
+        assertThat(running.get(a)).containsExactlyInAnyOrderEntriesOf(
+                Map.of("noWaterHours", 10, "nightDoorEnabled", "true", "nightStart", "21:00", "nightEnd", "07:00"));
+        assertThat(running.get(b)).containsExactlyInAnyOrderEntriesOf(
+                Map.of("noWaterHours", 10, "nightDoorEnabled", "true", "nightStart", "23:30", "nightEnd", "05:30"));
+
+        // the history shows the patch and what it left on the gateway
+        await().atMost(WAIT).until(() -> api.get("api/gateways/" + b + "/config").get("desired").get("status").asText()
+                .equals("applied"));
+        JsonNode version = api.get("api/gateways/" + b + "/config").get("history").get(0);
+        assertThat(version.get("mode").asText()).isEqualTo("patch");
+        assertThat(version.get("patch").toString()).isEqualTo("{\"org.anxin.detection\":{\"noWaterHours\":10}}");
+        assertThat(version.get("result").get(DETECTION).get("nightStart").asText()).isEqualTo("23:30");
+        assertThat(version.get("result").get(DETECTION).get("noWaterHours").asText()).isEqualTo("10");
+
+        // a property given as null in a patch is deleted; a replacement must say so
+        api.ok("POST", "api/config/bulk", json("{'gateways':['" + a + "'],"
+                + "'components':{'org.anxin.detection':{'nightEnd':null}}}"));
+        await().atMost(WAIT).until(() -> ga.documents.size() == 2);
+        assertThat(applied(ga.documents.get(1).desired(), running.get(a))).doesNotContainKey("nightEnd")
+                .containsEntry("nightStart", "21:00");
+        JsonNode replaced = api.ok("POST", "api/config/bulk", json("{'gateways':['" + a + "'],'mode':'replace',"
+                + "'components':{'org.anxin.detection':{'noWaterHours':10}}}"));
+        assertThat(replaced.get("mode").asText()).isEqualTo("replace");
+        await().atMost(WAIT).until(() -> ga.documents.size() == 3);
+        assertThat(applied(ga.documents.get(2).desired(), running.get(a))).containsExactlyEntriesOf(Map.of("noWaterHours", 10));
+        assertThat(api.get("api/gateways/" + a + "/config").get("desired").get("mode").asText()).isEqualTo("replace");
+        // a gateway older than patches ignores one and says applied without a result: the history tells
+        ga.send(new ConfigReport(2, ConfigReport.Outcome.APPLIED, 2, null, List.of(2L, 1L)));
+        await().atMost(WAIT).until(() -> api.get("api/gateways/" + a + "/config").get("history").get(1).get("status")
+                .asText().equals("applied"));
+        assertThat(api.get("api/gateways/" + a + "/config").get("history").get(1).get("reason").asText())
+                .isEqualTo(RemoteConfig.PATCH_IGNORED);
+        assertError(api.send("POST", "api/config/bulk", json("{'gateways':['" + a + "'],'mode':'merge',"
+                + "'components':{'org.anxin.detection':{'noWaterHours':10}}}")), 400, "mode must be replace or patch, not 'merge'");
+        assertError(api.send("POST", "api/config/bulk", json("{'gateways':['" + a + "'],"
+                + "'components':{'org.anxin.detection':{}}}")), 400, "components.org.anxin.detection patches nothing");
+    }
+
+    @Test
+    void aSingleGatewaysPushIsAReplacementUnlessItAsksForAPatch() throws Exception {
+        start(options());
+        String gw = uniqueGateway("one-patch");
+        ProtocolGateway g = gateway(gw);
+        api.ok("PUT", "api/gateways/" + gw + "/config", push("{'org.anxin.detection':{'noWaterHours':9}}"));
+        api.ok("PUT", "api/gateways/" + gw + "/config", json("{'mode':'patch',"
+                + "'components':{'org.anxin.detection':{'nightStart':'22:15','nightEnd':null}}}"));
+        await().atMost(WAIT).until(() -> g.documents.size() == 2);
+        assertThat(g.documents.get(0).desired().components()).containsKey(DETECTION);
+        DesiredConfig patch = g.documents.get(1).desired();
+        assertThat(patch.components()).isEmpty();
+        assertThat(patch.patch()).isEqualTo(Map.of(DETECTION, Map.of("nightStart", "22:15")));
+        assertThat(patch.unset()).isEqualTo(Map.of(DETECTION, List.of("nightEnd")));
+        JsonNode view = api.get("api/gateways/" + gw + "/config");
+        assertThat(view.get("desired").get("mode").asText()).isEqualTo("patch");
+        assertThat(view.get("desired").get("unset").toString()).isEqualTo("{\"org.anxin.detection\":[\"nightEnd\"]}");
+        assertThat(view.get("history").get(1).get("mode").asText()).isEqualTo("replace");
+    }
+
     @Test
     void invalidPushesAreRefusedNamingWhatIsWrong() throws Exception {
         start(options());
@@ -374,7 +473,8 @@ class RemoteConfigTest {
         assertError(api.send("PUT", path, push("{'org.anxin.detection':{'zones':[1,2]}}")), 400,
                 "components.org.anxin.detection.zones must be a string, number or boolean, not array");
         assertError(api.send("PUT", path, push("{'org.anxin.detection':{'zones':null}}")), 400,
-                "components.org.anxin.detection.zones must be a string, number or boolean, not null");
+                "components.org.anxin.detection.zones must be a string, number or boolean, not null (a replacement"
+                        + " leaves out what it does not set; with mode patch, null deletes a property)");
         assertError(api.send("PUT", path, push("{'org.anxin.detection':7}")), 400,
                 "components.org.anxin.detection must be an object");
         assertError(api.send("PUT", path, push("{'../etc/passwd':{'a':1}}")), 400, "'../etc/passwd' is not a"

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,14 +17,25 @@ import java.util.Objects;
  * @param running the version the gateway runs now, 0 for its installer's files alone
  * @param reason why it was rejected or rolled back; null when applied
  * @param kept the versions the gateway keeps and can roll back to, newest first
+ * @param result when applied: the properties each configuration the document set or patched has
+ *     now, merged with what the gateway had for a patch; empty otherwise, and from gateways older
+ *     than patches
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ConfigReport(long version, Outcome outcome, long running, String reason, List<Long> kept)
+public record ConfigReport(long version, Outcome outcome, long running, String reason, List<Long> kept,
+                           @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<String, String>> result)
         implements Body {
 
+    @JsonCreator
     public ConfigReport {
         Objects.requireNonNull(outcome, "outcome");
         kept = kept == null ? List.of() : List.copyOf(kept);
+        result = result == null ? Map.of() : Map.copyOf(result);
+    }
+
+    /** A report without a result: a rejection, a rollback. */
+    public ConfigReport(long version, Outcome outcome, long running, String reason, List<Long> kept) {
+        this(version, outcome, running, reason, kept, Map.of());
     }
 
     public enum Outcome {

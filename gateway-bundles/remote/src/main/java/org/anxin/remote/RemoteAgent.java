@@ -180,26 +180,11 @@ public class RemoteAgent implements DownlinkListener {
 
     private void apply(DesiredConfig desired, ConfigDocument signed) {
         long version = desired.version();
-        Map<ConfigKey, Map<String, String>> set = new LinkedHashMap<>();
-        List<ConfigKey> removed = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        desired.components().forEach((name, properties) -> {
-            try {
-                ConfigKey key = ConfigKey.parse(name);
-                Map<String, String> values = new LinkedHashMap<>();
-                properties.forEach((property, value) -> {
-                    if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-                        values.put(property, String.valueOf(value));
-                    } else {
-                        problems.add(name + ": '" + property + "' must be a string, number or true/false");
-                    }
-                });
-                validator.problemsOf(key.metaTypePid(), key.factory(), values).forEach(p -> problems.add(name + ": " + p));
-                set.put(key, values);
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
-            }
-        });
+        Map<ConfigKey, Map<String, String>> set = DesiredProperties.of(desired, files::read, problems);
+        set.forEach((key, values) -> validator.problemsOf(key.metaTypePid(), key.factory(), values)
+                .forEach(p -> problems.add(key.name() + ": " + p)));
+        List<ConfigKey> removed = new ArrayList<>();
         for (String name : desired.removed()) {
             try {
                 ConfigKey key = ConfigKey.parse(name);
@@ -225,12 +210,14 @@ public class RemoteAgent implements DownlinkListener {
         String comment = "configuration version " + version + " from the bridge, applied " + clock.instant();
         Map<String, Map<String, String>> expected = new LinkedHashMap<>();
         Map<String, String> names = new LinkedHashMap<>();
+        Map<String, Map<String, String>> result = new LinkedHashMap<>();
         try {
             for (Map.Entry<ConfigKey, Map<String, String>> e : set.entrySet()) {
                 files.write(e.getKey(), e.getValue(), comment);
                 String pid = files.pid(e.getKey()).orElseThrow();
                 expected.put(pid, e.getValue());
                 names.put(pid, e.getKey().name());
+                result.put(e.getKey().name(), e.getValue());
             }
             for (ConfigKey key : removed) {
                 files.delete(key);
@@ -263,8 +250,15 @@ public class RemoteAgent implements DownlinkListener {
             next = state.applied(new Applied(version, previous, signed.document(), signed.signature(), clock.instant(), before), options.keep());
         }
         save(next);
-        LOG.info("configuration version {} applied: {} set, {} removed", version, set.keySet(), removed);
-        report(new ConfigReport(version, ConfigReport.Outcome.APPLIED, version, null, next.kept()));
+        LOG.info("configuration version {} applied: {} set ({} patched), {} removed", version, set.keySet(),
+                patchedNames(desired), removed);
+        report(new ConfigReport(version, ConfigReport.Outcome.APPLIED, version, null, next.kept(), result));
+    }
+
+    private static List<String> patchedNames(DesiredConfig desired) {
+        List<String> names = new ArrayList<>(desired.patch().keySet());
+        desired.unset().keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
+        return names;
     }
 
     /** Undoes versions back to {@code target} (the previous one when null); for the rollback command. */
