@@ -38,6 +38,7 @@ public final class BridgeCounters {
     final AtomicLong mendedAlarms = new AtomicLong();
     final AtomicLong unsignedRefused = new AtomicLong();
     final AtomicLong badSignatures = new AtomicLong();
+    final AtomicLong replaysRefused = new AtomicLong();
 
     /** Every MQTT message that arrived, whatever became of it. */
     public long received() {
@@ -201,6 +202,14 @@ public final class BridgeCounters {
         return badSignatures.get();
     }
 
+    /**
+     * Heartbeats and live states refused because neither their {@code ts} nor their {@code seq} is
+     * later than the gateway's last accepted one: a recorded genuine message sent again.
+     */
+    public long replaysRefused() {
+        return replaysRefused.get();
+    }
+
     /** All counters by name, in a stable order. */
     public Map<String, Long> asMap() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -235,6 +244,7 @@ public final class BridgeCounters {
         m.put("mendedAlarms", mendedAlarms());
         m.put("unsignedRefused", unsignedRefused());
         m.put("badSignatures", badSignatures());
+        m.put("replaysRefused", replaysRefused());
         return m;
     }
 
