@@ -111,12 +111,14 @@ class SlowClientTest {
                 assertThat(r.statusCode()).as(path).isEqualTo(path.startsWith("ack/") ? 404 : 200);
                 assertThat(millis).as(path + " answered in ms").isLessThan(2000);
             }
-            // the server's deadline for a whole request, checked each second by the JDK's timer
-            long bound = RestApi.REQUEST_SECONDS * 1000 + 3000;
+            // the server's deadline for a whole request, checked each second by the JDK's timer; its clock starts
+            // when its dispatcher takes the connection in hand, seconds late for the last of 200 on a loaded machine
+            long bound = RestApi.REQUEST_SECONDS * 1000 + 10_000;
             for (Socket s : slow) {
                 long left = bound - (System.nanoTime() - opened) / 1_000_000;
                 assertThat(closedWithin(s, Math.max(left, 1)))
-                        .as("a trickling connection is closed within %d ms of opening", bound).isTrue();
+                        .as("a trickling connection, %d ms after opening", (System.nanoTime() - opened) / 1_000_000)
+                        .isEqualTo("closed");
             }
             assertThat(sent.get()).as("it was still trickling").isGreaterThan((int) (RestApi.REQUEST_SECONDS * 10 - 20));
         } finally {
@@ -124,15 +126,17 @@ class SlowClientTest {
         }
     }
 
-    /** Whether the server closes the connection (end of stream, or a reset) within {@code millis}, answering nothing. */
-    private static boolean closedWithin(Socket s, long millis) throws java.io.IOException {
+    /** "closed" when the server closes the connection (end of stream, or a reset) within {@code millis}, answering nothing. */
+    private static String closedWithin(Socket s, long millis) throws java.io.IOException {
         s.setSoTimeout((int) millis);
         try {
-            return s.getInputStream().read() == -1;
+            int b = s.getInputStream().read();
+            return b == -1 ? "closed" : "answered " + (char) b + new String(s.getInputStream().readNBytes(
+                    Math.min(200, s.getInputStream().available())), StandardCharsets.US_ASCII);
         } catch (java.net.SocketTimeoutException stillOpen) {
-            return false;
+            return "still open";
         } catch (java.net.SocketException reset) {
-            return true;
+            return "closed";
         }
     }
 
