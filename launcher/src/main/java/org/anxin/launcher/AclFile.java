@@ -34,6 +34,11 @@ final class AclFile implements IAuthorizatorPolicy {
     private AclFile() {
     }
 
+    /** Whether the file has rules of this user's own ({@code user} lines): the bridge's account; a gateway's has only the patterns. */
+    boolean namesUser(String user) {
+        return users.containsKey(user);
+    }
+
     /** @throws IOException naming the file and line of anything that is not a rule this class understands */
     static AclFile read(Path file) throws IOException {
         AclFile acl = new AclFile();

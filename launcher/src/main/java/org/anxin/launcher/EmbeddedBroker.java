@@ -72,8 +72,9 @@ final class EmbeddedBroker implements AutoCloseable {
                     + " can publish as any gateway");
             broker.server.startServer(new MemoryConfig(p));
         } else {
+            AclFile acl = AclFile.read(access.aclFile());
             broker.server.startServer(new MemoryConfig(p), List.of(), null,
-                    new PasswordFileAuthenticator(access.passwordFile()), AclFile.read(access.aclFile()));
+                    new PasswordFileAuthenticator(access.passwordFile(), acl::namesUser), acl);
         }
         return broker;
     }

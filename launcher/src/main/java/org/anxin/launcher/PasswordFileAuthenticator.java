@@ -32,9 +32,22 @@ final class PasswordFileAuthenticator implements IAuthenticator {
     private FileTime modified;
     private long size;
 
-    /** @throws IOException when the file is missing or has a line that is no account */
+    /** Accounts that choose their own client ids (the bridge's); every other account is a gateway's. */
+    private final java.util.function.Predicate<String> choosesClientIds;
+
+    /** Only for accounts the tests name: each may take any client id but another gateway's. */
     PasswordFileAuthenticator(Path file) throws IOException {
+        this(file, user -> true);
+    }
+
+    /**
+     * @param choosesClientIds whether an account may connect with client ids of its choosing; any
+     *     other connects only as its uplink does, {@code anxin-gw-<its name>}
+     * @throws IOException when the file is missing or has a line that is no account
+     */
+    PasswordFileAuthenticator(Path file, java.util.function.Predicate<String> choosesClientIds) throws IOException {
         this.file = file;
+        this.choosesClientIds = choosesClientIds;
         load();
     }
 
@@ -56,6 +69,12 @@ final class PasswordFileAuthenticator implements IAuthenticator {
         if (valid && clientId != null && clientId.startsWith(GATEWAY_CLIENT_PREFIX) && !clientId.equals(GATEWAY_CLIENT_PREFIX + username)) {
             valid = false;
             why = "client id " + clientId + " belongs to another gateway";
+        }
+        // nor the bridge's, nor any other: a gateway's account has the one client id, as Mosquitto's
+        // use_username_as_clientid gives it its own name and no other
+        if (valid && !choosesClientIds.test(username) && !(GATEWAY_CLIENT_PREFIX + username).equals(clientId)) {
+            valid = false;
+            why = "a gateway's account connects only as " + GATEWAY_CLIENT_PREFIX + username + ", not " + clientId;
         }
         if (!valid) {
             refused.incrementAndGet();

@@ -24,6 +24,8 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     static WebhookReceiver start(Consumer<JsonNode> onNotification) throws IOException {
+        // made before the demo's bridge, it would fix the JDK's server limits (read once) without the bridge's
+        org.anxin.bridge.Bridge.applyHttpServerLimits();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         WebhookReceiver receiver = new WebhookReceiver(server);
         server.createContext("/hook", exchange -> {

@@ -88,10 +88,12 @@ class AlarmEndToEndIT {
         BrokerAccounts.putUser(passwords, BrokerAccounts.DEFAULT_BRIDGE_USER, bridgePassword, false);
         int port = EmbeddedBroker.freePort();
         String brokerUrl = "tcp://127.0.0.1:" + port;
+        // on Mosquitto the bridge has a listener of its own (the gateways' renames client ids to user names)
+        int bridgePort = brokerKind.equals("embedded") ? port : EmbeddedBroker.freePort();
         List<JsonNode> hooks = new CopyOnWriteArrayList<>();
         List<Envelope> onTheWire = new CopyOnWriteArrayList<>();
         try (WebhookReceiver webhook = WebhookReceiver.start(hooks::add);
-             Bridge bridge = Bridge.start(BridgeOptions.builder().brokerUrl(brokerUrl)
+             Bridge bridge = Bridge.start(BridgeOptions.builder().brokerUrl("tcp://127.0.0.1:" + bridgePort)
                      .mqttUsername(BrokerAccounts.DEFAULT_BRIDGE_USER).mqttPassword(bridgePassword)
                      .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db")).webhookUrl(webhook.url()).httpPort(0)
                      .signingKeyFile(dir.resolve("bridge-signing.key"))
@@ -115,7 +117,7 @@ class AlarmEndToEndIT {
 
             try (AutoCloseable broker = brokerKind.equals("embedded")
                     ? EmbeddedBroker.start(dir.resolve("broker"), port, EmbeddedBroker.Access.files(passwords, acl))
-                    : MosquittoProcess.start(dir.resolve("mosquitto"), port, passwords, acl)) {
+                    : MosquittoProcess.start(dir.resolve("mosquitto"), port, bridgePort, passwords, acl)) {
                 MqttClient watcher = new MqttClient(brokerUrl, "e2e-watch-" + gatewayId, new MemoryPersistence());
                 MqttConnectOptions options = new MqttConnectOptions();
                 options.setCleanSession(true);

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.anxin.bridge.Bridge;
 import org.anxin.bridge.BridgeOptions;
 import org.anxin.protocol.MessageCodec;
@@ -56,11 +57,19 @@ abstract class BrokerAccessTest {
     private Path passwords;
     private Path acl;
     private String brokerUrl;
+    private String bridgeBrokerUrl;
+    private static final String BRIDGE_CLIENT = "anxin-bridge" + suffix();
     private Bridge bridge;
     private MqttClient bridgeAccount;
 
-    /** Starts the broker on this port with these files; closed after the test. */
-    abstract AutoCloseable startBroker(int port, Path passwordFile, Path aclFile) throws Exception;
+    /**
+     * Starts the broker on this port with these files, and the bridge's listener on
+     * {@code bridgePort} when {@link #bridgeListensApart}; closed after the test.
+     */
+    abstract AutoCloseable startBroker(int port, int bridgePort, Path passwordFile, Path aclFile) throws Exception;
+
+    /** Whether the bridge connects on a listener of its own (Mosquitto's gateways' listener renames client ids). */
+    abstract boolean bridgeListensApart();
 
     /**
      * Whether the broker refuses a subscription the ACL does not cover (SUBACK 0x80). Mosquitto 2.0
@@ -76,8 +85,11 @@ abstract class BrokerAccessTest {
         // the operator's one step: the bridge's own account, as mosquitto_passwd -c would make it
         BrokerAccounts.putUser(passwords, BRIDGE_USER, bridgePassword, false);
         int port = EmbeddedBroker.freePort();
+        int bridgePort = bridgeListensApart() ? EmbeddedBroker.freePort() : port;
         brokerUrl = "tcp://127.0.0.1:" + port;
-        bridge = Bridge.start(BridgeOptions.builder().brokerUrl(brokerUrl).mqttUsername(BRIDGE_USER).mqttPassword(bridgePassword)
+        bridgeBrokerUrl = "tcp://127.0.0.1:" + bridgePort;
+        bridge = Bridge.start(BridgeOptions.builder().brokerUrl(bridgeBrokerUrl).mqttClientId(BRIDGE_CLIENT)
+                .mqttUsername(BRIDGE_USER).mqttPassword(bridgePassword)
                 .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db")).httpPort(0).admin(OPERATOR, OPERATOR_PASSWORD)
                 .signingKeyFile(dir.resolve("signing.key")).build());
         closing.add(bridge);
@@ -90,9 +102,9 @@ abstract class BrokerAccessTest {
         assertThat(provision(gwA, "home-a")).isZero();
         assertThat(provision(gwB, "home-b")).isZero();
 
-        closing.add(startBroker(port, passwords, acl));
+        closing.add(startBroker(port, bridgePort, passwords, acl));
         await().atMost(Duration.ofSeconds(30)).until(bridge::mqttConnected);
-        bridgeAccount = connect(BRIDGE_USER, bridgePassword);
+        bridgeAccount = connect(bridgeBrokerUrl, "it-" + BRIDGE_USER + suffix(), BRIDGE_USER, bridgePassword);
         bridgeAccount.subscribe("anxin/v1/gw/+/#", 1, (topic, message) -> bridgeSaw.add(topic + " " + text(message)));
     }
 
@@ -163,6 +175,45 @@ abstract class BrokerAccessTest {
     }
 
     @Test
+    void aGatewayConnectingWithAnotherGatewaysClientIdDoesNotDisconnectIt() throws Exception {
+        // B as its uplink connects; A, with its own account, takes B's client id (refused, or renamed to A's own)
+        MqttClient b = connect(brokerUrl, PasswordFileAuthenticator.GATEWAY_CLIENT_PREFIX + gwB, gwB, password(gwB));
+        AtomicBoolean bLost = new AtomicBoolean();
+        b.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+                bLost.set(true);
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
+            }
+        });
+        try {
+            connect(brokerUrl, PasswordFileAuthenticator.GATEWAY_CLIENT_PREFIX + gwB, gwA, password(gwA));
+        } catch (MqttException refused) {
+            // the embedded broker refuses the login: what matters is that B stays connected
+        }
+        // nor does A, taking the bridge's client id, disconnect the bridge
+        try {
+            connect(brokerUrl, BRIDGE_CLIENT, gwA, password(gwA));
+        } catch (MqttException refused) {
+            // refused by the embedded broker
+        }
+        for (long end = System.nanoTime() + 1_000_000_000L; System.nanoTime() < end; Thread.sleep(10)) {
+            assertThat(bridge.mqttConnected()).as("the bridge is still connected").isTrue();
+        }
+        assertThat(bLost).as("B was disconnected").isFalse();
+        assertThat(b.isConnected()).isTrue();
+        b.publish(topic(gwB, "alert"), "FIRE from B".getBytes(StandardCharsets.UTF_8), 1, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> bridgeSaw.contains(topic(gwB, "alert") + " FIRE from B"));
+    }
+
+    @Test
     void aWrongPasswordAnotherGatewaysPasswordAndNoPasswordAreRefused() throws Exception {
         assertThatThrownBy(() -> connect(gwA, password(gwA) + "x")).isInstanceOf(MqttSecurityException.class);
         assertThatThrownBy(() -> connect(gwA, password(gwB))).isInstanceOf(MqttSecurityException.class);
@@ -214,8 +265,14 @@ abstract class BrokerAccessTest {
     }
 
     private MqttClient connect(String user, String password) throws MqttException {
-        MqttClient client = new MqttClient(brokerUrl, "it-" + user + "-" + UUID.randomUUID().toString().substring(0, 6),
-                new MemoryPersistence());
+        // a gateway's account connects as its uplink does; the bridge's with an id of its own
+        String clientId = user != null && user.startsWith("gw-") ? PasswordFileAuthenticator.GATEWAY_CLIENT_PREFIX + user
+                : "it-" + user + suffix();
+        return connect(brokerUrl, clientId, user, password);
+    }
+
+    private MqttClient connect(String url, String clientId, String user, String password) throws MqttException {
+        MqttClient client = new MqttClient(url, clientId, new MemoryPersistence());
         closing.add(client::close);
         closing.add(() -> {
             if (client.isConnected()) {

@@ -6,8 +6,13 @@ import java.nio.file.Path;
 class EmbeddedBrokerAccessTest extends BrokerAccessTest {
 
     @Override
-    AutoCloseable startBroker(int port, Path passwordFile, Path aclFile) throws Exception {
+    AutoCloseable startBroker(int port, int bridgePort, Path passwordFile, Path aclFile) throws Exception {
         return EmbeddedBroker.start(dir.resolve("moquette"), port, EmbeddedBroker.Access.files(passwordFile, aclFile));
+    }
+
+    @Override
+    boolean bridgeListensApart() {
+        return false;
     }
 
     @Override

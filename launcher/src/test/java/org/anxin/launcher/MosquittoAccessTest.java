@@ -6,8 +6,13 @@ import java.nio.file.Path;
 class MosquittoAccessTest extends BrokerAccessTest {
 
     @Override
-    AutoCloseable startBroker(int port, Path passwordFile, Path aclFile) throws Exception {
-        return MosquittoProcess.start(dir, port, passwordFile, aclFile);
+    AutoCloseable startBroker(int port, int bridgePort, Path passwordFile, Path aclFile) throws Exception {
+        return MosquittoProcess.start(dir, port, bridgePort, passwordFile, aclFile);
+    }
+
+    @Override
+    boolean bridgeListensApart() {
+        return true;
     }
 
     @Override

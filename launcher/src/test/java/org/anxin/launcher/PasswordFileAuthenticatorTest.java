@@ -41,6 +41,18 @@ class PasswordFileAuthenticatorTest {
     }
 
     @Test
+    void aGatewaysAccountConnectsOnlyAsItsUplinkSoItCannotTakeTheBridgesClientId() throws Exception {
+        Path file = dir.resolve("anxin.passwd");
+        BrokerAccounts.putUser(file, "gw-a", "password-of-a", false);
+        BrokerAccounts.putUser(file, "anxin-bridge", "bridge-pw", false);
+        PasswordFileAuthenticator auth = new PasswordFileAuthenticator(file, "anxin-bridge"::equals);
+        assertThat(auth.checkValid("anxin-gw-gw-a", "gw-a", bytes("password-of-a"))).isTrue();
+        assertThat(auth.checkValid("anxin-bridge-1", "gw-a", bytes("password-of-a"))).isFalse();
+        assertThat(auth.checkValid("anxin-bridge-1", "anxin-bridge", bytes("bridge-pw"))).isTrue();
+        assertThat(auth.checkValid("anxin-bridge-1-pub", "anxin-bridge", bytes("bridge-pw"))).isTrue();
+    }
+
+    @Test
     void aGatewayProvisionedWhileTheBrokerRunsGetsInWithoutARestart() throws Exception {
         Path file = dir.resolve("anxin.passwd");
         BrokerAccounts.putUser(file, "anxin-bridge", "bridge-pw", false);

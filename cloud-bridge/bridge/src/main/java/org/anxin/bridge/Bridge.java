@@ -57,6 +57,15 @@ public final class Bridge implements AutoCloseable {
      *
      * @throws IllegalStateException when the database cannot be opened or the API's port is taken
      */
+    /**
+     * Sets the limits of the JDK's HTTP server that the bridge's API needs (timeouts for slow
+     * clients), unless set with {@code -D}. The JDK reads them at the first server a process makes:
+     * a process that makes another server before starting the bridge calls this first.
+     */
+    public static void applyHttpServerLimits() {
+        RestApi.applyServerLimits();
+    }
+
     public static Bridge start(BridgeOptions options) {
         return start(options, Clock.systemUTC());
     }

@@ -50,6 +50,7 @@ public final class BridgeCounters {
     final AtomicLong badSignatures = new AtomicLong();
     final AtomicLong fallbackUsed = new AtomicLong();
     final AtomicLong alertsReachingNobody = new AtomicLong();
+    final AtomicLong replaysRefused = new AtomicLong();
 
     /** Every MQTT message that arrived, whatever became of it. */
     public long received() {
@@ -223,6 +224,14 @@ public final class BridgeCounters {
         return alertsReachingNobody.get();
     }
 
+    /**
+     * Heartbeats and live states refused because neither their {@code ts} nor their {@code seq} is
+     * later than the gateway's last accepted one: a recorded genuine message sent again.
+     */
+    public long replaysRefused() {
+        return replaysRefused.get();
+    }
+
     /** All counters by name, in a stable order. */
     public Map<String, Long> asMap() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -259,6 +268,7 @@ public final class BridgeCounters {
         m.put("badSignatures", badSignatures());
         m.put("fallbackUsed", fallbackUsed());
         m.put("alertsReachingNobody", alertsReachingNobody());
+        m.put("replaysRefused", replaysRefused());
         return m;
     }
 

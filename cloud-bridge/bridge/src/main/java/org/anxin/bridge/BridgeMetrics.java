@@ -41,6 +41,7 @@ final class BridgeMetrics {
             entry("ignored", Name.of("anxin.bridge.messages.ignored")),
             entry("unsignedRefused", Name.of("anxin.bridge.messages.refused", "reason", "unsigned")),
             entry("badSignatures", Name.of("anxin.bridge.messages.refused", "reason", "bad_signature")),
+            entry("replaysRefused", Name.of("anxin.bridge.messages.refused", "reason", "replay")),
             entry("quarantined", Name.of("anxin.bridge.messages.quarantined")),
             entry("quarantineDropped", Name.of("anxin.bridge.quarantine.dropped")),
             entry("storeFailures", Name.of("anxin.bridge.store.failures")),

@@ -8,6 +8,8 @@ import java.util.Map;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.Body;
 import org.anxin.protocol.Envelope;
+import org.anxin.protocol.GatewayState;
+import org.anxin.protocol.Heartbeat;
 import org.anxin.protocol.Reading;
 
 /**
@@ -30,6 +32,12 @@ final class IngestChecks {
     static final long MAX_SEQ_AHEAD = 10_000_000;
     static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
     static final Duration MAX_AHEAD = Duration.ofDays(1);
+    /**
+     * How far ahead of the bridge's clock a heartbeat's or state's {@code ts} may be. Tighter than
+     * {@link #MAX_AHEAD}: a sign of life taken from the future would make the gateway's honest
+     * ones look replayed (not later than it) until its clock caught up.
+     */
+    static final Duration MAX_LIVE_AHEAD = Duration.ofMinutes(10);
 
     private IngestChecks() {
     }
@@ -104,6 +112,11 @@ final class IngestChecks {
         String time = timeProblem("ts", envelope.ts(), now);
         if (time != null) {
             return time;
+        }
+        if ((body instanceof Heartbeat || body instanceof GatewayState)
+                && envelope.ts().isAfter(Instant.ofEpochMilli(now).plus(MAX_LIVE_AHEAD))) {
+            return "ts " + envelope.ts() + " of a " + body.channel().path() + " is more than "
+                    + MAX_LIVE_AHEAD.toMinutes() + " min after the bridge's clock (" + Instant.ofEpochMilli(now) + ")";
         }
         if (body instanceof Reading r) {
             if (r.device().length() > MAX_DEVICE) {

@@ -89,6 +89,17 @@ final class IngestStore {
             + " VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)"
             + " ON CONFLICT (gateway, alert_id, event, channel) DO NOTHING";
 
+    // Moves the gateway's last sign of life forward, or changes nothing (0 rows) for one that does not
+    // move it: a decision in one statement, so two instances hearing the same replay cannot both take it
+    private static final String CLAIM_LIVE = "INSERT INTO gateways (id, status, first_seen, live_ts, live_seq)"
+            + " VALUES (?, 'unknown', ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            + " live_ts = CASE WHEN gateways.live_ts IS NULL OR excluded.live_ts > gateways.live_ts"
+            + " THEN excluded.live_ts ELSE gateways.live_ts END,"
+            + " live_seq = CASE WHEN gateways.live_seq IS NULL OR excluded.live_seq > gateways.live_seq"
+            + " THEN excluded.live_seq ELSE gateways.live_seq END"
+            + " WHERE gateways.live_ts IS NULL OR gateways.live_seq IS NULL"
+            + " OR excluded.live_ts > gateways.live_ts OR excluded.live_seq > gateways.live_seq";
+
     /**
      * Rows the quarantine table keeps: a flood of poison messages must not fill the disk the
      * alarms are stored on, so past this the oldest rows go (and are counted).
@@ -129,6 +140,30 @@ final class IngestStore {
     @FunctionalInterface
     interface ClearEffect {
         List<Deliveries.Claimed> apply(Connection c) throws SQLException;
+    }
+
+    /**
+     * A heartbeat's or live state's place in its gateway's stream: its envelope's {@code seq} (the
+     * last number the gateway assigned) and {@code ts} (its clock when it made the message).
+     */
+    record LiveSign(long seq, java.time.Instant ts) {
+
+        static LiveSign of(Envelope envelope) {
+            return new LiveSign(envelope.seq(), envelope.ts());
+        }
+
+        long micros() {
+            return Math.addExact(Math.multiplyExact(ts.getEpochSecond(), 1_000_000L), ts.getNano() / 1000);
+        }
+    }
+
+    /**
+     * What a heartbeat did.
+     *
+     * @param replay why it was refused as a replay (nothing was written), or {@code null}
+     * @param gaps the runs of numbers newly found missing, oldest first
+     */
+    record Beat(String replay, List<Gap> gaps) {
     }
 
     /** A run of sequence numbers a gateway sent and the bridge never received, {@code first..last}. */
@@ -282,11 +317,20 @@ final class IngestStore {
     /**
      * Records a gateway's birth or last will.
      *
-     * @param liveAt when the bridge heard it live, or {@code null} for a retained copy, which says
-     *     nothing about when the gateway was last heard from
+     * @param live its place in the gateway's stream when it is a sign of life heard now (a live
+     *     "online"); {@code null} for a will or a retained copy, which say nothing about when the
+     *     gateway was last heard from
+     * @return why it was refused as a replay (nothing was written), or {@code null}
      */
-    void applyState(String gateway, GatewayState state, long receivedAt, Long liveAt) {
-        db.inTransaction(c -> {
+    String applyState(String gateway, GatewayState state, long receivedAt, LiveSign live) {
+        return db.inTransaction(c -> {
+            if (live != null) {
+                String replay = claimLive(c, gateway, live, receivedAt);
+                if (replay != null) {
+                    return replay;
+                }
+            }
+            Long liveAt = live == null ? null : receivedAt;
             try (PreparedStatement ps = c.prepareStatement(APPLY_STATE)) {
                 ps.setString(1, gateway);
                 ps.setString(2, state.status().wireName());
@@ -294,9 +338,42 @@ final class IngestStore {
                 Database.setNullableLong(ps, 4, state.startedAt() == null ? null : state.startedAt().toEpochMilli());
                 ps.setLong(5, receivedAt);
                 Database.setNullableLong(ps, 6, liveAt);
-                return ps.executeUpdate();
+                ps.executeUpdate();
             }
+            return null;
         });
+    }
+
+    /**
+     * Takes a sign of life if it moves the gateway's stream forward: its {@code ts} or its
+     * {@code seq} later than the last one taken. A recorded genuine heartbeat sent again moves
+     * neither, and proves nothing. Either suffices, so a gateway whose clock was set back is still
+     * heard once it has stored something new; its restart needs neither (its clock went on, and
+     * its sequence never goes back).
+     *
+     * @return why it is a replay, or {@code null} when it was taken
+     */
+    private static String claimLive(Connection c, String gateway, LiveSign live, long receivedAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CLAIM_LIVE)) {
+            ps.setString(1, gateway);
+            ps.setLong(2, receivedAt);
+            ps.setLong(3, live.micros());
+            ps.setLong(4, live.seq());
+            if (ps.executeUpdate() > 0) {
+                return null;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT live_ts, live_seq FROM gateways WHERE id = ?")) {
+            ps.setString(1, gateway);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long micros = rs.getLong(1);
+                java.time.Instant last = java.time.Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                        Math.floorMod(micros, 1_000_000L) * 1000);
+                return "replayed: ts " + live.ts() + " and seq " + live.seq() + " are no later than the last accepted"
+                        + " sign of life's (ts " + last + ", seq " + rs.getLong(2) + ")";
+            }
+        }
     }
 
     /**
@@ -305,10 +382,18 @@ final class IngestStore {
      * number not stored is missing. Numbers merely out of order (alerts overtaking telemetry, a
      * backlog still draining) are never reported.
      *
-     * @return the runs of numbers newly found missing, oldest first; they are recorded in sequence_gaps
+     * A heartbeat that does not move the gateway's stream forward is a replay and changes nothing
+     * ({@link #claimLive}).
+     *
+     * @return what it did; its gaps are recorded in sequence_gaps
      */
-    List<Gap> heartbeat(String gateway, long seq, long queued, long receivedAt) {
+    Beat heartbeat(String gateway, LiveSign live, long queued, long receivedAt) {
+        long seq = live.seq();
         return db.inTransaction(c -> {
+            String replay = claimLive(c, gateway, live, receivedAt);
+            if (replay != null) {
+                return new Beat(replay, List.of());
+            }
             try (PreparedStatement ps = c.prepareStatement(TOUCH_GATEWAY)) {
                 ps.setString(1, gateway);
                 ps.setLong(2, receivedAt);
@@ -346,7 +431,7 @@ final class IngestStore {
                     ps.executeUpdate();
                 }
             }
-            return found;
+            return new Beat(null, found);
         });
     }
 

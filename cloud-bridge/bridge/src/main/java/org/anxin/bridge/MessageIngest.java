@@ -39,7 +39,7 @@ final class MessageIngest {
     private final GatewayCommands commands;
     private final GatewayKeys keys;
     private final GatewaySupervisor supervisor;
-    /** Refusals for the signature are logged at most this often: anyone on the broker can cause them. */
+    /** Refusals for the signature or as a replay are logged at most this often: anyone on the broker can cause them. */
     private final LogLimit signatureLog;
     static final int SIGNATURE_LOG_PER_MINUTE = 10;
 
@@ -106,6 +106,21 @@ final class MessageIngest {
         long held = signatureLog.admit();
         if (held >= 0) {
             log.warn("refused the message on {}: {}{}", shown(topic), verdict.refusal(),
+                    held == 0 ? "" : " (" + held + " more such refusals not logged)");
+        }
+    }
+
+    /**
+     * A recorded heartbeat or state sent again: genuine and signed, but no sign of life now. No
+     * effect at all (a dead gateway's GATEWAY_OFFLINE is raised whatever is replayed), kept in the
+     * quarantine, counted, logged sparingly.
+     */
+    private void refuseReplay(String topic, byte[] payload, String why) {
+        counters.replaysRefused.incrementAndGet();
+        keep(topic, payload, why);
+        long held = signatureLog.admit();
+        if (held >= 0) {
+            log.warn("refused the message on {}: {}{}", shown(topic), why,
                     held == 0 ? "" : " (" + held + " more such refusals not logged)");
         }
     }
@@ -196,13 +211,25 @@ final class MessageIngest {
             storeEvent(envelope, "alert", alert, now, arrival);
         } else if (body instanceof GatewayState state) {
             // a retained copy is news of the gateway's status, not proof that it is alive now
+            // a will's ts is its connection's, older than the heartbeats after it: only an "online" is a sign of life
             boolean live = !retained && state.status() == GatewayState.Status.ONLINE;
-            store.applyState(envelope.gateway(), state, now, live ? now : null);
+            String replay = store.applyState(envelope.gateway(), state, now,
+                    live ? IngestStore.LiveSign.of(envelope) : null);
+            if (replay != null) {
+                refuseReplay(topic, payload, replay);
+                return;
+            }
             log.info("gateway {} is {}{}", envelope.gateway(), state.status().wireName(),
                     state.version() == null ? "" : " (version " + state.version() + ")");
         } else if (body instanceof Heartbeat heartbeat) {
             // gaps are judged here, not on arrival: alerts overtake older telemetry (IngestStore.heartbeat)
-            for (IngestStore.Gap gap : store.heartbeat(envelope.gateway(), envelope.seq(), heartbeat.queued(), now)) {
+            IngestStore.Beat beat = store.heartbeat(envelope.gateway(), IngestStore.LiveSign.of(envelope),
+                    heartbeat.queued(), now);
+            if (beat.replay() != null) {
+                refuseReplay(topic, payload, beat.replay());
+                return;
+            }
+            for (IngestStore.Gap gap : beat.gaps()) {
                 counters.gaps.incrementAndGet();
                 log.warn("gateway {} sent seq {}..{} ({} message(s)) and they never arrived", envelope.gateway(),
                         gap.first(), gap.last(), gap.size());

@@ -63,6 +63,19 @@ final class RestApi implements AutoCloseable {
      * leave threads for health and acknowledgement links; beyond it requests wait their turn.
      */
     static final int MAX_CONCURRENT_REQUESTS = 256;
+    /**
+     * How long a request's line, headers and body together may take to arrive, in seconds, before
+     * the JDK's server closes its connection: a slowloris that trickles its header lines holds a
+     * thread as one that trickles its body does. Later than {@link #BODY_DEADLINE_MILLIS}, so a
+     * slow body is still closed (and counted) by the bridge's own deadline.
+     */
+    static final long REQUEST_SECONDS = 15;
+    /**
+     * The limits of the JDK's server ({@code sun.net.httpserver.ServerConfig}), system properties
+     * applied before the first server is made unless the operator set them with {@code -D}: the
+     * JDK reads them once per process, and its defaults wait for a request for ever.
+     */
+    static final Map<String, String> SERVER_LIMITS = limits();
     private static final String ALERTS_PREFIX = "/api/alerts/";
     private static final String INCIDENTS_PREFIX = "/api/incidents/";
     private static final String GATEWAYS_PREFIX = "/api/gateways/";
@@ -101,8 +114,32 @@ final class RestApi implements AutoCloseable {
         this.broker = broker;
     }
 
+    private static Map<String, String> limits() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("sun.net.httpserver.maxReqTime", Long.toString(REQUEST_SECONDS));
+        // a response may take as long as a command waits for its gateway (two minutes), and then some
+        m.put("sun.net.httpserver.maxRspTime", "300");
+        m.put("sun.net.httpserver.idleInterval", "30");
+        m.put("sun.net.httpserver.maxIdleConnections", "200");
+        m.put("sun.net.httpserver.maxReqHeaders", "100");
+        // past this a new connection is closed at once: bounds the sockets a flood holds open, well
+        // above the requests handled at once so a slowloris first meets the request deadline
+        m.put("jdk.httpserver.maxConnections", "1000");
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** Sets each of {@link #SERVER_LIMITS} the operator did not set; effective only before the process's first server. */
+    static void applyServerLimits() {
+        SERVER_LIMITS.forEach((name, value) -> {
+            if (System.getProperty(name) == null) {
+                System.setProperty(name, value);
+            }
+        });
+    }
+
     static RestApi start(String host, int port, Parts parts, BridgeCounters counters, BooleanSupplier mqttConnected,
                          BooleanSupplier databaseReachable, String broker, Optional<String> metricsToken) {
+        applyServerLimits();
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 0);

@@ -121,16 +121,56 @@ abstract class StorageContract {
 
     private static final long GRACE = IngestStore.GAP_GRACE.toMillis();
 
+    /** A sign of life with this seq, made by the gateway's clock at {@code atMillis}. */
+    private static IngestStore.LiveSign live(long seq, long atMillis) {
+        return new IngestStore.LiveSign(seq, Instant.ofEpochMilli(atMillis));
+    }
+
+    /** A heartbeat the gateway made when the bridge received it; it is never a replay. */
+    private List<IngestStore.Gap> beat(long seq, long queued, long receivedAt) {
+        IngestStore.Beat beat = ingest.heartbeat(GW, live(seq, receivedAt), queued, receivedAt);
+        assertThat(beat.replay()).isNull();
+        return beat.gaps();
+    }
+
+    @Test
+    void aHeartbeatWhoseTsAndSeqAreNoLaterThanTheLastOneIsAReplayAndChangesNothing() {
+        store(reading(GW, 1));
+        assertThat(ingest.heartbeat(GW, live(1, 5000), 0, 5000).replay()).isNull();
+        IngestStore.Beat again = ingest.heartbeat(GW, live(1, 5000), 0, 90_000);
+        assertThat(again.replay()).startsWith("replayed: ts 1970-01-01T00:00:05Z and seq 1 are no later");
+        assertThat(ingest.heartbeat(GW, live(0, 4000), 0, 95_000).replay()).as("an older one").isNotNull();
+        assertThat(reads.gateways().get(0).lastSeen()).as("not a sign of life").isEqualTo(Instant.ofEpochMilli(5000));
+        assertThat(ingest.applyState(GW, new GatewayState(GatewayState.Status.ONLINE, "0.1.0", T), 96_000,
+                live(1, 4500))).as("a live state older than the heartbeat").isNotNull();
+        assertThat(reads.gateways().get(0).lastSeen()).isEqualTo(Instant.ofEpochMilli(5000));
+    }
+
+    @Test
+    void aRestartedGatewayAndOneWhoseClockWentBackButStoredSomethingNewAreHeard() {
+        store(reading(GW, 7));
+        assertThat(ingest.heartbeat(GW, live(7, 60_000), 0, 60_000).replay()).isNull();
+        // restarted: its clock went on, its sequence did not go back
+        assertThat(ingest.applyState(GW, new GatewayState(GatewayState.Status.ONLINE, "0.1.0", T), 70_000,
+                live(7, 70_000))).isNull();
+        assertThat(ingest.heartbeat(GW, live(7, 70_001), 0, 70_001).replay()).isNull();
+        // its clock set back a minute: refused until it has numbered something new
+        assertThat(ingest.heartbeat(GW, live(7, 11_000), 0, 71_000).replay()).isNotNull();
+        store(reading(GW, 8));
+        assertThat(ingest.heartbeat(GW, live(8, 12_000), 0, 72_000).replay()).isNull();
+        assertThat(reads.gateways().get(0).lastSeen()).isEqualTo(Instant.ofEpochMilli(72_000));
+    }
+
     @Test
     void seqsOutOfOrderAreNoGapOnceTheyAllArrive() {
         // an alert (5) overtook older telemetry (2..4), which arrives later
         store(reading(GW, 1));
         store(reading(GW, 5));
-        assertThat(ingest.heartbeat(GW, 5, 0, 10_000)).isEmpty();
+        assertThat(beat(5, 0, 10_000)).isEmpty();
         store(reading(GW, 2));
         store(reading(GW, 4));
         store(reading(GW, 3));
-        assertThat(ingest.heartbeat(GW, 5, 0, 10_000 + GRACE)).isEmpty();
+        assertThat(beat(5, 0, 10_000 + GRACE)).isEmpty();
     }
 
     @Test
@@ -139,14 +179,14 @@ abstract class StorageContract {
         store(reading(GW, 2));
         store(reading(GW, 5));
         store(reading(GW, 7));
-        assertThat(ingest.heartbeat(GW, 9, 0, 10_000)).as("not before the grace period").isEmpty();
-        assertThat(ingest.heartbeat(GW, 9, 0, 10_000 + GRACE / 2)).isEmpty();
-        assertThat(ingest.heartbeat(GW, 9, 0, 10_000 + GRACE))
+        assertThat(beat(9, 0, 10_000)).as("not before the grace period").isEmpty();
+        assertThat(beat(9, 0, 10_000 + GRACE / 2)).isEmpty();
+        assertThat(beat(9, 0, 10_000 + GRACE))
                 .containsExactly(new IngestStore.Gap(3, 4), new IngestStore.Gap(6, 6), new IngestStore.Gap(8, 9));
-        assertThat(ingest.heartbeat(GW, 9, 0, 10_000 + 3 * GRACE)).as("each gap is reported once").isEmpty();
+        assertThat(beat(9, 0, 10_000 + 3 * GRACE)).as("each gap is reported once").isEmpty();
         store(reading(GW, 10));
-        assertThat(ingest.heartbeat(GW, 11, 0, 10_000 + 4 * GRACE)).isEmpty();
-        assertThat(ingest.heartbeat(GW, 11, 0, 10_000 + 5 * GRACE)).containsExactly(new IngestStore.Gap(11, 11));
+        assertThat(beat(11, 0, 10_000 + 4 * GRACE)).isEmpty();
+        assertThat(beat(11, 0, 10_000 + 5 * GRACE)).containsExactly(new IngestStore.Gap(11, 11));
     }
 
     @Test
@@ -154,16 +194,16 @@ abstract class StorageContract {
         store(reading(GW, 1));
         store(alert(GW, 50, fire()));
         // its outbox is not empty: 2..49 are on their way, however long that takes
-        assertThat(ingest.heartbeat(GW, 50, 48, 10_000)).isEmpty();
-        assertThat(ingest.heartbeat(GW, 50, 20, 10_000 + 10 * GRACE)).isEmpty();
-        assertThat(ingest.heartbeat(GW, 50, 1, 10_000 + 20 * GRACE)).isEmpty();
+        assertThat(beat(50, 48, 10_000)).isEmpty();
+        assertThat(beat(50, 20, 10_000 + 10 * GRACE)).isEmpty();
+        assertThat(beat(50, 1, 10_000 + 20 * GRACE)).isEmpty();
     }
 
     @Test
     void numbersBeforeTheFirstOneTheBridgeStoredAreNotGaps() {
         store(reading(GW, 1000));
-        assertThat(ingest.heartbeat(GW, 1000, 0, 10_000)).isEmpty();
-        assertThat(ingest.heartbeat(GW, 1000, 0, 10_000 + GRACE)).isEmpty();
+        assertThat(beat(1000, 0, 10_000)).isEmpty();
+        assertThat(beat(1000, 0, 10_000 + GRACE)).isEmpty();
     }
 
     @Test
@@ -251,7 +291,7 @@ abstract class StorageContract {
     @Test
     void stateAndHeartbeatKeepTheGatewayCurrent() {
         Instant started = Instant.parse("2024-03-01T06:00:00Z");
-        ingest.applyState(GW, new GatewayState(GatewayState.Status.ONLINE, "0.1.0", started), 5000, 5000L);
+        ingest.applyState(GW, new GatewayState(GatewayState.Status.ONLINE, "0.1.0", started), 5000, live(0, 5000));
         ingest.touch(GW, 6000);
 
         ReadModel.GatewayView g = reads.gateways().get(0);
@@ -275,7 +315,7 @@ abstract class StorageContract {
     void lastWillOfAnEarlierRunDoesNotMarkARestartedGatewayOffline() {
         Instant firstRun = Instant.parse("2024-03-01T06:00:00Z");
         Instant secondRun = firstRun.plusSeconds(30);
-        ingest.applyState(GW, new GatewayState(GatewayState.Status.ONLINE, "0.1.0", secondRun), 5000, 5000L);
+        ingest.applyState(GW, new GatewayState(GatewayState.Status.ONLINE, "0.1.0", secondRun), 5000, live(0, 5000));
         ingest.applyState(GW, new GatewayState(GatewayState.Status.OFFLINE, "0.1.0", firstRun), 5100, null);
 
         assertThat(reads.gateways().get(0).status()).isEqualTo("online");
@@ -311,8 +351,8 @@ abstract class StorageContract {
         assertThat(ingest.storeOutboxMessage(report, "config-report", "{}", 1004, true, c -> null))
                 .as("a copy is a duplicate").isFalse();
         store(reading(GW, 4));
-        assertThat(ingest.heartbeat(GW, 4, 0, 10_000)).isEmpty();
-        assertThat(ingest.heartbeat(GW, 4, 0, 10_000 + GRACE)).as("2 and 3 arrived").isEmpty();
+        assertThat(beat(4, 0, 10_000)).isEmpty();
+        assertThat(beat(4, 0, 10_000 + GRACE)).as("2 and 3 arrived").isEmpty();
     }
 
     @Test

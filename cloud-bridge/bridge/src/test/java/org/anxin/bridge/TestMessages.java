@@ -40,7 +40,10 @@ final class TestMessages {
         return Envelope.of(gateway, seq, T, new GatewayState(status, "0.1.0", startedAt));
     }
 
+    /** Each later than the one before and than {@link #state}'s, as a gateway's clock makes them: one no later is a replay. */
     static Envelope heartbeat(String gateway, long seq) {
-        return Envelope.of(gateway, seq, T, new Heartbeat(60, 0));
+        return Envelope.of(gateway, seq, T.plusSeconds(1).plusMillis(HEARTBEATS.incrementAndGet()), new Heartbeat(60, 0));
     }
+
+    private static final java.util.concurrent.atomic.AtomicLong HEARTBEATS = new java.util.concurrent.atomic.AtomicLong();
 }

@@ -23,6 +23,8 @@ final class WebhookReceiver implements AutoCloseable {
 
     private WebhookReceiver() {
         try {
+            // the JDK reads its server's limits once per JVM, at the first server, and the bridge's tests share one
+            Bridge.applyHttpServerLimits();
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
