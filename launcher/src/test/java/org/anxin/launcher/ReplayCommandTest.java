@@ -94,7 +94,8 @@ class ReplayCommandTest {
         List<JsonNode> lines = json(result.out());
         assertThat(lines).extracting(n -> n.get("type").asText() + " " + n.get("state").asText())
                 .startsWith("FIRE raised", "FIRE cleared", "EMERGENCY_CALL raised")
-                .contains("NO_ACTIVITY raised", "NO_WATER_USE raised");
+                // one silence of the whole home is one alert: the water rule waits while NO_ACTIVITY is open
+                .contains("NO_ACTIVITY raised").doesNotContain("NO_WATER_USE raised");
         JsonNode noActivity = lines.stream().filter(n -> n.get("type").asText().equals("NO_ACTIVITY")).findFirst().orElseThrow();
         assertThat(noActivity.get("time").asText()).isEqualTo("2024-03-05T07:47");
         assertThat(noActivity.get("severity").asText()).isEqualTo("warning");
@@ -144,6 +145,8 @@ class ReplayCommandTest {
         JsonNode noActivity = json(result.out()).stream()
                 .filter(n -> n.get("type").asText().equals("NO_ACTIVITY")).reduce((a, b) -> b).orElseThrow();
         assertThat(noActivity.get("reason").asText()).as("learned, not the fixed rule").contains("usually at most");
-        assertThat(noActivity.get("time").asText()).isLessThan("2024-03-18T10:31");
+        // a reading every 30 min is sparse by the population's standard, so the prior it is widened
+        // towards is scaled up (GapPrior.scaleFor): later than 12 h after the last reading, yet by midday
+        assertThat(noActivity.get("time").asText()).isGreaterThan("2024-03-18T06:30").isLessThan("2024-03-18T12:00");
     }
 }
