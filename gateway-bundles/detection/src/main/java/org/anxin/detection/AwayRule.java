@@ -12,31 +12,15 @@ import org.anxin.protocol.Reading;
  * has not come back within {@code notReturnedHours}. Cleared by the first activity at home.
  * Held back while a mode is set.
  */
-final class AwayRule implements Rule, OpenEpisodes {
+final class AwayRule extends SingleEpisodeRule {
 
     private final DetectionOptions options;
     private final HomeState home;
-    private Alert open;
 
     AwayRule(DetectionOptions options, HomeState home) {
+        super(AlertType.NOT_RETURNED);
         this.options = options;
         this.home = home;
-    }
-
-    @Override
-    public void collectOpen(List<Episode> into) {
-        if (open != null) {
-            into.add(new Episode(open));
-        }
-    }
-
-    @Override
-    public boolean restore(Episode episode) {
-        if (episode.alert().type() != AlertType.NOT_RETURNED) {
-            return false;
-        }
-        open = episode.alert();
-        return true;
     }
 
     @Override
@@ -44,10 +28,8 @@ final class AwayRule implements Rule, OpenEpisodes {
         if (open == null || home.awaySince != null) {
             return List.of();
         }
-        Alert cleared = open.clear(r.time(), "back home: " + r.device() + " at "
+        return clearOpen(r.time(), "back home: " + r.device() + " at "
                 + r.time().atZone(home.zone).toLocalTime().withNano(0));
-        open = null;
-        return List.of(cleared);
     }
 
     @Override

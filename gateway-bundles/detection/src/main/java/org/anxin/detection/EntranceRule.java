@@ -14,29 +14,13 @@ import org.anxin.protocol.ReadingKind;
  * is told, and until the entrance reports again the routine rules judge silences without knowing
  * of outings. Cleared by the entrance's next reading.
  */
-final class EntranceRule implements Rule, OpenEpisodes {
+final class EntranceRule extends SingleEpisodeRule {
 
     private final HomeState home;
-    private Alert open;
 
     EntranceRule(HomeState home) {
+        super(AlertType.ENTRANCE_SILENT);
         this.home = home;
-    }
-
-    @Override
-    public void collectOpen(List<Episode> into) {
-        if (open != null) {
-            into.add(new Episode(open));
-        }
-    }
-
-    @Override
-    public boolean restore(Episode episode) {
-        if (episode.alert().type() != AlertType.ENTRANCE_SILENT) {
-            return false;
-        }
-        open = episode.alert();
-        return true;
     }
 
     @Override
@@ -44,10 +28,8 @@ final class EntranceRule implements Rule, OpenEpisodes {
         if (open == null || r.kind() != ReadingKind.ENTRY_DOOR) {
             return List.of();
         }
-        Alert cleared = open.clear(r.time(), "the entrance " + r.device() + " reported at "
+        return clearOpen(r.time(), "the entrance " + r.device() + " reported at "
                 + r.time().atZone(home.zone).toLocalDateTime().withNano(0));
-        open = null;
-        return List.of(cleared);
     }
 
     @Override

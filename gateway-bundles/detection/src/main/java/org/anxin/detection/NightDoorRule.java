@@ -12,31 +12,15 @@ import org.anxin.protocol.ReadingKind;
  * the night hours. Cleared by activity inside from another device: the elder is back, or never
  * left. Held back while a mode is set.
  */
-final class NightDoorRule implements Rule, OpenEpisodes {
+final class NightDoorRule extends SingleEpisodeRule {
 
     private final DetectionOptions options;
     private final HomeState home;
-    private Alert open;
 
     NightDoorRule(DetectionOptions options, HomeState home) {
+        super(AlertType.NIGHT_DOOR);
         this.options = options;
         this.home = home;
-    }
-
-    @Override
-    public void collectOpen(List<Episode> into) {
-        if (open != null) {
-            into.add(new Episode(open));
-        }
-    }
-
-    @Override
-    public boolean restore(Episode episode) {
-        if (episode.alert().type() != AlertType.NIGHT_DOOR) {
-            return false;
-        }
-        open = episode.alert();
-        return true;
     }
 
     @Override
@@ -54,10 +38,8 @@ final class NightDoorRule implements Rule, OpenEpisodes {
             return List.of();
         }
         if (open != null && home.isActivity(r)) {
-            Alert cleared = open.clear(r.time(), "activity inside again: " + r.device() + " at "
+            return clearOpen(r.time(), "activity inside again: " + r.device() + " at "
                     + r.time().atZone(home.zone).toLocalTime().withNano(0));
-            open = null;
-            return List.of(cleared);
         }
         return List.of();
     }
