@@ -98,11 +98,12 @@ public class GpioLocalAlarm extends PinDriver implements LocalAlarm {
      * pin to guess: another output may be wired there). That case is reported as the component down.
      */
     static Pins pins(Map<String, Object> properties, Path memory) {
+        Integer remembered = remembered(memory);
         Pins pins;
         try {
             pins = LenientConfig.read(LocalAlarmConfig.class, properties, Pins::from).options();
         } catch (IllegalArgumentException badSirenPin) {
-            Integer last = lastGoodSirenPin != null ? lastGoodSirenPin : remembered(memory);
+            Integer last = lastGoodSirenPin != null ? lastGoodSirenPin : remembered;
             if (last == null) {
                 throw badSirenPin;
             }
@@ -111,7 +112,7 @@ public class GpioLocalAlarm extends PinDriver implements LocalAlarm {
             repaired.put("sirenPin", last);
             pins = LenientConfig.read(LocalAlarmConfig.class, repaired, Pins::from).options();
         }
-        if (!Integer.valueOf(pins.siren()).equals(remembered(memory))) {
+        if (!Integer.valueOf(pins.siren()).equals(remembered)) {
             remember(memory, pins.siren());
         }
         lastGoodSirenPin = pins.siren();
