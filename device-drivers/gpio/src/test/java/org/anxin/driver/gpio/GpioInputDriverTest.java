@@ -111,6 +111,34 @@ class GpioInputDriverTest {
     }
 
     @Test
+    void aCheckInKeyReportsEachPressAsACheckInNeverAsACallAndNothingOnRelease() throws Exception {
+        start("pendant-ok", ReadingKind.CHECK_IN, true, 10);
+        assertThat(sink.readings).isEmpty();
+        for (int press = 0; press < 2; press++) {
+            mock.set("anxin-in-pendant-ok", true);
+            Thread.sleep(40);
+            mock.set("anxin-in-pendant-ok", false);
+            Thread.sleep(40);
+        }
+        await().until(() -> sink.readings.size() == 2);
+        Thread.sleep(50);
+        assertThat(sink.readings).allSatisfy(r -> {
+            assertThat(r.kind()).isEqualTo(ReadingKind.CHECK_IN);
+            assertThat(r.value()).isEqualTo("pressed");
+            assertThat(r.device()).isEqualTo("pendant-ok");
+        });
+        assertThat(sink.readings).hasSize(2);
+    }
+
+    @Test
+    void aCheckInKeyIsConfiguredByItsKindName() {
+        GpioInputOptions options = GpioInputOptions.fromLeniently(Map.of("device", "pendant-ok", "kind", "check_in", "pin", "6"));
+        assertThat(options.kind()).isEqualTo(ReadingKind.CHECK_IN);
+        assertThat(options.value(true)).contains("pressed");
+        assertThat(options.value(false)).isEmpty();
+    }
+
+    @Test
     void aPinThatCannotBeOpenedIsAHealthFaultAndIsRetriedUntilItOpens() {
         AtomicInteger attempts = new AtomicInteger();
         GpioBoard flaky = new GpioBoard() {
