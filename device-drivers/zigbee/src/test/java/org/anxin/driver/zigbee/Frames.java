@@ -45,6 +45,19 @@ final class Frames {
         return frame(source, endpoint, 1, PROFILE_HA, cluster, header.serialize(serializer, serializer.getPayload()));
     }
 
+    /** A cluster command from a device's client cluster to the coordinator's endpoint 1 (a button's press), client to server. */
+    static ZigBeeApsFrame command(int source, int endpoint, int cluster, ZclCommand command) {
+        ZclHeader header = new ZclHeader();
+        header.setFrameType(ZclFrameType.CLUSTER_SPECIFIC_COMMAND);
+        header.setCommandId(command.getCommandId());
+        header.setSequenceNumber(ZCL_SEQUENCE.getAndIncrement() & 0xFF);
+        header.setDirection(ZclCommandDirection.CLIENT_TO_SERVER);
+        header.setDisableDefaultResponse(true);
+        ZclFieldSerializer serializer = new ZclFieldSerializer(new DefaultSerializer());
+        command.serialize(serializer);
+        return frame(source, endpoint, 1, PROFILE_HA, cluster, header.serialize(serializer, serializer.getPayload()));
+    }
+
     /** A ZCL frame the device starts itself (a report, a notification): a fresh sequence number. */
     static ZigBeeApsFrame zcl(int source, int endpoint, int cluster, ZclCommand command) {
         return zcl(source, endpoint, cluster, command, ZCL_SEQUENCE.getAndIncrement() & 0xFF);
