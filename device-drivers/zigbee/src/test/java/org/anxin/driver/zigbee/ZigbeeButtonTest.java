@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import static org.anxin.driver.zigbee.ZigbeeNetworkTest.BASIC;
+import static org.anxin.driver.zigbee.ZigbeeNetworkTest.POWER_CONFIGURATION;
 import com.zsmartsystems.zigbee.aps.ZigBeeApsFrame;
 import com.zsmartsystems.zigbee.zcl.clusters.iasace.ArmCommand;
 import com.zsmartsystems.zigbee.zcl.clusters.iasace.FireCommand;
@@ -39,8 +41,6 @@ class ZigbeeButtonTest {
     static final int ON_OFF = 0x0006;
     static final int SCENES = 0x0005;
     static final int IAS_ACE = 0x0501;
-    static final int BASIC = 0x0000;
-    static final int POWER_CONFIGURATION = 0x0001;
 
     @TempDir
     static Path dir;
