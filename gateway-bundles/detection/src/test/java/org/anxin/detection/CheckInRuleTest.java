@@ -237,4 +237,17 @@ class CheckInRuleTest {
         after.advance(at(MONDAY, "10:00"));
         assertThat(after.events()).containsExactly("CHECK_IN_MISSED raised");
     }
+
+    @Test
+    void aGatewayDownAcrossTheWindowsEndJudgesTheWindowAtItsFirstMinuteBack() {
+        Home before = onDisk();
+        before.read(MONDAY, "05:00", "pendant", ReadingKind.HEARTBEAT, "ok");
+        before.advance(at(MONDAY, "09:50"));
+
+        Home after = onDisk();
+        after.read(MONDAY, "10:30", "pendant", ReadingKind.HEARTBEAT, "ok");
+        after.advance(at(MONDAY, "10:31"));
+        assertThat(after.events()).containsExactly("CHECK_IN_MISSED raised");
+        assertThat(after.first(AlertType.CHECK_IN_MISSED, AlertState.RAISED).time()).isEqualTo(at(MONDAY, "10:31"));
+    }
 }
