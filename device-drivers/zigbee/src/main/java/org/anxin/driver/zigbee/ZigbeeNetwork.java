@@ -81,7 +81,8 @@ import com.zsmartsystems.zigbee.zdo.command.NetworkAddressRequest;
 /**
  * One Zigbee network on one coordinator: the library's network manager on a dongle (or, in tests,
  * a fake transport), with the gateway's side of it. Each device found gets one converter per
- * cluster it has that the gateway reads; IAS zone devices are enrolled (the coordinator's address
+ * cluster it has that the gateway reads (a server cluster's reports, or a client cluster's
+ * commands: a remote's buttons); IAS zone devices are enrolled (the coordinator's address
  * written as their CIE, enrol requests answered); other clusters are bound and asked to report.
  * Each frame heard from a device is its check-in (last seen). A device that joins while the gateway
  * runs is announced, in the log and as device health, with its model and the kinds of reading it
