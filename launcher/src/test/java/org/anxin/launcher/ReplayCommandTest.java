@@ -121,6 +121,26 @@ class ReplayCommandTest {
     }
 
     @Test
+    void aMissedDailyCheckInIsRaisedAtTheWindowsEndAndClearedByTheLaterPressWhileTheCallStaysAnEmergency() throws Exception {
+        Result result = replay("--scenario", "../scenarios/check-in.csv", "--config", "../scenarios/check-in.cfg");
+        assertThat(result.exit()).isZero();
+        List<JsonNode> lines = json(result.out());
+        assertThat(lines).extracting(n -> n.get("type").asText() + " " + n.get("state").asText())
+                .containsExactly("CHECK_IN_MISSED raised", "CHECK_IN_MISSED cleared", "EMERGENCY_CALL raised");
+        JsonNode missed = lines.get(0);
+        assertThat(missed.get("time").asText()).isEqualTo("2024-03-05T10:00");
+        assertThat(missed.get("severity").asText()).isEqualTo("warning");
+        assertThat(missed.get("reason").asText()).contains("between 07:00 and 10:00", "last activity: bed at 2024-03-05T03:08");
+        assertThat(lines.get(1).get("time").asText()).isEqualTo("2024-03-05T10:20");
+        assertThat(lines.get(1).get("reason").asText()).contains("checked in", "pendant-ok");
+        assertThat(lines.get(1).get("id").asText()).isEqualTo(missed.get("id").asText());
+        assertThat(lines.get(2).get("device").asText()).isEqualTo("pendant");
+
+        assertThat(json(replay("--scenario", "../scenarios/check-in.csv").out()))
+                .as("the check-in is off by default").extracting(n -> n.get("type").asText()).containsExactly("EMERGENCY_CALL");
+    }
+
+    @Test
     void aConfigFileChangesTheRulesWithTheMetaTypeNames() throws Exception {
         Path config = Files.writeString(dir.resolve("d.cfg"), "noActivityHours=1\nnoWaterUseEnabled=false\n");
         Result result = replay("--scenario", "../scenarios/sample-home.csv", "--config", config.toString());

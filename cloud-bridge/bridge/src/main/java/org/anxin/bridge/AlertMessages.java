@@ -79,6 +79,10 @@ final class AlertMessages {
     }
 
     private static String what(Alert alert) {
+        if (alert.type() == org.anxin.protocol.AlertType.CHECK_IN_MISSED) {
+            // the type's own words ("check in missed") would not tell a family what it is
+            return "daily check-in missed, 今日未报平安";
+        }
         return alert.type().name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 

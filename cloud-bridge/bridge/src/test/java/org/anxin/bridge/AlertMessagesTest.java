@@ -34,4 +34,17 @@ class AlertMessagesTest {
                 + " Shuiguohu, Zhongnan, Wuchang, Building 3, 2-201 (home h1, device kitchen-smoke), 2024-03-01 07:25 UTC."
                 + " Smoke cleared. The alert is over; no further messages will be sent about it.");
     }
+
+    @Test
+    void aMissedCheckInIsWordedForPeopleInEnglishAndChinese() {
+        Alert missed = Alert.raise(org.anxin.protocol.AlertType.CHECK_IN_MISSED, null,
+                java.time.Instant.parse("2024-03-01T02:00:00Z"), "no check-in and no sign of being up between 07:00 and 10:00");
+        assertThat(AlertMessages.subject(missed)).isEqualTo("[Anxin] Warning: daily check-in missed, 今日未报平安");
+        assertThat(AlertMessages.body("gw-1", missed, HOME, "https://bridge.example/ack/t0k3n",
+                "https://bridge.example/api/incidents/", ZoneId.of("Asia/Shanghai")))
+                .startsWith("Warning alert: daily check-in missed, 今日未报平安 at Shuiguohu, Zhongnan, Wuchang, Building 3, 2-201"
+                        + " (home h1), 2024-03-01 10:00 Asia/Shanghai. No check-in and no sign of being up between 07:00 and 10:00.");
+        assertThat(AlertMessages.clearedSubject(missed.clear(missed.time().plusSeconds(600), "checked in: pendant at 10:10")))
+                .isEqualTo("[Anxin] Cleared: daily check-in missed, 今日未报平安");
+    }
 }

@@ -50,6 +50,7 @@ public final class DetectionEngine implements AutoCloseable {
     private Instant now;
     private InactivityRule waterRule;
     private InactivityRule activityRule;
+    private CheckInRule checkIn;
 
     /** An engine of just these rules, with no routine: for tests of a rule. */
     public DetectionEngine(List<Rule> rules) {
@@ -92,6 +93,7 @@ public final class DetectionEngine implements AutoCloseable {
         InactivityRule water = new InactivityRule(InactivityRule.Signal.WATER, options, home, routine, prior);
         InactivityRule activity = new InactivityRule(InactivityRule.Signal.ACTIVITY, options, home, routine, prior);
         ImmediateAlarmRule immediate = new ImmediateAlarmRule(options.callRearm());
+        CheckInRule checkIn = new CheckInRule(options, home);
         List<Rule> rules = List.of(
                 immediate,
                 activity,
@@ -100,12 +102,14 @@ public final class DetectionEngine implements AutoCloseable {
                 new WaterFlowRule(options, home),
                 new NightDoorRule(options, home),
                 new EntranceRule(home),
+                checkIn,
                 new DeviceHealthRule(options));
         DetectionEngine engine = new DetectionEngine(rules, home, routine, store, immediate, fastForwardAfter(options));
         // activity ticks first: a silence of the whole home is said once, by NO_ACTIVITY
         water.heldBackWhileOpen(activity);
         engine.waterRule = water;
         engine.activityRule = activity;
+        engine.checkIn = checkIn;
         Map<String, String> state = store.loadState();
         engine.restore(state);
         engine.restoreEpisodes(state);
@@ -157,6 +161,10 @@ public final class DetectionEngine implements AutoCloseable {
             }
         }
         saveIfEpisodesChanged(read);
+        if (checkIn != null && checkIn.takeChanged()) {
+            // a press must outlive a power cut a minute later, or the window would be called missed
+            store.saveState(state());
+        }
         alerts.addAll(read);
         return lifeSafetyFirst(alerts);
     }
@@ -476,6 +484,7 @@ public final class DetectionEngine implements AutoCloseable {
             s.put("timerFlows", home.timers.save());
         }
         home.coverage.save(s);
+        checkIn.save(s);
         return s;
     }
 
@@ -496,6 +505,7 @@ public final class DetectionEngine implements AutoCloseable {
         }
         home.timers.restore(s.getOrDefault("timerFlows", ""));
         home.coverage.restore(s);
+        checkIn.restore(s);
     }
 
     /**

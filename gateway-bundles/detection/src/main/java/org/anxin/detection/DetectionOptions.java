@@ -29,7 +29,8 @@ public record DetectionOptions(
         Duration timerFlow,
         boolean nightDoorEnabled, LocalTime nightStart, LocalTime nightEnd,
         boolean deviceSilentEnabled, Duration mainsSilent, Duration batterySilent, int lowBatteryPercent,
-        Duration deviceClockAhead, Duration deviceClockBehind, Duration selfTestEvery) {
+        Duration deviceClockAhead, Duration deviceClockBehind, Duration selfTestEvery,
+        boolean checkInEnabled, LocalTime checkInStart, LocalTime checkInEnd) {
 
     /** Every setting: its property name (as in MetaType and the .cfg file), default and range. */
     public enum Setting {
@@ -61,7 +62,10 @@ public record DetectionOptions(
         DEVICE_CLOCK_AHEAD_MINUTES("deviceClockAheadMinutes", "10", 1, 120),
         DEVICE_CLOCK_BEHIND_HOURS("deviceClockBehindHours", "24", 1, 168),
         // no lower than half the longest call re-arm (60 min): the self-test alternates two synthetic buttons
-        SELF_TEST_MINUTES("selfTestMinutes", "60", 30, 1440);
+        SELF_TEST_MINUTES("selfTestMinutes", "60", 30, 1440),
+        CHECK_IN_ENABLED("checkInEnabled", "false"),
+        CHECK_IN_START("checkInStart", "07:00"),
+        CHECK_IN_END("checkInEnd", "10:00");
 
         /** The kind of value; a range applies to numbers only. */
         public enum Type { INTEGER, BOOLEAN, TIME }
@@ -246,7 +250,9 @@ public record DetectionOptions(
                 Duration.ofHours(num(values, Setting.BATTERY_SILENT_HOURS)), (int) num(values, Setting.LOW_BATTERY_PERCENT),
                 Duration.ofMinutes(num(values, Setting.DEVICE_CLOCK_AHEAD_MINUTES)),
                 Duration.ofHours(num(values, Setting.DEVICE_CLOCK_BEHIND_HOURS)),
-                Duration.ofMinutes(num(values, Setting.SELF_TEST_MINUTES)));
+                Duration.ofMinutes(num(values, Setting.SELF_TEST_MINUTES)),
+                bool(values, Setting.CHECK_IN_ENABLED), (LocalTime) values.get(Setting.CHECK_IN_START),
+                (LocalTime) values.get(Setting.CHECK_IN_END));
     }
 
     private static long num(Map<Setting, Object> values, Setting s) {
@@ -268,6 +274,11 @@ public record DetectionOptions(
         }
         if (nightStart.equals(nightEnd)) {
             throw new IllegalArgumentException("'nightStart' and 'nightEnd' must differ, both are " + nightStart);
+        }
+        if (!checkInStart.isBefore(checkInEnd)) {
+            // the window is one day's: across midnight, which day a press answers for would be a guess
+            throw new IllegalArgumentException("'checkInStart' (" + checkInStart + ") must be before 'checkInEnd' ("
+                    + checkInEnd + "), within one day");
         }
     }
 }

@@ -19,6 +19,12 @@ public enum AlertType {
      * entrance contact ever reported): outings cannot be seen. Raised by the gateway's detection.
      */
     ENTRANCE_SILENT(Severity.MAINTENANCE, false),
+    /**
+     * No press of the check-in button, and no sign that the elder is up, in the home's daily
+     * check-in window; cleared by a later press or such activity. Added in package version 1.5.0:
+     * a bridge older than it cannot decode it, so bridges are updated first.
+     */
+    CHECK_IN_MISSED(Severity.WARNING, false),
     /** The gateway's data disk is full: readings are refused, alerts are kept in the store's reserve. */
     DISK_FULL(Severity.MAINTENANCE, false),
     /** Raised by the bridge, not a gateway, when a gateway stops reporting. */

@@ -32,7 +32,12 @@ public enum ReadingKind {
     BATTERY(false, null),
     TAMPER(false, Set.of("on", "off")),
     /** A device checking in; proves the device is alive, not that the elder is. */
-    HEARTBEAT(false, Set.of("ok"));
+    HEARTBEAT(false, Set.of("ok")),
+    /**
+     * The elder's daily "I'm fine" button (a pendant's second button, a GPIO key, a Zigbee remote):
+     * a sign of life, never an emergency call. Added in package version 1.5.0.
+     */
+    CHECK_IN(true, Set.of("pressed"));
 
     private final boolean activity;
     private final Set<String> allowed;

@@ -33,6 +33,18 @@ class MessageCodecTest {
     }
 
     @Test
+    void aCheckInPressAndAMissedCheckInTravelUnderTheirWireNames() throws Exception {
+        Reading press = new Reading("pendant-ok", ReadingKind.CHECK_IN, "PRESSED", T);
+        Alert missed = Alert.raise(AlertType.CHECK_IN_MISSED, null, T, "no check-in and no sign of being up between 07:00 and 10:00");
+        String json = new String(MessageCodec.encode(Envelope.of("gw-001", 1, T, press)), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"kind\":\"check_in\"", "\"value\":\"pressed\"");
+        assertThat(MessageCodec.decode(MessageCodec.encode(Envelope.of("gw-001", 2, T, missed))).body()).isEqualTo(missed);
+        assertThat(missed.severity()).isEqualTo(Severity.WARNING);
+        assertThat(AlertType.CHECK_IN_MISSED.isLifeSafety()).isFalse();
+        assertThatThrownBy(() -> new Reading("pendant-ok", ReadingKind.CHECK_IN, "held", T)).hasMessageContaining("'held'");
+    }
+
+    @Test
     void envelopeCarriesSchemaGatewaySequenceAndTimestamp() {
         String json = new String(MessageCodec.encode(
                 Envelope.of("gw-001", 42, T, new Reading("door", ReadingKind.ENTRY_DOOR, "open", T))),

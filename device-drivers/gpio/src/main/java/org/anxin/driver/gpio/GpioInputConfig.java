@@ -8,7 +8,7 @@ import org.osgi.service.metatype.annotations.Option;
         id = GpioInputDriver.PID,
         name = "Anxin GPIO input",
         description = "One wired sensor on a GPIO pin: a door contact, the alarm relay of a smoke, gas or leak detector, "
-                + "the call button, a motion or presence sensor. One configuration per sensor.")
+                + "the call button, the daily check-in button, a motion or presence sensor. One configuration per sensor.")
 public @interface GpioInputConfig {
 
     @AttributeDefinition(name = "Device id", description = "Stable id of the sensor in readings, [A-Za-z0-9_.-]+")
@@ -18,6 +18,7 @@ public @interface GpioInputConfig {
             options = {@Option(value = "entry_door", label = "Entrance door contact"), @Option(value = "door", label = "Other door contact"),
                 @Option(value = "smoke", label = "Smoke detector relay"), @Option(value = "gas", label = "Gas detector relay"),
                 @Option(value = "leak", label = "Leak detector relay"), @Option(value = "call", label = "Call button"),
+                @Option(value = "check_in", label = "Daily check-in button (never an emergency call)"),
                 @Option(value = "motion", label = "Motion sensor"), @Option(value = "presence", label = "Bed or chair pressure mat"),
                 @Option(value = "tamper", label = "Tamper switch")})
     String kind();

@@ -12,7 +12,7 @@ import org.anxin.protocol.ReadingKind;
 public record GpioInputOptions(String device, ReadingKind kind, int pin, PullResistance pull, boolean activeHigh,
                                Duration debounce, Duration heartbeat) {
 
-    /** The value of a reading for each kind when the input is active, and when it is not (none for a call button). */
+    /** The value of a reading for each kind when the input is active, and when it is not (none for a call or check-in button). */
     private static final Map<ReadingKind, String[]> VALUES = Map.of(
             ReadingKind.ENTRY_DOOR, new String[] {"open", "closed"},
             ReadingKind.DOOR, new String[] {"open", "closed"},
@@ -20,6 +20,7 @@ public record GpioInputOptions(String device, ReadingKind kind, int pin, PullRes
             ReadingKind.GAS, new String[] {"alarm", "clear"},
             ReadingKind.LEAK, new String[] {"alarm", "clear"},
             ReadingKind.CALL, new String[] {"pressed", null},
+            ReadingKind.CHECK_IN, new String[] {"pressed", null},
             ReadingKind.MOTION, new String[] {"on", "off"},
             ReadingKind.PRESENCE, new String[] {"on", "off"},
             ReadingKind.TAMPER, new String[] {"on", "off"});
@@ -58,7 +59,7 @@ public record GpioInputOptions(String device, ReadingKind kind, int pin, PullRes
                 PinPull.heartbeat(config.heartbeatMinutes()));
     }
 
-    /** The reading's value for a level, or empty where the kind reports only one side (a call button's release). */
+    /** The reading's value for a level, or empty where the kind reports only one side (a button's release). */
     Optional<String> value(boolean active) {
         return Optional.ofNullable(VALUES.get(kind)[active ? 0 : 1]);
     }

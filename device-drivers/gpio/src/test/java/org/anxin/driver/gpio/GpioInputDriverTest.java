@@ -99,15 +99,43 @@ class GpioInputDriverTest {
     void theCallButtonReportsPressesAndNothingOnRelease() throws Exception {
         start("call-1", ReadingKind.CALL, true, 10);
         assertThat(sink.readings).isEmpty();
-        for (int press = 0; press < 3; press++) {
-            mock.set("anxin-in-call-1", true);
-            Thread.sleep(40);
-            mock.set("anxin-in-call-1", false);
-            Thread.sleep(40);
-        }
+        press("anxin-in-call-1", 3);
         await().until(() -> sink.readings.size() == 3);
         Thread.sleep(50);
         assertThat(sink.values()).containsExactly("pressed", "pressed", "pressed");
+    }
+
+    @Test
+    void aCheckInKeyReportsEachPressAsACheckInNeverAsACallAndNothingOnRelease() throws Exception {
+        start("pendant-ok", ReadingKind.CHECK_IN, true, 10);
+        assertThat(sink.readings).isEmpty();
+        press("anxin-in-pendant-ok", 2);
+        await().until(() -> sink.readings.size() == 2);
+        Thread.sleep(50);
+        assertThat(sink.readings).allSatisfy(r -> {
+            assertThat(r.kind()).isEqualTo(ReadingKind.CHECK_IN);
+            assertThat(r.value()).isEqualTo("pressed");
+            assertThat(r.device()).isEqualTo("pendant-ok");
+        });
+        assertThat(sink.readings).hasSize(2);
+    }
+
+    /** Presses a button wired active high {@code times} times, each held and released longer than the debounce. */
+    private void press(String line, int times) throws InterruptedException {
+        for (int press = 0; press < times; press++) {
+            mock.set(line, true);
+            Thread.sleep(40);
+            mock.set(line, false);
+            Thread.sleep(40);
+        }
+    }
+
+    @Test
+    void aCheckInKeyIsConfiguredByItsKindName() {
+        GpioInputOptions options = GpioInputOptions.fromLeniently(Map.of("device", "pendant-ok", "kind", "check_in", "pin", "6"));
+        assertThat(options.kind()).isEqualTo(ReadingKind.CHECK_IN);
+        assertThat(options.value(true)).contains("pressed");
+        assertThat(options.value(false)).isEmpty();
     }
 
     @Test

@@ -81,7 +81,8 @@ import com.zsmartsystems.zigbee.zdo.command.NetworkAddressRequest;
 /**
  * One Zigbee network on one coordinator: the library's network manager on a dongle (or, in tests,
  * a fake transport), with the gateway's side of it. Each device found gets one converter per
- * cluster it has that the gateway reads; IAS zone devices are enrolled (the coordinator's address
+ * cluster it has that the gateway reads (a server cluster's reports, or a client cluster's
+ * commands: a remote's buttons); IAS zone devices are enrolled (the coordinator's address
  * written as their CIE, enrol requests answered); other clusters are bound and asked to report.
  * Each frame heard from a device is its check-in (last seen). A device that joins while the gateway
  * runs is announced, in the log and as device health, with its model and the kinds of reading it
@@ -323,6 +324,7 @@ public final class ZigbeeNetwork implements PairingService, AutoCloseable {
         m.addExtension(new ZigBeeDiscoveryExtension());
         m.addSupportedClientCluster(ZclBasicCluster.CLUSTER_ID);
         ZclConverters.CLIENT_CLUSTERS.forEach(m::addSupportedClientCluster);
+        ZclConverters.SERVER_CLUSTERS.forEach(m::addSupportedServerCluster);
         form.ifPresent(p -> {
             m.setZigBeeChannel(p.channel());
             m.setZigBeePanId(p.panId());
@@ -465,7 +467,7 @@ public final class ZigbeeNetwork implements PairingService, AutoCloseable {
         synchronized (state) {
             for (ZigBeeEndpoint endpoint : node.getEndpoints()) {
                 for (ZclConverter converter : ZclConverters.forEndpoint(endpoint, state.device, role)) {
-                    long key = converterKey(endpoint.getEndpointId(), converter.cluster().getClusterId());
+                    long key = converterKey(endpoint.getEndpointId(), converter.cluster().getClusterId(), converter.sendsCommands());
                     if (!state.converters.containsKey(key)) {
                         state.converters.put(key, new Attached(key, converter));
                         added.add(converter);
@@ -659,8 +661,9 @@ public final class ZigbeeNetwork implements PairingService, AutoCloseable {
         return kinds.stream().map(ReadingKind::wireName).toList();
     }
 
-    private static long converterKey(int endpoint, int cluster) {
-        return ((long) endpoint << 16) | cluster;
+    /** A device's On/Off server (a plug's relay) and its On/Off client (a remote's button) are two converters. */
+    private static long converterKey(int endpoint, int cluster, boolean client) {
+        return ((long) endpoint << 16) | cluster | (client ? 1L << 32 : 0);
     }
 
     /**
@@ -681,18 +684,22 @@ public final class ZigbeeNetwork implements PairingService, AutoCloseable {
         }
         ZigBeeNode node = m.getNode(frame.getSourceAddress());
         DeviceState state = node == null ? null : devices.get(node.getIeeeAddress());
-        Attached attached = state == null ? null : state.converters.get(converterKey(frame.getSourceEndpoint(), frame.getCluster()));
-        if (attached == null) {
+        if (state == null || !state.converters.containsKey(converterKey(frame.getSourceEndpoint(), frame.getCluster(), false))
+                && !state.converters.containsKey(converterKey(frame.getSourceEndpoint(), frame.getCluster(), true))) {
             return;
         }
         Instant time = clock.instant();
         ZclFieldDeserializer in = new ZclFieldDeserializer(new DefaultDeserializer(frame.getPayload()));
         ZclHeader header = new ZclHeader(in);
-        if (header.getDirection() != ZclCommandDirection.SERVER_TO_CLIENT) {
+        // what a client cluster sends (a button's command) goes to the server: the converter of the device's client side
+        boolean fromClient = header.getDirection() == ZclCommandDirection.CLIENT_TO_SERVER;
+        Attached attached = state.converters.get(converterKey(frame.getSourceEndpoint(), frame.getCluster(), fromClient));
+        if (attached == null) {
             return;
         }
         ZclCluster cluster = attached.converter().cluster();
-        ZclCommand command = cluster.getResponseFromId(header.getFrameType(), header.getCommandId());
+        ZclCommand command = fromClient ? cluster.getCommandFromId(header.getFrameType(), header.getCommandId())
+                : cluster.getResponseFromId(header.getFrameType(), header.getCommandId());
         if (command == null) {
             return;
         }
@@ -797,7 +804,9 @@ public final class ZigbeeNetwork implements PairingService, AutoCloseable {
                     default -> attribute.setReporting(1, 900);
                 }
             }
-            cluster.readAttributes(converter.reportedAttributes());
+            if (!converter.reportedAttributes().isEmpty()) {
+                cluster.readAttributes(converter.reportedAttributes());
+            }
         } catch (RuntimeException e) {
             LOG.warn("Zigbee device {}: cannot set up cluster {}: {}", state.device, String.format("%04X", cluster.getClusterId()), e.toString());
         }

@@ -48,6 +48,8 @@ final class FakeDevice {
     final int endpoint = 1;
     final int deviceType;
     final List<Integer> inputClusters;
+    /** Client clusters: what a remote or key fob sends commands from. */
+    volatile List<Integer> outputClusters = List.of();
     /** cluster -> attribute id -> value */
     final Map<Integer, Map<Integer, Attribute>> attributes = new ConcurrentHashMap<>();
     volatile Integer enrolledZoneId;
@@ -71,6 +73,16 @@ final class FakeDevice {
     Object value(int cluster, int id) {
         Attribute a = attributes.getOrDefault(cluster, Map.of()).get(id);
         return a == null ? null : a.value();
+    }
+
+    FakeDevice outputs(Integer... clusters) {
+        outputClusters = List.of(clusters);
+        return this;
+    }
+
+    /** A command a button press sends from one of its client clusters to the coordinator, bound to it. */
+    ZigBeeApsFrame press(int cluster, ZclCommand command) {
+        return Frames.command(nwk, endpoint, cluster, command);
     }
 
     ZigBeeApsFrame announce() {
@@ -110,7 +122,11 @@ final class FakeDevice {
                         payload.add(cluster & 0xFF);
                         payload.add(cluster >> 8);
                     }
-                    payload.add(0);
+                    payload.add(outputClusters.size());
+                    for (int cluster : outputClusters) {
+                        payload.add(cluster & 0xFF);
+                        payload.add(cluster >> 8);
+                    }
                     payload.set(4, payload.size() - 5);
                     answers.add(Frames.frame(nwk, 0, 0, Frames.PROFILE_ZDO, 0x8004, payload.stream().mapToInt(Integer::intValue).toArray()));
                 }

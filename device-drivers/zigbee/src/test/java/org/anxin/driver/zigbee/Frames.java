@@ -34,11 +34,21 @@ final class Frames {
 
     /** A ZCL frame from a device's endpoint to the coordinator's endpoint 1, server to client. */
     static ZigBeeApsFrame zcl(int source, int endpoint, int cluster, ZclCommand command, int sequence) {
+        return zcl(source, endpoint, cluster, command, sequence, ZclCommandDirection.SERVER_TO_CLIENT);
+    }
+
+    /** A cluster command from a device's client cluster to the coordinator's endpoint 1 (a button's press), client to server. */
+    static ZigBeeApsFrame command(int source, int endpoint, int cluster, ZclCommand command) {
+        return zcl(source, endpoint, cluster, command, ZCL_SEQUENCE.getAndIncrement() & 0xFF, ZclCommandDirection.CLIENT_TO_SERVER);
+    }
+
+    private static ZigBeeApsFrame zcl(int source, int endpoint, int cluster, ZclCommand command, int sequence,
+            ZclCommandDirection direction) {
         ZclHeader header = new ZclHeader();
         header.setFrameType(command.isGenericCommand() ? ZclFrameType.ENTIRE_PROFILE_COMMAND : ZclFrameType.CLUSTER_SPECIFIC_COMMAND);
         header.setCommandId(command.getCommandId());
         header.setSequenceNumber(sequence);
-        header.setDirection(ZclCommandDirection.SERVER_TO_CLIENT);
+        header.setDirection(direction);
         header.setDisableDefaultResponse(true);
         ZclFieldSerializer serializer = new ZclFieldSerializer(new DefaultSerializer());
         command.serialize(serializer);

@@ -119,4 +119,14 @@ public @interface DetectionConfig {
             description = "A synthetic call press is driven through the life-safety rule to the outbox, marked as a test,"
                     + " so the bridge knows the alarm path works; it never sounds the siren and is never notified")
     int selfTestMinutes() default 60;
+
+    @AttributeDefinition(name = "Daily check-in: on",
+            description = "Raise CHECK_IN_MISSED when neither the check-in button nor other activity shows the elder up in the daily window")
+    boolean checkInEnabled() default false;
+
+    @AttributeDefinition(name = "Check-in window starts", description = "Local time, HH:mm")
+    String checkInStart() default "07:00";
+
+    @AttributeDefinition(name = "Check-in window ends", description = "Local time, HH:mm; after the start, within the day")
+    String checkInEnd() default "10:00";
 }

@@ -31,6 +31,14 @@ public abstract class ZclConverter {
         return cluster;
     }
 
+    /**
+     * Whether this converter reads the commands a client (output) cluster of the device sends,
+     * rather than what a server (input) cluster reports.
+     */
+    public boolean sendsCommands() {
+        return false;
+    }
+
     /** The kinds of reading this converter can produce, announced when a device joins. */
     public abstract Set<ReadingKind> kinds();
 

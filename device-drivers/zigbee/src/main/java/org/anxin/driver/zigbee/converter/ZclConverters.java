@@ -9,19 +9,28 @@ import com.zsmartsystems.zigbee.ZigBeeEndpoint;
 import com.zsmartsystems.zigbee.ZigBeeNode;
 import com.zsmartsystems.zigbee.zcl.ZclCluster;
 import com.zsmartsystems.zigbee.zcl.clusters.ZclElectricalMeasurementCluster;
+import com.zsmartsystems.zigbee.zcl.clusters.ZclIasAceCluster;
 import com.zsmartsystems.zigbee.zcl.clusters.ZclIasZoneCluster;
 import com.zsmartsystems.zigbee.zcl.clusters.ZclMeteringCluster;
 import com.zsmartsystems.zigbee.zcl.clusters.ZclOccupancySensingCluster;
 import com.zsmartsystems.zigbee.zcl.clusters.ZclOnOffCluster;
 import com.zsmartsystems.zigbee.zcl.clusters.ZclPowerConfigurationCluster;
+import com.zsmartsystems.zigbee.zcl.clusters.ZclScenesCluster;
 
-/** Which converters a device endpoint gets, from the server (input) clusters it has. */
+/**
+ * Which converters a device endpoint gets, from the server (input) clusters it has, and the
+ * client (output) clusters whose commands are a button's presses.
+ */
 public final class ZclConverters {
 
     /** The clusters the coordinator listens to as a client. */
     public static final Set<Integer> CLIENT_CLUSTERS = Set.of(ZclIasZoneCluster.CLUSTER_ID, ZclMeteringCluster.CLUSTER_ID,
             ZclPowerConfigurationCluster.CLUSTER_ID, ZclOccupancySensingCluster.CLUSTER_ID, ZclOnOffCluster.CLUSTER_ID,
             ZclElectricalMeasurementCluster.CLUSTER_ID);
+
+    /** The clusters the coordinator serves, so that a button's commands bound to it are sent to it. */
+    public static final List<Integer> SERVER_CLUSTERS = List.of(ZclOnOffCluster.CLUSTER_ID, ZclScenesCluster.CLUSTER_ID,
+            ZclIasAceCluster.CLUSTER_ID);
 
     private ZclConverters() {
     }
@@ -54,6 +63,12 @@ public final class ZclConverters {
             converters.add(new ElectricalMeasurementConverter(electrical, device, ElectricalMeasurementConverter.DEFAULT_ON_WATTS));
         } else if (onOff != null) {
             converters.add(new OnOffConverter(onOff, device));
+        }
+        for (int id : SERVER_CLUSTERS) {
+            ZclCluster button = endpoint.getOutputCluster(id);
+            if (button != null) {
+                converters.add(new ButtonConverter(button, device));
+            }
         }
         return converters;
     }
