@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import org.anxin.bridge.Bridge;
 import org.anxin.bridge.BridgeOptions;
 import org.anxin.bridge.NotificationOutcome;
+import org.anxin.broker.BrokerAccounts;
+import org.anxin.broker.MosquittoPasswords;
 import org.anxin.detection.DetectionEngine;
 import org.anxin.detection.DetectionOptions;
 import org.anxin.driver.replay.ScenarioLine;

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import org.anxin.broker.BrokerAccounts;
 
 /**
  * Moquette in this JVM, on loopback, so a new user needs no broker installed. It enforces the same

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.anxin.broker.BrokerAccounts;
+import org.anxin.broker.MosquittoPasswords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

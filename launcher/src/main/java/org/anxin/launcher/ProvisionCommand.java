@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.anxin.broker.BrokerAccounts;
+import org.anxin.broker.MosquittoPasswords;
 import org.anxin.protocol.GatewayKeyFile;
 import org.anxin.protocol.Reading;
 import org.anxin.protocol.Signatures;

@@ -7,6 +7,7 @@ import io.moquette.broker.subscriptions.Topic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.anxin.broker.BrokerAccounts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -19,6 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.anxin.bridge.Bridge;
 import org.anxin.bridge.BridgeOptions;
+import org.anxin.broker.BrokerAccounts;
+import org.anxin.broker.MosquittoPasswords;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertType;
 import org.anxin.protocol.Channel;
@@ -27,6 +29,7 @@ import org.anxin.protocol.MessageCodec;
 import org.anxin.protocol.Signatures;
 import org.anxin.protocol.SignedEnvelope;
 import org.anxin.protocol.Topics;
+import org.anxin.testing.mosquitto.MosquittoBroker;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -117,7 +120,7 @@ class AlarmEndToEndIT {
 
             try (AutoCloseable broker = brokerKind.equals("embedded")
                     ? EmbeddedBroker.start(dir.resolve("broker"), port, EmbeddedBroker.Access.files(passwords, acl))
-                    : MosquittoProcess.start(dir.resolve("mosquitto"), port, bridgePort, passwords, acl)) {
+                    : MosquittoBroker.start(dir.resolve("mosquitto"), port, bridgePort, passwords, acl)) {
                 MqttClient watcher = new MqttClient(brokerUrl, "e2e-watch-" + gatewayId, new MemoryPersistence());
                 MqttConnectOptions options = new MqttConnectOptions();
                 options.setCleanSession(true);

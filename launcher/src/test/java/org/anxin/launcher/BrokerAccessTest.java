@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.Reader;
-import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,6 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.anxin.bridge.Bridge;
 import org.anxin.bridge.BridgeOptions;
+import org.anxin.broker.BrokerAccounts;
+import org.anxin.broker.MosquittoPasswords;
 import org.anxin.protocol.MessageCodec;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -338,14 +339,5 @@ abstract class BrokerAccessTest {
         HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isLessThan(300);
         return MessageCodec.mapper().readTree(response.body());
-    }
-
-    /** Waits until something listens on the port: a broker process takes a moment to start. */
-    static void awaitListening(int port) {
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                return true;
-            }
-        });
     }
 }

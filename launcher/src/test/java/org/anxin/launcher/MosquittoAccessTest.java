@@ -1,13 +1,14 @@
 package org.anxin.launcher;
 
 import java.nio.file.Path;
+import org.anxin.testing.mosquitto.MosquittoBroker;
 
-/** {@link BrokerAccessTest} on a {@link MosquittoProcess}: the shipped fragment, authentication on. */
+/** {@link BrokerAccessTest} on a {@link MosquittoBroker}: the shipped fragment, authentication on. */
 class MosquittoAccessTest extends BrokerAccessTest {
 
     @Override
     AutoCloseable startBroker(int port, int bridgePort, Path passwordFile, Path aclFile) throws Exception {
-        return MosquittoProcess.start(dir, port, bridgePort, passwordFile, aclFile);
+        return MosquittoBroker.start(dir.resolve("mosquitto"), port, bridgePort, passwordFile, aclFile);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.anxin.bridge;
 import java.nio.charset.StandardCharsets;
 import org.anxin.protocol.Envelope;
 import org.anxin.protocol.MessageCodec;
+import org.anxin.testing.mosquitto.MosquittoBroker;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -14,8 +15,16 @@ final class GatewayPublisher implements AutoCloseable {
     private final MqttClient client;
 
     GatewayPublisher(String brokerUrl, String clientId) throws MqttException {
+        this(brokerUrl, clientId, new MqttConnectOptions());
+    }
+
+    /** Logged in with {@code account}: a gateway's own, or another's to publish as an impostor. */
+    GatewayPublisher(String brokerUrl, String clientId, MosquittoBroker.Account account) throws MqttException {
+        this(brokerUrl, clientId, account.options());
+    }
+
+    private GatewayPublisher(String brokerUrl, String clientId, MqttConnectOptions options) throws MqttException {
         client = new MqttClient(brokerUrl, clientId, new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
         client.connect(options);
     }

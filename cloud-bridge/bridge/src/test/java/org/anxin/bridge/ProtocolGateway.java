@@ -12,6 +12,7 @@ import org.anxin.protocol.DesiredConfig;
 import org.anxin.protocol.Envelope;
 import org.anxin.protocol.MessageCodec;
 import org.anxin.protocol.Topics;
+import org.anxin.testing.mosquitto.MosquittoBroker;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -49,9 +50,17 @@ final class ProtocolGateway implements AutoCloseable {
     private long seq;
 
     ProtocolGateway(String brokerUrl, String id) throws MqttException {
+        this(brokerUrl, id, new MqttConnectOptions());
+    }
+
+    /** Logged in with the gateway's own account. */
+    ProtocolGateway(String brokerUrl, MosquittoBroker.Account account) throws MqttException {
+        this(brokerUrl, account.user(), account.options());
+    }
+
+    private ProtocolGateway(String brokerUrl, String id, MqttConnectOptions o) throws MqttException {
         this.id = id;
         client = new MqttClient(brokerUrl, "test-" + id + "-" + System.nanoTime(), new MemoryPersistence());
-        MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
         client.connect(o);
         client.subscribe(Topics.of(id, Channel.CONFIG_DESIRED), 1, (topic, message) -> {

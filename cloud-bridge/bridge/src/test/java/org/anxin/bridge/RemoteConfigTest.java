@@ -21,6 +21,7 @@ import org.anxin.protocol.ConfigReport;
 import org.anxin.protocol.DesiredConfig;
 import org.anxin.protocol.GatewayState;
 import org.anxin.protocol.Signatures;
+import org.anxin.testing.mosquitto.MosquittoBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -143,54 +144,40 @@ class RemoteConfigTest {
     }
 
     /**
-     * On the real Mosquitto of the deployment (Moquette does not flag a retained copy as retained).
-     * The broker may be shared: ids are unique, and the bridge's session and the retained document
-     * are removed afterwards.
+     * On a real Mosquitto, authentication on (Moquette does not flag a retained copy as retained):
+     * the bridge on its own account, the gateway on its own.
      */
     @Test
-    void aGatewayThatWasOfflineAtPushTimeGetsTheNewestDocumentWhenItConnects() throws Exception {
-        String clientId = "anxin-bridge-t" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        try {
-            start(options().brokerUrl(MOSQUITTO).mqttClientId(clientId));
-            offlineGatewayGetsTheNewest(MOSQUITTO);
+    void aGatewayThatWasOfflineAtPushTimeGetsTheNewestDocumentWhenItConnects(@TempDir Path mosquittoDir) throws Exception {
+        String gw = uniqueGateway("offline");
+        try (MosquittoBroker mosquitto = MosquittoBroker.start(mosquittoDir, gw)) {
+            start(options().brokerUrl(mosquitto.bridgeUrl())
+                    .mqttUsername(mosquitto.bridge().user()).mqttPassword(mosquitto.bridge().password()));
+            offlineGatewayGetsTheNewest(mosquitto, gw);
         } finally {
             if (bridge != null) {
                 bridge.close();
                 bridge = null;
             }
-            forgetSession(clientId);
         }
     }
 
-    private static final String MOSQUITTO = System.getProperty("anxin.test.mosquitto", "tcp://127.0.0.1:1883");
-
-    private static void forgetSession(String clientId) throws Exception {
-        org.eclipse.paho.client.mqttv3.MqttClient client = new org.eclipse.paho.client.mqttv3.MqttClient(MOSQUITTO,
-                clientId, new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
-        org.eclipse.paho.client.mqttv3.MqttConnectOptions options = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
-        options.setCleanSession(true);
-        client.connect(options);
-        client.disconnect();
-        client.close();
-    }
-
-    private void offlineGatewayGetsTheNewest(String brokerUrl) throws Exception {
-        String gw = uniqueGateway("offline");
+    private void offlineGatewayGetsTheNewest(MosquittoBroker mosquitto, String gw) throws Exception {
         api.ok("PUT", "api/gateways/" + gw + "/config", push("{'org.anxin.detection':{'awayMode':false}}"));
         api.ok("PUT", "api/gateways/" + gw + "/config", push("{'org.anxin.detection':{'awayMode':true}}"));
         await().atMost(WAIT).until(() -> api.get("api/gateways/" + gw + "/config").get("desired").get("published")
                 .asBoolean());
 
-        ProtocolGateway late = new ProtocolGateway(brokerUrl, gw);
-        gateways.add(late);
-        await().atMost(WAIT).until(() -> !late.documents.isEmpty());
-        ProtocolGateway.Received got = late.documents.get(0);
-        assertThat(got.retained()).isTrue();
-        assertThat(got.desired().version()).isEqualTo(2);
-        assertThat(got.desired().components().get("org.anxin.detection")).containsEntry("awayMode", true);
-        assertThat(Signatures.verify(bridgeKey(), got.document().document(), got.document().signature())).isTrue();
-        Thread.sleep(300);
-        assertThat(late.documents).as("only the newest is kept").hasSize(1);
+        try (ProtocolGateway late = new ProtocolGateway(mosquitto.url(), mosquitto.gateway(gw))) {
+            await().atMost(WAIT).until(() -> !late.documents.isEmpty());
+            ProtocolGateway.Received got = late.documents.get(0);
+            assertThat(got.retained()).isTrue();
+            assertThat(got.desired().version()).isEqualTo(2);
+            assertThat(got.desired().components().get("org.anxin.detection")).containsEntry("awayMode", true);
+            assertThat(Signatures.verify(bridgeKey(), got.document().document(), got.document().signature())).isTrue();
+            Thread.sleep(300);
+            assertThat(late.documents).as("only the newest is kept").hasSize(1);
+        }
     }
 
     @Test

@@ -25,70 +25,81 @@ import org.anxin.protocol.GatewayState;
 import org.anxin.protocol.Heartbeat;
 import org.anxin.protocol.Signatures;
 import org.anxin.protocol.Topics;
+import org.anxin.testing.mosquitto.MosquittoBroker;
+import org.anxin.testing.mosquitto.MosquittoPerClass;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A gateway's own genuine, signed heartbeats and "online" state, recorded off the real Mosquitto
- * (system property {@code anxin.test.mosquitto}) by anyone who can subscribe, and sent again on its
- * own topics once it is dead: the signature verifies, yet they are no sign of life. The broker may
- * be shared with parallel runs, so ids are unique and only this gateway's numbers are asserted.
+ * A gateway's own genuine, signed heartbeats and "online" state, recorded off a real Mosquitto with
+ * authentication on by whoever can read its topics (here with the bridge's account: a leaked
+ * password, a broker's log or a tap would do as well), and sent again on its own topics once it
+ * is dead, with its own MQTT account (a stolen password, but not its key): the broker lets them
+ * through and the signature verifies, yet they are no sign of life.
  */
 class ReplayedMessagesTest {
 
-    private static final String MOSQUITTO = System.getProperty("anxin.test.mosquitto", "tcp://127.0.0.1:1883");
     private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final String GW = uniqueGateway("replayed");
+
+    @RegisterExtension
+    static final MosquittoPerClass MOSQUITTO = new MosquittoPerClass(GW);
 
     @TempDir
     Path dir;
-    private final String clientId = "anxin-bridge-t" + UUID.randomUUID().toString().substring(0, 8);
     private final List<AutoCloseable> opened = new ArrayList<>();
-    private final List<ProtocolGateway> gateways = new ArrayList<>();
+
+    private static MosquittoBroker broker() {
+        return MOSQUITTO.broker();
+    }
 
     @AfterEach
     void stop() throws Exception {
-        for (ProtocolGateway g : gateways) {
+        for (int i = opened.size() - 1; i >= 0; i--) {
             try {
-                g.clearRetained();
+                opened.get(i).close();
             } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
-                // the dead one is closed; the restarted one clears the same topics
+                // already disconnected: the replayer loses its connection to the restarted gateway
             }
         }
-        for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
-        }
-        // a clean-session connect with the same id ends the bridge's persistent session on the shared broker
-        MqttClient client = new MqttClient(MOSQUITTO, clientId, new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setCleanSession(true);
-        client.connect(options);
-        client.disconnect();
-        client.close();
     }
 
     private ProtocolGateway gateway(String id, KeyPair key) throws Exception {
-        ProtocolGateway g = new ProtocolGateway(MOSQUITTO, id);
+        ProtocolGateway g = new ProtocolGateway(broker().url(), broker().gateway(id));
         g.signWith(key.getPrivate());
         opened.add(g);
-        gateways.add(g);
         return g;
+    }
+
+    private MqttClient connected(String url, String clientId, MosquittoBroker.Account account) throws Exception {
+        MqttClient client = new MqttClient(url, clientId, new MemoryPersistence());
+        client.connect(account.options());
+        opened.add(client::close);
+        opened.add(() -> {
+            if (client.isConnected()) {
+                client.disconnect();
+            }
+        });
+        return client;
     }
 
     @Test
     void aDeadGatewaysOwnSignedHeartbeatsReplayedOnItsTopicDoNotKeepGatewayOfflineFromBeingRaised() throws Exception {
         Bridge bridge = Bridge.start(BridgeOptions.builder().signingKeyFile(dir.resolve("signing.key"))
-                .brokerUrl(MOSQUITTO).mqttClientId(clientId).jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db"))
+                .brokerUrl(broker().bridgeUrl()).mqttClientId("anxin-bridge-" + UUID.randomUUID())
+                .mqttUsername(broker().bridge().user()).mqttPassword(broker().bridge().password())
+                .jdbcUrl("jdbc:sqlite:" + dir.resolve("bridge.db"))
                 .httpPort(0).admin(OperatorApi.USER, OperatorApi.PASSWORD)
                 .supervisionInterval(Duration.ofSeconds(2)).escalationPollInterval(Duration.ofMillis(100)).build());
         opened.add(bridge);
         await().atMost(WAIT).until(bridge::mqttConnected);
         OperatorApi api = new OperatorApi(bridge.httpUri()).login();
         api.ok("PUT", "api/homes/h1", json("{'district':'D','street':'S','community':'C','category':'living_alone'}"));
-        String gw = uniqueGateway("replayed");
+        String gw = GW;
         KeyPair key = Signatures.generate();
         api.ok("POST", "api/gateways/" + gw + "/provision",
                 json("{'home':'h1','gatewayKey':'" + Signatures.encode(key.getPublic()) + "'}"));
@@ -96,14 +107,9 @@ class ReplayedMessagesTest {
         // the attacker records what the gateway publishes, exactly as sent
         List<byte[]> heartbeats = new CopyOnWriteArrayList<>();
         List<byte[]> states = new CopyOnWriteArrayList<>();
-        MqttClient attacker = new MqttClient(MOSQUITTO, "attacker-" + UUID.randomUUID(), new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setCleanSession(true);
-        attacker.connect(options);
-        opened.add(attacker::close);
-        opened.add(attacker::disconnect);
-        attacker.subscribe(Topics.of(gw, Channel.HEARTBEAT), 0, (t, m) -> heartbeats.add(m.getPayload()));
-        attacker.subscribe(Topics.of(gw, Channel.STATE), 1, (t, m) -> {
+        MqttClient recorder = connected(broker().bridgeUrl(), "recorder-" + UUID.randomUUID(), broker().bridge());
+        recorder.subscribe(Topics.of(gw, Channel.HEARTBEAT), 0, (t, m) -> heartbeats.add(m.getPayload()));
+        recorder.subscribe(Topics.of(gw, Channel.STATE), 1, (t, m) -> {
             if (!m.isRetained() && m.getPayload().length > 0) {
                 states.add(m.getPayload());
             }
@@ -118,6 +124,7 @@ class ReplayedMessagesTest {
         await().atMost(WAIT).until(() -> heartbeats.size() == 3 && states.size() == 1);
         await().atMost(WAIT).until(() -> api.get("api/gateways").toString().contains(gw));
         genuine.close(); // dead: it sends nothing more
+        MqttClient attacker = connected(broker().url(), "attacker-" + UUID.randomUUID(), broker().gateway(gw));
         assertThat(bridge.counters().replaysRefused()).isZero();
 
         ScheduledExecutorService replayer = Executors.newSingleThreadScheduledExecutor();

@@ -26,32 +26,39 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertType;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.anxin.testing.mosquitto.MosquittoBroker;
+import org.anxin.testing.mosquitto.MosquittoPerClass;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two bridge instances on one PostgreSQL database and Mosquitto, sharing the gateways' messages
+ * Two bridge instances on one PostgreSQL database and Mosquitto (authentication on: both on the
+ * bridge's account and listener, the gateway on its own), sharing the gateways' messages
  * through an MQTT 5 shared subscription. One runs as a process of its own and is killed
  * (SIGKILL) in the middle of escalations; the other carries every escalation on, and every step
  * happens exactly once. Alerts the broker queued for the dead instance are taken over too.
  */
 class ScaleOutTest {
 
-    private static final String MOSQUITTO = System.getProperty("anxin.test.mosquitto", "tcp://127.0.0.1:1883");
     private static final String POSTGRES =
             System.getProperty("anxin.test.postgres", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String GW = uniqueGateway("scale");
+
+    @RegisterExtension
+    static final MosquittoPerClass MOSQUITTO = new MosquittoPerClass(GW);
 
     @TempDir
     Path dir;
     private final String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final String group = "anxin-test-" + UUID.randomUUID().toString().substring(0, 8);
-    private final List<String> clientIds = new ArrayList<>();
     private Process processA;
+
+    private static MosquittoBroker broker() {
+        return MOSQUITTO.broker();
+    }
 
     private String jdbcUrl() {
         return POSTGRES + (POSTGRES.contains("?") ? "&" : "?") + "currentSchema=" + schema;
@@ -62,14 +69,6 @@ class ScaleOutTest {
         if (processA != null) {
             processA.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-        for (String id : clientIds) {
-            MqttClient client = new MqttClient(MOSQUITTO, id, new MemoryPersistence());
-            MqttConnectOptions o = new MqttConnectOptions();
-            o.setCleanSession(true);
-            client.connect(o);
-            client.disconnect();
-            client.close();
-        }
         try (Connection c = DriverManager.getConnection(POSTGRES); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }
@@ -77,12 +76,15 @@ class ScaleOutTest {
 
     /** Starts instance A as a process of its own and waits until it runs; its output lines are collected. */
     private List<String> startA(String clientId) throws Exception {
-        processA = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder command = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), BridgeMain.class.getName(),
-                "--broker", MOSQUITTO, "--mqtt-client-id", clientId, "--mqtt-share-group", group,
+                "--broker", broker().bridgeUrl(), "--mqtt-user", broker().bridge().user(),
+                "--mqtt-client-id", clientId, "--mqtt-share-group", group,
                 "--db", jdbcUrl(), "--http-port", "0", "--instance-timeout-seconds", "3",
                 "--signing-key", dir.resolve("signing.key").toString(), "--allow-unsigned-gateways")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true);
+        command.environment().put("ANXIN_MQTT_PASSWORD", broker().bridge().password());
+        processA = command.start();
         Process process = processA;
         CountDownLatch running = new CountDownLatch(1);
         List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -114,18 +116,17 @@ class ScaleOutTest {
         try (HttpInbox inbox = new HttpInbox()) {
             // instance A: its own JVM, as in production
             String idA = "anxin-bridge-a-" + UUID.randomUUID().toString().substring(0, 8);
-            clientIds.add(idA);
             List<String> outputA = startA(idA);
 
             // instance B: in this JVM; the operator sets up the home through it
             String idB = "anxin-bridge-b-" + UUID.randomUUID().toString().substring(0, 8);
-            clientIds.add(idB);
-            try (Bridge b = Bridge.start(BridgeOptions.builder().allowUnsignedGateways(true).signingKeyFile(dir.resolve("signing.key")).brokerUrl(MOSQUITTO).mqttClientId(idB)
+            try (Bridge b = Bridge.start(BridgeOptions.builder().allowUnsignedGateways(true).signingKeyFile(dir.resolve("signing.key")).brokerUrl(broker().bridgeUrl()).mqttClientId(idB)
+                    .mqttUsername(broker().bridge().user()).mqttPassword(broker().bridge().password())
                     .mqttShareGroup(group).jdbcUrl(jdbcUrl()).httpPort(0)
                     .admin(OperatorApi.USER, OperatorApi.PASSWORD)
                     .escalationPollInterval(Duration.ofMillis(200)).instanceTimeout(Duration.ofSeconds(3)).build())) {
                 OperatorApi api = new OperatorApi(b.httpUri()).login();
-                String gw = uniqueGateway("scale");
+                String gw = GW;
                 api.ok("PUT", "api/centres/c1", json("{'name':'Centre','webhook':'" + inbox.url("/centre") + "'}"));
                 api.ok("PUT", "api/homes/h1", json("{'district':'D','street':'S','community':'C','category':'empty_nest',"
                         + "'centreId':'c1','gateways':['" + gw + "']}"));
@@ -140,7 +141,7 @@ class ScaleOutTest {
                 await().atMost(WAIT).until(b::mqttConnected);
 
                 int alerts = 8;
-                try (GatewayPublisher gateway = new GatewayPublisher(MOSQUITTO, "test-" + gw)) {
+                try (GatewayPublisher gateway = new GatewayPublisher(broker().url(), "test-" + gw, broker().gateway(gw))) {
                     for (int i = 1; i <= alerts; i++) {
                         gateway.publish(alert(gw, i, Alert.raise(AlertType.EMERGENCY_CALL, "button-" + i,
                                 Instant.parse("2024-03-01T19:46:00Z").plusSeconds(i), "button pressed")));
@@ -155,7 +156,7 @@ class ScaleOutTest {
                 // alerts raised while A is dead: B's share at once; A's share waits at the broker in A's
                 // session (Mosquitto queues for a disconnected member of the group) until B, finding A
                 // silent past the instance timeout, takes that session over and stores what waits there
-                try (GatewayPublisher gateway = new GatewayPublisher(MOSQUITTO, "test2-" + gw)) {
+                try (GatewayPublisher gateway = new GatewayPublisher(broker().url(), "test2-" + gw, broker().gateway(gw))) {
                     for (int i = alerts + 1; i <= alerts + 4; i++) {
                         gateway.publish(alert(gw, i, Alert.raise(AlertType.EMERGENCY_CALL, "button-" + i,
                                 Instant.parse("2024-03-01T19:46:00Z").plusSeconds(i), "button pressed")));

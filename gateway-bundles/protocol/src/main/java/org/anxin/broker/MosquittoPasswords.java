@@ -1,4 +1,4 @@
-package org.anxin.launcher;
+package org.anxin.broker;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -12,7 +12,7 @@ import javax.crypto.spec.PBEKeySpec;
  * {@code mosquitto_passwd} writes: PBKDF2-HMAC-SHA512, 101 iterations, a 12-byte salt, a 64-byte
  * hash ({@code $7$}). Written here so provisioning needs no Mosquitto tools on the installer's machine.
  */
-final class MosquittoPasswords {
+public final class MosquittoPasswords {
 
     private static final int ITERATIONS = 101;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -20,13 +20,13 @@ final class MosquittoPasswords {
     private MosquittoPasswords() {
     }
 
-    static String line(String user, String password) {
+    public static String line(String user, String password) {
         byte[] salt = new byte[12];
         RANDOM.nextBytes(salt);
         return user + ":" + hash(password, salt, ITERATIONS);
     }
 
-    static String hash(String password, byte[] salt, int iterations) {
+    public static String hash(String password, byte[] salt, int iterations) {
         Base64.Encoder b64 = Base64.getEncoder();
         return "$7$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(pbkdf2(password, salt, iterations));
     }
@@ -48,7 +48,7 @@ final class MosquittoPasswords {
      *
      * @throws IllegalArgumentException for a hash in any other form
      */
-    static boolean matches(String password, String stored) {
+    public static boolean matches(String password, String stored) {
         String[] parts = stored.split("\\$", -1);
         Base64.Decoder b64 = Base64.getDecoder();
         if (parts.length == 5 && parts[0].isEmpty() && parts[1].equals("7")) {
@@ -62,7 +62,7 @@ final class MosquittoPasswords {
     }
 
     /** A password for a gateway: 24 random bytes, URL-safe Base64 (32 characters). */
-    static String newPassword() {
+    public static String newPassword() {
         byte[] bytes = new byte[24];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -1,4 +1,4 @@
-package org.anxin.launcher;
+package org.anxin.broker;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,11 +18,13 @@ import org.anxin.secrets.SecretFiles;
  * The broker's access files: a Mosquitto {@code password_file} (one account per gateway, its user
  * name the gateway id, and one for the bridge) and an {@code acl_file} in which each gateway may
  * publish only its own uplink topics and read only its own downlinks, and the bridge reads every
- * gateway and sends the downlinks. Mosquitto reads both; so does the {@link EmbeddedBroker}.
+ * gateway and sends the downlinks. Mosquitto reads both (with the fragment {@code /mosquitto/anxin.conf}
+ * of this jar); so does the launcher's embedded broker. Made by {@code ./anxin provision} and by the
+ * tests' Mosquitto alike, so the tests run on the files the field gets.
  */
-final class BrokerAccounts {
+public final class BrokerAccounts {
 
-    static final String DEFAULT_BRIDGE_USER = "anxin-bridge";
+    public static final String DEFAULT_BRIDGE_USER = "anxin-bridge";
 
     private BrokerAccounts() {
     }
@@ -35,7 +37,7 @@ final class BrokerAccounts {
      *     re-provisioning an id would lock out the gateway that has it
      * @throws IllegalStateException when the user exists and {@code replace} is false
      */
-    static void putUser(Path passwordFile, String user, String password, boolean replace) throws IOException {
+    public static void putUser(Path passwordFile, String user, String password, boolean replace) throws IOException {
         requireUser(user);
         String line = MosquittoPasswords.line(user, password);
         List<String> lines = new ArrayList<>();
@@ -67,7 +69,7 @@ final class BrokerAccounts {
      *
      * @throws IOException naming the file and line (never the hash) of a line in neither form
      */
-    static Map<String, String> readPasswords(Path passwordFile) throws IOException {
+    public static Map<String, String> readPasswords(Path passwordFile) throws IOException {
         Map<String, String> users = new LinkedHashMap<>();
         List<String> lines = Files.readAllLines(passwordFile, StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
@@ -90,7 +92,7 @@ final class BrokerAccounts {
      * ({@code %u}, the user name, which is the gateway id) come first and the bridge's section last:
      * Mosquitto and the embedded broker then read the file alike.
      */
-    static String acl(String bridgeUser) {
+    public static String acl(String bridgeUser) {
         requireUser(bridgeUser);
         StringBuilder acl = new StringBuilder("""
                 # Anxin broker ACL, written by ./anxin provision (Mosquitto acl_file form; the embedded broker reads it too).
@@ -113,13 +115,13 @@ final class BrokerAccounts {
         return acl.toString();
     }
 
-    static void writeAcl(Path aclFile, String bridgeUser) throws IOException {
+    public static void writeAcl(Path aclFile, String bridgeUser) throws IOException {
         // no secret in it, but written the same safe way: a broker reloading it never sees half a file
         SecretFiles.update(aclFile, acl(bridgeUser).getBytes(StandardCharsets.UTF_8));
     }
 
     /** A user name both brokers substitute safely for {@code %u}: a gateway id's characters, no wildcard. */
-    static String requireUser(String user) {
+    public static String requireUser(String user) {
         if (user == null || !Reading.DEVICE_ID.matcher(user).matches()) {
             throw new IllegalArgumentException("MQTT user '" + user + "' is not an id: letters, digits, '.', '_' and '-'");
         }
