@@ -1,7 +1,9 @@
 package org.anxin.detection;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -29,7 +31,8 @@ public record DetectionOptions(
         Duration timerFlow,
         boolean nightDoorEnabled, LocalTime nightStart, LocalTime nightEnd,
         boolean deviceSilentEnabled, Duration mainsSilent, Duration batterySilent, int lowBatteryPercent,
-        Duration deviceClockAhead, Duration deviceClockBehind, Duration selfTestEvery) {
+        Duration deviceClockAhead, Duration deviceClockBehind, Duration selfTestEvery,
+        ZoneId zone) {
 
     /** Every setting: its property name (as in MetaType and the .cfg file), default and range. */
     public enum Setting {
@@ -61,10 +64,12 @@ public record DetectionOptions(
         DEVICE_CLOCK_AHEAD_MINUTES("deviceClockAheadMinutes", "10", 1, 120),
         DEVICE_CLOCK_BEHIND_HOURS("deviceClockBehindHours", "24", 1, 168),
         // no lower than half the longest call re-arm (60 min): the self-test alternates two synthetic buttons
-        SELF_TEST_MINUTES("selfTestMinutes", "60", 30, 1440);
+        SELF_TEST_MINUTES("selfTestMinutes", "60", 30, 1440),
+        // the home's hours (routine, night, a day's water) are read in this zone; messages keep UTC instants
+        ZONE("zone", "Asia/Shanghai", Type.ZONE, 0, 0);
 
         /** The kind of value; a range applies to numbers only. */
-        public enum Type { INTEGER, BOOLEAN, TIME }
+        public enum Type { INTEGER, BOOLEAN, TIME, ZONE }
 
         private final String property;
         private final String defaultValue;
@@ -131,6 +136,13 @@ public record DetectionOptions(
                         return LocalTime.parse(v);
                     } catch (DateTimeParseException e) {
                         throw new IllegalArgumentException("'" + property + "': '" + raw + "' is not a time of day like 22:00");
+                    }
+                }
+                case ZONE -> {
+                    try {
+                        return ZoneId.of(v);
+                    } catch (DateTimeException e) {
+                        throw new IllegalArgumentException("'" + property + "': '" + raw + "' is not a time zone id such as Asia/Shanghai");
                     }
                 }
                 default -> {
@@ -246,7 +258,8 @@ public record DetectionOptions(
                 Duration.ofHours(num(values, Setting.BATTERY_SILENT_HOURS)), (int) num(values, Setting.LOW_BATTERY_PERCENT),
                 Duration.ofMinutes(num(values, Setting.DEVICE_CLOCK_AHEAD_MINUTES)),
                 Duration.ofHours(num(values, Setting.DEVICE_CLOCK_BEHIND_HOURS)),
-                Duration.ofMinutes(num(values, Setting.SELF_TEST_MINUTES)));
+                Duration.ofMinutes(num(values, Setting.SELF_TEST_MINUTES)),
+                (ZoneId) values.get(Setting.ZONE));
     }
 
     private static long num(Map<Setting, Object> values, Setting s) {

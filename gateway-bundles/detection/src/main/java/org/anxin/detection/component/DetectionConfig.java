@@ -119,4 +119,9 @@ public @interface DetectionConfig {
             description = "A synthetic call press is driven through the life-safety rule to the outbox, marked as a test,"
                     + " so the bridge knows the alarm path works; it never sounds the siren and is never notified")
     int selfTestMinutes() default 60;
+
+    @AttributeDefinition(name = "Time zone",
+            description = "The home's time zone (an id such as Asia/Shanghai): the hours of the routine, the night and a day's water"
+                    + " are read in it; messages keep UTC instants. Written by ./anxin provision --zone")
+    String zone() default "Asia/Shanghai";
 }
