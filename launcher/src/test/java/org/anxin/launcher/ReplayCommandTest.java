@@ -149,4 +149,34 @@ class ReplayCommandTest {
         // towards is scaled up (GapPrior.scaleFor): later than 12 h after the last reading, yet by midday
         assertThat(noActivity.get("time").asText()).isGreaterThan("2024-03-18T06:30").isLessThan("2024-03-18T12:00");
     }
+
+    private String noActivityTime(Result result) throws Exception {
+        assertThat(result.exit()).as(result.err()).isZero();
+        return json(result.out()).stream().filter(n -> n.get("type").asText().equals("NO_ACTIVITY"))
+                .findFirst().orElseThrow().get("time").asText();
+    }
+
+    @Test
+    void theScenarioIsPlayedInTheHomesZoneSoTwelveHoursAcrossTheSpringForwardNightEndAnHourLaterOnTheClock() throws Exception {
+        // Berlin moves its clocks from 02:00 to 03:00 in the night of 31 March 2024
+        Path scenario = Files.writeString(dir.resolve("dst.csv"), "time,device,kind,value\n2024-03-30T20:00:00,hall,motion,on\n");
+        String until = "2024-03-31T12:00:00";
+        assertThat(noActivityTime(replay("--scenario", scenario.toString(), "--until", until)))
+                .as("the default, Asia/Shanghai, has no summer time").isEqualTo("2024-03-31T08:00");
+        assertThat(noActivityTime(replay("--scenario", scenario.toString(), "--until", until, "--zone", "Europe/Berlin")))
+                .isEqualTo("2024-03-31T09:00");
+        Path config = Files.writeString(dir.resolve("berlin.cfg"), "zone=Europe/Berlin\n");
+        assertThat(noActivityTime(replay("--scenario", scenario.toString(), "--until", until, "--config", config.toString())))
+                .as("the config file's zone").isEqualTo("2024-03-31T09:00");
+        assertThat(noActivityTime(replay("--scenario", scenario.toString(), "--until", until, "--config", config.toString(),
+                "--zone", "Asia/Shanghai"))).as("--zone over the file's").isEqualTo("2024-03-31T08:00");
+    }
+
+    @Test
+    void aZoneThatIsNoZoneIsRefusedNamingIt() {
+        Result result = replay("--scenario", "../scenarios/sample-home.csv", "--zone", "Mars/Olympus");
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("--zone", "'Mars/Olympus' is not a time zone id");
+        assertThat(result.out()).isEmpty();
+    }
 }
