@@ -66,7 +66,10 @@ public final class DetectionEngine implements AutoCloseable {
         this.fastForwardAfter = fastForwardAfter;
     }
 
-    /** The full engine with the routine kept in memory, local times read as UTC (as replay does). */
+    /**
+     * The full engine with the routine kept in memory, local times read as UTC whatever the
+     * settings' {@code zone} (the rules' tests and the benchmark, whose scenario times are UTC).
+     */
     public static DetectionEngine create(DetectionOptions options) {
         return create(options, GapPrior.SHIPPED);
     }

@@ -96,6 +96,7 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
     private final Outbox outbox;
     private final DetectionEngine engine;
     private final Clock clock;
+    private final ZoneId zone;
     /** The engine's clock: monotonic, anchored to the wall clock at start. */
     private final GatewayTime time;
     private final ScheduledExecutorService timer;
@@ -178,6 +179,7 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
             ZoneId zone, Duration tickEvery) {
         this.outbox = outbox;
         this.clock = clock;
+        this.zone = zone;
         this.time = new GatewayTime(clock, monotonicNanos);
         this.clockAhead = options.deviceClockAhead();
         this.clockBehind = options.deviceClockBehind();
@@ -281,6 +283,12 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
     @Override
     public void accept(Reading reading) {
         accept(reading, false);
+    }
+
+    /** The home's zone (the {@code zone} setting): a replay that names none places its local times in it. */
+    @Override
+    public ZoneId zone() {
+        return zone;
     }
 
     /** A replayed reading keeps its recorded time, and the engine judges it on the replay's timeline. */

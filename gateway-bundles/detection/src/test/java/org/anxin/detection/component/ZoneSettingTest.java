@@ -47,6 +47,7 @@ class ZoneSettingTest {
         DetectionComponent component = new DetectionComponent(outbox, options, dir.resolve(zone.replace('/', '-') + ".db"), wall,
                 GatewayTime.wallAsMonotonic(wall), Duration.ZERO);
         try {
+            assertThat(component.zone()).as("the replay driver's, when it names none").isEqualTo(ZoneId.of(zone));
             component.accept(new Reading("front", ReadingKind.ENTRY_DOOR, "open", wall.now));
         } finally {
             component.close();
