@@ -127,6 +127,7 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
     static final Duration RECENT = Duration.ofMinutes(10);
     private final HealthSource.RecentIncrease recentRestamps = new HealthSource.RecentIncrease(RECENT);
     private final HealthSource.RecentIncrease recentAlertFailures = new HealthSource.RecentIncrease(RECENT);
+    private final HealthSource.RecentIncrease recentClockJumps = new HealthSource.RecentIncrease(RECENT);
     /** The synthetic devices of the self-test, taken in turn: a call button's presses within the re-arm window are one. */
     static final String[] SELF_TEST_DEVICES = {"SELFTEST-1", "SELFTEST-2"};
     /** The first self-test after start: soon, so "online" means "would alarm" from the first minutes. */
@@ -582,6 +583,12 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
             problems.add(new GatewayHealth.Problem(GatewayHealth.Code.DEVICE_CLOCK_REFUSED, lastRestamped(),
                     readingsRestamped() + " readings stamped too far from the gateway's clock since start were taken at"
                             + " the gateway's time; the last within " + RECENT.toMinutes() + " min"));
+        }
+        if (recentClockJumps.rose(clockJumps(), now) || !time.trusted()) {
+            problems.add(new GatewayHealth.Problem(GatewayHealth.Code.GATEWAY_CLOCK_JUMPED, time.lastJump(),
+                    clockJumps() + " jumps of the wall clock since start; silence is timed on the monotonic clock"
+                            + (time.trusted() ? ", and the wall clock is trusted again"
+                            : "; alerts keep the last trusted wall time until the new one holds for " + GatewayTime.SETTLE.toMinutes() + " min")));
         }
         if (recentAlertFailures.rose(alertStoreFailures(), now)) {
             problems.add(new GatewayHealth.Problem(GatewayHealth.Code.ALERT_NOT_STORED, "detection",

@@ -15,6 +15,7 @@ import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertState;
 import org.anxin.protocol.AlertType;
 import org.anxin.protocol.Body;
+import org.anxin.protocol.GatewayHealth;
 import org.anxin.protocol.Reading;
 import org.anxin.protocol.ReadingKind;
 import org.anxin.store.Outbox;
@@ -89,6 +90,15 @@ class ClockJumpTest {
         pass(Duration.ofHours(11));
         assertThat(raised(AlertType.NO_ACTIVITY)).as("13 h on the wall clock, 11 h 5 min of real silence").isEmpty();
         assertThat(component.clockJumps()).isEqualTo(1);
+        assertThat(component.metrics()).filteredOn(m -> m.name().equals("anxin_gateway_clock_jumps_total"))
+                .singleElement().satisfies(m -> assertThat(m.value()).isEqualTo(1));
+
+        jump(Duration.ZERO);
+        assertThat(component.problems()).as("said in the heartbeat while it settles")
+                .anySatisfy(p -> {
+                    assertThat(p.code()).isEqualTo(GatewayHealth.Code.GATEWAY_CLOCK_JUMPED);
+                    assertThat(p.subject()).contains("ahead by 13 h 0 min");
+                });
 
         pass(Duration.ofHours(1));
         List<Alert> alerts = raised(AlertType.NO_ACTIVITY);
