@@ -275,6 +275,7 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
         }
         engineLock.lock();
         try {
+            engine.setWallOffset(time.trustedSkew());
             engine.close();
         } finally {
             engineLock.unlock();
@@ -426,6 +427,7 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
             time.observe();
             engineLock.lock();
             try {
+                engine.setWallOffset(time.trustedSkew());
                 alerts.addAll(withPending(List.of()));
                 // before anything is read, now or before a restart, there is no clock to judge silence by
                 if (timeline != null || engine.hasHistory()) {

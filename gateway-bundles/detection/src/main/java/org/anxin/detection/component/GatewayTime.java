@@ -76,6 +76,12 @@ final class GatewayTime {
         return engineTime.plus(trusted);
     }
 
+    /** Wall time minus the engine's clock, as last trusted. */
+    synchronized Duration trustedSkew() {
+        observe();
+        return trusted;
+    }
+
     /** Jumps of the wall clock seen since start; each was logged. */
     synchronized long jumps() {
         return jumps;

@@ -177,4 +177,22 @@ class ClockJumpTest {
         Instant due = START.plus(Duration.ofHours(12));
         assertThat(alerts.get(0).time()).isBetween(due, due.plus(Duration.ofMinutes(2)));
     }
+
+    @Test
+    void aRestartAfterASettledJumpResumesTheRealGapNotOneLongerByTheJump() throws Exception {
+        component.accept(new Reading("hall", ReadingKind.MOTION, "on", wall.now));
+        pass(Duration.ofMinutes(5));
+        jump(Duration.ofHours(13));
+        pass(Duration.ofMinutes(15));
+        component.close();
+
+        // the next start's clock begins on the (now right) wall clock; a fresh monotonic source
+        monotonic.set(7L);
+        component = new DetectionComponent(outbox, DetectionOptions.DEFAULTS, dir.resolve("detection.db"), wall, monotonic::get,
+                Duration.ZERO);
+        pass(Duration.ofHours(11).plusMinutes(30));
+        assertThat(raised(AlertType.NO_ACTIVITY)).as("20 min before the restart and 11 h 30 min after it").isEmpty();
+        pass(Duration.ofMinutes(15));
+        assertThat(raised(AlertType.NO_ACTIVITY)).hasSize(1);
+    }
 }

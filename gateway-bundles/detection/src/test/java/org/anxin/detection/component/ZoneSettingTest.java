@@ -15,6 +15,7 @@ import org.anxin.driver.api.LenientConfig;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertType;
 import org.anxin.protocol.Body;
+import org.anxin.protocol.MessageCodec;
 import org.anxin.protocol.Reading;
 import org.anxin.protocol.ReadingKind;
 import org.anxin.store.Outbox;
@@ -62,6 +63,8 @@ class ZoneSettingTest {
         assertThat(shanghai).hasSize(1);
         assertThat(shanghai.get(0).reason()).contains("23:30");
         assertThat(shanghai.get(0).time()).isEqualTo(LATE_EVENING_IN_SHANGHAI);
+        assertThat(MessageCodec.mapper().writeValueAsString(shanghai.get(0))).as("on the wire")
+                .contains("\"time\":\"2026-11-23T15:30:00Z\"");
 
         assertThat(nightDoorAlertsIn("UTC")).as("15:30 is afternoon in UTC").isEmpty();
     }
