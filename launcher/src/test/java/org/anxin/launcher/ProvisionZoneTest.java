@@ -3,8 +3,6 @@ package org.anxin.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.Reader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,18 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.anxin.bridge.Bridge;
 import org.anxin.bridge.BridgeOptions;
 import org.anxin.detection.DetectionOptions;
+import org.anxin.launcher.Cli.Result;
 import org.anxin.protocol.MessageCodec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code ./anxin provision --zone}: the home's time zone, written as the detection setting, against a real bridge. */
 class ProvisionZoneTest {
@@ -56,27 +56,11 @@ class ProvisionZoneTest {
         bridge.close();
     }
 
-    private record Result(int exit, String out, String err) {
-    }
-
     private Result provision(Path conf, String... more) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("provision", "--bridge",
-                    bridge.httpUri().toString(), "--user", OPERATOR, "--password", OPERATOR_PASSWORD, "--home", HOME,
-                    "--gateway", "gw-z" + suffix(), "--config", conf.toString()));
-            args.addAll(java.util.List.of(more));
-            int exit = new CommandLine(new Anxin()).execute(args.toArray(String[]::new));
-            return new Result(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        List<String> args = new ArrayList<>(List.of("provision", "--bridge", bridge.httpUri().toString(), "--user", OPERATOR,
+                "--password", OPERATOR_PASSWORD, "--home", HOME, "--gateway", "gw-z" + suffix(), "--config", conf.toString()));
+        args.addAll(List.of(more));
+        return Cli.run(args.toArray(String[]::new));
     }
 
     private static DetectionOptions detection(Path conf) throws Exception {

@@ -3,42 +3,24 @@ package org.anxin.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.anxin.protocol.MessageCodec;
 import org.junit.jupiter.api.Test;
+import org.anxin.launcher.Cli.Result;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ReplayCommandTest {
 
     @TempDir
     Path dir;
 
-    private record Result(int exit, String out, String err) {
-    }
-
     private Result replay(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            List<String> all = new ArrayList<>(List.of("replay"));
-            all.addAll(List.of(args));
-            int exit = new CommandLine(new Anxin()).execute(all.toArray(String[]::new));
-            return new Result(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        List<String> all = new ArrayList<>(List.of("replay"));
+        all.addAll(List.of(args));
+        return Cli.run(all.toArray(String[]::new));
     }
 
     @Test

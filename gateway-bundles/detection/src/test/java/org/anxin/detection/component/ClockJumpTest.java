@@ -2,12 +2,10 @@ package org.anxin.detection.component;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.anxin.detection.DetectionOptions;
 import org.anxin.detection.api.HomeMode;
@@ -36,15 +34,9 @@ class ClockJumpTest {
     @TempDir
     Path dir;
 
-    private final List<Body> appended = new CopyOnWriteArrayList<>();
-    private final Outbox outbox = (Outbox) Proxy.newProxyInstance(Outbox.class.getClassLoader(), new Class<?>[] {Outbox.class},
-            (proxy, method, args) -> {
-                if (method.getName().equals("append")) {
-                    appended.add((Body) args[0]);
-                    return null;
-                }
-                throw new UnsupportedOperationException(method.getName());
-            });
+    private final RecordingOutbox recording = new RecordingOutbox();
+    private final List<Body> appended = recording.appended;
+    private final Outbox outbox = recording.outbox;
     private final MovableClock wall = new MovableClock(START);
     private final AtomicLong monotonic = new AtomicLong(42_000_000_000L);
     private DetectionComponent component;

@@ -2,14 +2,12 @@ package org.anxin.detection.component;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.anxin.detection.DetectionOptions;
 import org.anxin.driver.api.LenientConfig;
 import org.anxin.protocol.Alert;
@@ -31,15 +29,9 @@ class ZoneSettingTest {
     @TempDir
     Path dir;
 
-    private final List<Body> appended = new CopyOnWriteArrayList<>();
-    private final Outbox outbox = (Outbox) Proxy.newProxyInstance(Outbox.class.getClassLoader(), new Class<?>[] {Outbox.class},
-            (proxy, method, args) -> {
-                if (method.getName().equals("append")) {
-                    appended.add((Body) args[0]);
-                    return null;
-                }
-                throw new UnsupportedOperationException(method.getName());
-            });
+    private final RecordingOutbox recording = new RecordingOutbox();
+    private final List<Body> appended = recording.appended;
+    private final Outbox outbox = recording.outbox;
 
     private List<Alert> nightDoorAlertsIn(String zone) throws Exception {
         appended.clear();
