@@ -228,6 +228,8 @@ final class DemoCommand implements Callable<Integer> {
                 + "\nheartbeatSeconds=5\nsigningKey=" + ProvisionCommand.KEY_FILE + "\n"
                 + (credentials != null ? "username=" + GATEWAY_ID + "\npassword=" + credentials.gatewayPassword() + "\n" : ""),
                 java.nio.charset.StandardCharsets.ISO_8859_1);
+        // the demo prints the scenario's times as they are written: placed in UTC, and its hours read in UTC
+        Files.writeString(conf.resolve("org.anxin.detection.cfg"), "zone=UTC\n");
         Files.writeString(conf.resolve("org.anxin.driver.replay-demo.cfg"),
                 "scenario=" + scenarioFile.toAbsolutePath() + "\nspeed=" + speed + "\nzone=UTC\n");
         return conf;

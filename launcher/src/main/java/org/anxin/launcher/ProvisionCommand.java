@@ -2,6 +2,7 @@ package org.anxin.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.Reader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,9 +13,12 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.anxin.broker.BrokerAccounts;
 import org.anxin.broker.MosquittoPasswords;
+import java.util.regex.Pattern;
+import org.anxin.detection.DetectionOptions;
 import org.anxin.protocol.GatewayKeyFile;
 import org.anxin.protocol.Reading;
 import org.anxin.protocol.Signatures;
@@ -81,6 +85,11 @@ final class ProvisionCommand implements Callable<Integer> {
             description = "the bridge's MQTT user, for the ACL (default: ${DEFAULT-VALUE})")
     String bridgeUser;
 
+    @Option(names = "--zone", paramLabel = "ZONE",
+            description = "the home's time zone, written as the detection setting zone, e.g. Asia/Urumqi (default: the"
+                    + " zone already in the config directory, else Asia/Shanghai: the bridge's homes have Chinese addresses and no zone)")
+    String zone;
+
     @Option(names = "--force", description = "overwrite a config directory that already holds a gateway's identity")
     boolean force;
 
@@ -107,6 +116,7 @@ final class ProvisionCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--gateway '" + id + "' is the bridge's MQTT user: a gateway with"
                     + " that name would get the bridge's rights on the broker");
         }
+        String homeZone = zone == null ? null : checkedZone(zone);
         Path uplinkFile = config.resolve("org.anxin.uplink.cfg");
         if (Files.exists(uplinkFile) && !force) {
             throw new ParameterException(spec.commandLine(), uplinkFile + " exists: this directory already holds a gateway;"
@@ -150,11 +160,16 @@ final class ProvisionCommand implements Callable<Integer> {
         SecretFiles.write(config.resolve("org.anxin.remote.cfg"), "# the bridge's Ed25519 public key: only what it signed is applied\n"
                 + "bridgeKey=" + bridgeKey + "\n", StandardCharsets.ISO_8859_1);
         writeIfAbsent(config.resolve("org.anxin.store.cfg"), "path=outbox.db\ncapacityMegabytes=128\n");
-        writeIfAbsent(config.resolve("org.anxin.detection.cfg"), "# the defaults; the bridge may push this home's own\ncallRearmSeconds=300\n");
+        Path detection = config.resolve("org.anxin.detection.cfg");
+        String zoneWritten = writeZone(detection, homeZone);
+        writeIfAbsent(detection, "# the defaults; the bridge may push this home's own\ncallRearmSeconds=300\n"
+                + "# the home's time zone: the hours of its routine and of the night are read in it\n"
+                + DetectionOptions.Setting.ZONE.property() + "=" + zoneWritten + "\n");
         System.out.println("gateway " + id + " provisioned:");
         System.out.println("  config directory " + config.toAbsolutePath() + " (the MQTT password is in org.anxin.uplink.cfg,"
                 + " the gateway's private key in " + KEY_FILE + ", owner-only; keep both private)");
         System.out.println("  broker " + brokerUrl + ", MQTT user " + id);
+        System.out.println("  time zone " + zoneWritten + " (" + detection.getFileName() + ")");
         System.out.println(mqttPasswords != null
                 ? "  MQTT user added to " + mqttPasswords + "; reload Mosquitto (kill -HUP) to let it in"
                 : "  add the MQTT user to the broker, e.g. mosquitto_passwd -b <password_file> " + id + " <password from the file>");
@@ -168,12 +183,52 @@ final class ProvisionCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The zone as the detection setting reads it; one that is no zone is refused before the bridge is asked. */
+    private String checkedZone(String given) {
+        try {
+            return DetectionOptions.fromProperties(Map.of(DetectionOptions.Setting.ZONE.property(), given)).zone().getId();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--zone: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The zone the detection file gets: {@code given}, put in place of the zone of a file kept from
+     * before (re-provisioning keeps the home's other settings); else the file's own, else the default.
+     */
+    private static String writeZone(Path file, String given) throws IOException {
+        String property = DetectionOptions.Setting.ZONE.property();
+        if (!Files.exists(file)) {
+            return given != null ? given : DetectionOptions.Setting.ZONE.defaultValue();
+        }
+        Properties kept = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+            kept.load(in);
+        }
+        if (given == null) {
+            return kept.getProperty(property, DetectionOptions.Setting.ZONE.defaultValue()).trim();
+        }
+        StringBuilder text = new StringBuilder();
+        for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
+            if (!line.strip().matches(Pattern.quote(property) + "\\s*[=:].*")) {
+                text.append(line).append('\n');
+            }
+        }
+        text.append(property).append('=').append(given).append('\n');
+        write(file, text.toString());
+        return given;
+    }
+
     private static void writeIfAbsent(Path file, String text) throws IOException {
         if (!Files.exists(file)) {
-            // no secret in it; written the same atomic way, so FileInstall never reads half of it
-            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(temp, text, StandardCharsets.ISO_8859_1);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            write(file, text);
         }
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        // no secret in it; written the same atomic way, so FileInstall never reads half of it
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(temp, text, StandardCharsets.ISO_8859_1);
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -7,12 +7,13 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.anxin.detection.DetectionEngine;
 import org.anxin.detection.DetectionOptions;
+import org.anxin.detection.RoutineStore;
 import org.anxin.driver.replay.ScenarioException;
 import org.anxin.driver.replay.ScenarioLine;
 import org.anxin.driver.replay.ScenarioReader;
@@ -47,13 +48,19 @@ final class ReplayCommand implements Callable<Integer> {
             description = "detection settings: a .cfg file with the properties of org.anxin.detection")
     Path config;
 
+    @Option(names = "--zone", paramLabel = "ZONE",
+            description = "the home's time zone: the scenario's local times are placed in it and the routine's hours read in it,"
+                    + " e.g. Europe/Berlin (default: the config file's zone, else Asia/Shanghai, as on a gateway)")
+    String zone;
+
     @Option(names = "--until", paramLabel = "TIME",
             description = "keep the virtual clock running past the last reading until this local time, e.g. 2024-03-05T08:00:00")
     String until;
 
     @Override
     public Integer call() throws IOException {
-        DetectionOptions options = config == null ? DetectionOptions.DEFAULTS : readConfig(config);
+        DetectionOptions options = readConfig(config);
+        ZoneId home = options.zone();
         LocalDateTime end = parseUntil();
         if (!Files.isReadable(scenario)) {
             throw new ParameterException(spec.commandLine(), "scenario file " + scenario + " does not exist or cannot be read");
@@ -61,20 +68,20 @@ final class ReplayCommand implements Callable<Integer> {
         PrintStream out = System.out;
         LocalDateTime last = null;
         // the routine is learned in memory only: a replay never touches a gateway's detection.db
-        try (DetectionEngine engine = DetectionEngine.create(options);
+        try (DetectionEngine engine = DetectionEngine.create(options, home, RoutineStore.inMemory());
              ScenarioReader reader = ScenarioReader.open(scenario)) {
             while (reader.hasNext()) {
                 ScenarioLine line = reader.next();
                 last = line.time();
-                for (Alert alert : engine.onReading(line.toReading(ZoneOffset.UTC))) {
-                    out.println(toJson(alert));
+                for (Alert alert : engine.onReading(line.toReading(home))) {
+                    out.println(toJson(alert, home));
                 }
             }
             if (end != null && last != null && end.isBefore(last)) {
                 System.err.println("warning: --until " + end + " is before the last reading at " + last);
             } else if (end != null) {
-                for (Alert alert : engine.advanceTo(end.toInstant(ZoneOffset.UTC))) {
-                    out.println(toJson(alert));
+                for (Alert alert : engine.advanceTo(end.atZone(home).toInstant())) {
+                    out.println(toJson(alert, home));
                 }
             }
         } catch (ScenarioException e) {
@@ -86,10 +93,10 @@ final class ReplayCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Scenario times are local without a zone; running them as UTC and printing them back keeps them exact. */
-    static String toJson(Alert alert) {
+    /** Scenario times are local without a zone: placed in the home's zone and printed back in it. */
+    static String toJson(Alert alert, ZoneId zone) {
         ObjectNode node = MessageCodec.mapper().createObjectNode();
-        node.put("time", LocalDateTime.ofInstant(alert.time(), ZoneOffset.UTC).toString());
+        node.put("time", LocalDateTime.ofInstant(alert.time(), zone).toString());
         node.put("type", alert.type().name());
         node.put("state", alert.state().wireName());
         node.put("severity", alert.severity().wireName());
@@ -112,15 +119,26 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
+    /** The settings of {@code file} (none: the defaults), with {@code --zone} in place of the file's zone. */
     private DetectionOptions readConfig(Path file) throws IOException {
         Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            properties.load(in);
+        if (file != null) {
+            try (InputStream in = Files.newInputStream(file)) {
+                properties.load(in);
+            }
+            try {
+                DetectionOptions.fromProperties(properties);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "config file " + file + ": " + e.getMessage());
+            }
+        }
+        if (zone != null) {
+            properties.setProperty(DetectionOptions.Setting.ZONE.property(), zone);
         }
         try {
             return DetectionOptions.fromProperties(properties);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "config file " + file + ": " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), "--zone: " + e.getMessage());
         }
     }
 }

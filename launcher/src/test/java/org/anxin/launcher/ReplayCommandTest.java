@@ -3,42 +3,24 @@ package org.anxin.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.anxin.protocol.MessageCodec;
 import org.junit.jupiter.api.Test;
+import org.anxin.launcher.Cli.Result;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ReplayCommandTest {
 
     @TempDir
     Path dir;
 
-    private record Result(int exit, String out, String err) {
-    }
-
     private Result replay(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            List<String> all = new ArrayList<>(List.of("replay"));
-            all.addAll(List.of(args));
-            int exit = new CommandLine(new Anxin()).execute(all.toArray(String[]::new));
-            return new Result(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        List<String> all = new ArrayList<>(List.of("replay"));
+        all.addAll(List.of(args));
+        return Cli.run(all.toArray(String[]::new));
     }
 
     @Test
@@ -168,5 +150,35 @@ class ReplayCommandTest {
         // a reading every 30 min is sparse by the population's standard, so the prior it is widened
         // towards is scaled up (GapPrior.scaleFor): later than 12 h after the last reading, yet by midday
         assertThat(noActivity.get("time").asText()).isGreaterThan("2024-03-18T06:30").isLessThan("2024-03-18T12:00");
+    }
+
+    private String noActivityTime(Result result) throws Exception {
+        assertThat(result.exit()).as(result.err()).isZero();
+        return json(result.out()).stream().filter(n -> n.get("type").asText().equals("NO_ACTIVITY"))
+                .findFirst().orElseThrow().get("time").asText();
+    }
+
+    @Test
+    void theScenarioIsPlayedInTheHomesZoneSoTwelveHoursAcrossTheSpringForwardNightEndAnHourLaterOnTheClock() throws Exception {
+        // Berlin moves its clocks from 02:00 to 03:00 in the night of 31 March 2024
+        Path scenario = Files.writeString(dir.resolve("dst.csv"), "time,device,kind,value\n2024-03-30T20:00:00,hall,motion,on\n");
+        String until = "2024-03-31T12:00:00";
+        assertThat(noActivityTime(replay("--scenario", scenario.toString(), "--until", until)))
+                .as("the default, Asia/Shanghai, has no summer time").isEqualTo("2024-03-31T08:00");
+        assertThat(noActivityTime(replay("--scenario", scenario.toString(), "--until", until, "--zone", "Europe/Berlin")))
+                .isEqualTo("2024-03-31T09:00");
+        Path config = Files.writeString(dir.resolve("berlin.cfg"), "zone=Europe/Berlin\n");
+        assertThat(noActivityTime(replay("--scenario", scenario.toString(), "--until", until, "--config", config.toString())))
+                .as("the config file's zone").isEqualTo("2024-03-31T09:00");
+        assertThat(noActivityTime(replay("--scenario", scenario.toString(), "--until", until, "--config", config.toString(),
+                "--zone", "Asia/Shanghai"))).as("--zone over the file's").isEqualTo("2024-03-31T08:00");
+    }
+
+    @Test
+    void aZoneThatIsNoZoneIsRefusedNamingIt() {
+        Result result = replay("--scenario", "../scenarios/sample-home.csv", "--zone", "Mars/Olympus");
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("--zone", "'Mars/Olympus' is not a time zone id");
+        assertThat(result.out()).isEmpty();
     }
 }

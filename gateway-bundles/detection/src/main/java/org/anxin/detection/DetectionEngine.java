@@ -48,6 +48,7 @@ public final class DetectionEngine implements AutoCloseable {
     private volatile List<Episode> routineOpen = List.of();
     private long fastForwards;
     private Instant now;
+    private volatile Duration wallOffset = Duration.ZERO;
     private InactivityRule waterRule;
     private InactivityRule activityRule;
     private CheckInRule checkIn;
@@ -67,7 +68,10 @@ public final class DetectionEngine implements AutoCloseable {
         this.fastForwardAfter = fastForwardAfter;
     }
 
-    /** The full engine with the routine kept in memory, local times read as UTC (as replay does). */
+    /**
+     * The full engine with the routine kept in memory, local times read as UTC whatever the
+     * settings' {@code zone} (the rules' tests and the benchmark, whose scenario times are UTC).
+     */
     public static DetectionEngine create(DetectionOptions options) {
         return create(options, GapPrior.SHIPPED);
     }
@@ -485,7 +489,34 @@ public final class DetectionEngine implements AutoCloseable {
         }
         home.coverage.save(s);
         checkIn.save(s);
+        return onWallClock(s);
+    }
+
+    /**
+     * The state's times in wall time: the engine's clock may run off the wall clock by a jump
+     * (see {@link #setWallOffset}), and the next start's clock begins on the wall clock.
+     */
+    private Map<String, String> onWallClock(Map<String, String> s) {
+        Duration offset = wallOffset;
+        if (!offset.isZero()) {
+            s.replaceAll((key, value) -> {
+                try {
+                    return Instant.parse(value).plus(offset).toString();
+                } catch (java.time.format.DateTimeParseException notATime) {
+                    return value;
+                }
+            });
+        }
         return s;
+    }
+
+    /**
+     * Wall time minus the engine's clock, as the gateway trusts it: after the wall clock jumped,
+     * the engine's clock stays on real elapsed time, and its saved state is moved by this much so
+     * that a restart, whose clock starts on the wall clock, resumes the same gaps.
+     */
+    public void setWallOffset(Duration offset) {
+        wallOffset = offset;
     }
 
     private void restore(Map<String, String> s) {

@@ -1,7 +1,9 @@
 package org.anxin.detection;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -30,7 +32,7 @@ public record DetectionOptions(
         boolean nightDoorEnabled, LocalTime nightStart, LocalTime nightEnd,
         boolean deviceSilentEnabled, Duration mainsSilent, Duration batterySilent, int lowBatteryPercent,
         Duration deviceClockAhead, Duration deviceClockBehind, Duration selfTestEvery,
-        boolean checkInEnabled, LocalTime checkInStart, LocalTime checkInEnd) {
+        boolean checkInEnabled, LocalTime checkInStart, LocalTime checkInEnd, ZoneId zone) {
 
     /** Every setting: its property name (as in MetaType and the .cfg file), default and range. */
     public enum Setting {
@@ -65,10 +67,12 @@ public record DetectionOptions(
         SELF_TEST_MINUTES("selfTestMinutes", "60", 30, 1440),
         CHECK_IN_ENABLED("checkInEnabled", "false"),
         CHECK_IN_START("checkInStart", "07:00"),
-        CHECK_IN_END("checkInEnd", "10:00");
+        CHECK_IN_END("checkInEnd", "10:00"),
+        // the home's hours (routine, night, a day's water) are read in this zone; messages keep UTC instants
+        ZONE("zone", "Asia/Shanghai", Type.ZONE, 0, 0);
 
         /** The kind of value; a range applies to numbers only. */
-        public enum Type { INTEGER, BOOLEAN, TIME }
+        public enum Type { INTEGER, BOOLEAN, TIME, ZONE }
 
         private final String property;
         private final String defaultValue;
@@ -135,6 +139,13 @@ public record DetectionOptions(
                         return LocalTime.parse(v);
                     } catch (DateTimeParseException e) {
                         throw new IllegalArgumentException("'" + property + "': '" + raw + "' is not a time of day like 22:00");
+                    }
+                }
+                case ZONE -> {
+                    try {
+                        return ZoneId.of(v);
+                    } catch (DateTimeException e) {
+                        throw new IllegalArgumentException("'" + property + "': '" + raw + "' is not a time zone id such as Asia/Shanghai");
                     }
                 }
                 default -> {
@@ -252,7 +263,8 @@ public record DetectionOptions(
                 Duration.ofHours(num(values, Setting.DEVICE_CLOCK_BEHIND_HOURS)),
                 Duration.ofMinutes(num(values, Setting.SELF_TEST_MINUTES)),
                 bool(values, Setting.CHECK_IN_ENABLED), (LocalTime) values.get(Setting.CHECK_IN_START),
-                (LocalTime) values.get(Setting.CHECK_IN_END));
+                (LocalTime) values.get(Setting.CHECK_IN_END),
+                (ZoneId) values.get(Setting.ZONE));
     }
 
     private static long num(Map<Setting, Object> values, Setting s) {

@@ -74,6 +74,8 @@ public record GatewayHealth(boolean alarmPathImpaired, List<Problem> problems, S
         SIREN_UNKNOWN(true),
         /** Device readings were stamped far from the gateway's clock and re-stamped; the alarm path is not affected. */
         DEVICE_CLOCK_REFUSED(false),
+        /** The gateway's wall clock jumped (NTP arriving late); detection times silence on its monotonic clock, so alarms are not affected. */
+        GATEWAY_CLOCK_JUMPED(false),
         /**
          * A CoAP device opened more DTLS sessions than it may (its oldest were closed), or handshakes
          * were refused for room; life-safety devices keep their room, so the alarm path is not affected.

@@ -68,6 +68,10 @@ public final class Uplink implements AutoCloseable {
     private final Clock clock;
     private final String version;
     private final Instant startedAt;
+    /** When it started on the monotonic clock: heartbeats are paced, and the uptime counted, on it. */
+    private final long startedNanos = System.nanoTime();
+    /** The time the last heartbeat or state was sent with; see {@link #stamp}. */
+    private Instant lastStamp;
     private final ScheduledExecutorService pahoExecutor;
     private final Thread worker;
     private final Map<Long, Boolean> inflight = new ConcurrentHashMap<>();
@@ -257,7 +261,8 @@ public final class Uplink implements AutoCloseable {
         acknowledged.clear();
         failed.clear();
         int minBatch = Math.max(1, options.maxInflight() / 4);
-        Instant nextHeartbeat = clock.instant();
+        // paced on the monotonic clock: a wall clock stepped back by hours must not stop the heartbeats that long
+        long nextHeartbeat = System.nanoTime();
         while (running && c.isConnected()) {
             removeAcknowledged();
             int room = options.maxInflight() - inflight.size();
@@ -283,14 +288,14 @@ public final class Uplink implements AutoCloseable {
                     }
                 });
             }
-            if (!clock.instant().isBefore(nextHeartbeat)) {
+            if (System.nanoTime() - nextHeartbeat >= 0) {
                 // the number first, then the count: "queued 0" then means every message up to that number
                 // has left, which the bridge relies on to tell a gap from a message still on its way
                 long lastSeq = outbox.lastSequence();
-                Heartbeat heartbeat = new Heartbeat(Duration.between(startedAt, clock.instant()).toSeconds(), outbox.size(),
+                Heartbeat heartbeat = new Heartbeat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos), outbox.size(),
                         health());
-                publish(c, Envelope.of(options.gatewayId(), lastSeq, clock.instant(), heartbeat));
-                nextHeartbeat = clock.instant().plus(options.heartbeat());
+                publish(c, Envelope.of(options.gatewayId(), lastSeq, stamp(), heartbeat));
+                nextHeartbeat = System.nanoTime() + options.heartbeat().toNanos();
             }
             if (batch.isEmpty()) {
                 if (inflight.isEmpty() && unremoved.isEmpty()) {
@@ -421,7 +426,19 @@ public final class Uplink implements AutoCloseable {
     }
 
     private Envelope envelope(Body body) {
-        return Envelope.of(options.gatewayId(), outbox.lastSequence(), clock.instant(), body);
+        return Envelope.of(options.gatewayId(), outbox.lastSequence(), stamp(), body);
+    }
+
+    /**
+     * The time a heartbeat or state goes with: the wall clock's, or a millisecond after the last
+     * one sent while the wall clock is behind it (NTP stepping a Pi's clock back). The bridge takes
+     * a heartbeat no later than the last, with no new message, for a replay and no sign of life,
+     * and would call the gateway offline for as long as the clock went back.
+     */
+    private synchronized Instant stamp() {
+        Instant wall = clock.instant();
+        lastStamp = lastStamp == null || wall.isAfter(lastStamp) ? wall : lastStamp.plusMillis(1);
+        return lastStamp;
     }
 
     /** The payload for an envelope: signed by this gateway's key when it has one. */

@@ -221,4 +221,42 @@ class UplinkTest {
         }
         subscriber.publish(config.topic(), new byte[0], 1, true);
     }
+
+    @Test
+    void aWallClockSteppedBackFiveHoursNeitherStopsTheHeartbeatsNorSendsOneNoLaterThanTheLast() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Duration> offset = new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+        Clock stepped = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.now().plus(offset.get());
+            }
+        };
+        try (SqliteOutbox outbox = SqliteOutbox.open(dir.resolve("o.db"), Clock.systemUTC());
+             Uplink uplink = new Uplink(UplinkOptions.of("gw-j", "tcp://127.0.0.1:" + port).withHeartbeat(Duration.ofMillis(200)),
+                     outbox, stepped, "test")) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> heartbeats("gw-j").size() >= 3);
+            offset.set(Duration.ofHours(-5));
+            int before = heartbeats("gw-j").size();
+            await().atMost(Duration.ofSeconds(10)).until(() -> heartbeats("gw-j").size() >= before + 5);
+        }
+        List<Envelope> beats = heartbeats("gw-j");
+        for (int i = 1; i < beats.size(); i++) {
+            assertThat(beats.get(i).ts()).as("heartbeat %d", i).isAfter(beats.get(i - 1).ts());
+        }
+        assertThat(beats).allSatisfy(e -> assertThat(((org.anxin.protocol.Heartbeat) e.body()).uptimeSeconds()).isNotNegative());
+    }
+
+    private List<Envelope> heartbeats(String gateway) {
+        return received.stream().filter(e -> e.gateway().equals(gateway) && e.body() instanceof org.anxin.protocol.Heartbeat).toList();
+    }
 }

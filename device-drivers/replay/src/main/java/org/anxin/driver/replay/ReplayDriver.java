@@ -3,6 +3,7 @@ package org.anxin.driver.replay;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.anxin.driver.api.ReadingSink;
@@ -28,12 +29,14 @@ public class ReplayDriver {
 
     private final ReadingSink sink;
     private final ReplayOptions options;
+    private final ZoneId zone;
     private final Thread thread;
 
     @Activate
     public ReplayDriver(@Reference ReadingSink sink, Map<String, Object> properties) {
         this.sink = sink;
         this.options = ReplayOptions.fromLeniently(properties);
+        this.zone = options.zone() != null ? options.zone() : sink.zone();
         this.thread = new Thread(this::replay, "anxin-replay-" + options.scenario().getFileName());
         thread.setDaemon(true);
         thread.start();
@@ -46,7 +49,8 @@ public class ReplayDriver {
     }
 
     private void replay() {
-        LOG.info("replaying {} at speed {}", options.scenario(), options.speed() == 0 ? "max" : options.speed());
+        LOG.info("replaying {} at speed {}, its local times in {}", options.scenario(), options.speed() == 0 ? "max" : options.speed(),
+                zone);
         long startNanos = System.nanoTime();
         LocalDateTime firstTime = null;
         int count = 0;
@@ -59,7 +63,7 @@ public class ReplayDriver {
                 }
                 waitUntilDue(Duration.between(firstTime, line.time()), startNanos);
                 try {
-                    sink.acceptReplayed(line.toReading(options.zone()));
+                    sink.acceptReplayed(line.toReading(zone));
                     count++;
                 } catch (RuntimeException e) {
                     failed++;

@@ -7,7 +7,11 @@ import java.time.ZoneId;
 import java.util.Map;
 import org.anxin.driver.api.LenientConfig;
 
-/** The replay driver's settings, checked. */
+/**
+ * The replay driver's settings, checked.
+ *
+ * @param zone the zone of the scenario's local times; null: the gateway's ({@link org.anxin.driver.api.ReadingSink#zone})
+ */
 public record ReplayOptions(Path scenario, double speed, ZoneId zone) {
 
     public ReplayOptions {
@@ -33,7 +37,7 @@ public record ReplayOptions(Path scenario, double speed, ZoneId zone) {
         }
         ZoneId zone;
         try {
-            zone = config.zone() == null || config.zone().isBlank() ? ZoneId.systemDefault() : ZoneId.of(config.zone().trim());
+            zone = config.zone() == null || config.zone().isBlank() ? null : ZoneId.of(config.zone().trim());
         } catch (DateTimeException e) {
             throw new IllegalArgumentException("'zone' " + config.zone() + " is not a time zone id such as Asia/Shanghai");
         }

@@ -50,10 +50,35 @@ class ReplayDriverTest {
     void aBadSpeedOrZoneFallsBackToItsDefaultAndTheScenarioIsKept() throws Exception {
         ReplayOptions options = ReplayOptions.fromLeniently(Map.of("scenario", press().toString(), "speed", "-3", "zone", "Mars/Olympus"));
         assertThat(options.speed()).isEqualTo(1.0);
-        assertThat(options.zone()).isEqualTo(java.time.ZoneId.systemDefault());
+        assertThat(options.zone()).as("the gateway's").isNull();
         assertThat(options.scenario()).isEqualTo(press());
         assertThat(ReplayOptions.fromLeniently(Map.of("scenario", press().toString(), "speed", 0, "zone", "UTC")).zone())
                 .isEqualTo(java.time.ZoneId.of("UTC"));
+    }
+
+    @Test
+    void aReplayThatNamesNoZonePlacesItsLocalTimesInTheGatewaysZone() throws Exception {
+        ReadingSink inShanghai = new ReadingSink() {
+            @Override
+            public void accept(Reading reading) {
+                delivered.add(reading);
+            }
+
+            @Override
+            public java.time.ZoneId zone() {
+                return java.time.ZoneId.of("Asia/Shanghai");
+            }
+        };
+        ReplayDriver driver = new ReplayDriver(inShanghai, Map.of("scenario", press().toString(), "speed", 0));
+        try {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (delivered.isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertThat(delivered).singleElement().satisfies(r -> assertThat(r.time()).isEqualTo(Instant.parse("2024-03-04T11:40:00Z")));
+        } finally {
+            driver.stop();
+        }
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
 import java.util.concurrent.locks.ReentrantLock;
 import org.anxin.detection.DetectionEngine;
 import org.anxin.detection.DetectionOptions;
@@ -60,12 +61,18 @@ import org.slf4j.LoggerFactory;
  * the siren has sounded, and the engine's episode is open.
  *
  * <p>The engine's clock follows the readings' own timeline and lets wall time run on between them:
- * a live device's readings are stamped now, so the clock is the wall clock; a replay driver plays
+ * a live device's readings are stamped now, so the clock is the gateway's own (below); a replay driver plays
  * a recorded day ({@link #acceptReplayed}), and the engine judges it in that day's time instead of
  * calling it two years old. A live device's own time is not trusted that far: one more than
  * {@code deviceClockAheadMinutes} ahead of the gateway's clock or {@code deviceClockBehindHours}
  * behind it is replaced by the gateway's time, and no live reading moves the timeline ahead of the
  * wall clock.
+ *
+ * <p>How long a silence lasted is measured on a monotonic clock, never on the wall clock, which a
+ * Pi without a real-time clock has stepped by hours when NTP arrives ({@link GatewayTime}): a live
+ * reading, stamped by its driver with the wall clock, is placed on the engine's clock with the
+ * wall clock's present skew, and an alert leaves stamped with the trusted wall time. The home's
+ * hours are read in the configured {@code zone}.
  *
  * <p>Every {@code selfTestMinutes} a self-test ({@link #runSelfTest}) drives a synthetic call press
  * through the life-safety rule, takes the siren decision without sounding it, and stores the alert,
@@ -89,6 +96,9 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
     private final Outbox outbox;
     private final DetectionEngine engine;
     private final Clock clock;
+    private final ZoneId zone;
+    /** The engine's clock: monotonic, anchored to the wall clock at start. */
+    private final GatewayTime time;
     private final ScheduledExecutorService timer;
     private final Duration clockAhead;
     private final Duration clockBehind;
@@ -102,7 +112,7 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
     private record Pending(Reading reading, boolean replayed) {
     }
 
-    /** Reading time minus wall time, the largest seen; null before the first reading. */
+    /** Reading time minus the engine's clock ({@link #time}), the largest seen; null before the first reading. */
     private Duration timeline;
     private long tickFailures;
     private long engineFailures;
@@ -117,6 +127,7 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
     static final Duration RECENT = Duration.ofMinutes(10);
     private final HealthSource.RecentIncrease recentRestamps = new HealthSource.RecentIncrease(RECENT);
     private final HealthSource.RecentIncrease recentAlertFailures = new HealthSource.RecentIncrease(RECENT);
+    private final HealthSource.RecentIncrease recentClockJumps = new HealthSource.RecentIncrease(RECENT);
     /** The synthetic devices of the self-test, taken in turn: a call button's presses within the re-arm window are one. */
     static final String[] SELF_TEST_DEVICES = {"SELFTEST-1", "SELFTEST-2"};
     /** The first self-test after start: soon, so "online" means "would alarm" from the first minutes. */
@@ -130,7 +141,7 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
     @Activate
     public DetectionComponent(@Reference Outbox outbox, BundleContext context, Map<String, Object> properties) {
         this(outbox, lenientOptions(properties), dataDir(context).resolve(MODEL_FILE),
-                Clock.systemUTC(), ZoneId.systemDefault(), Duration.ofSeconds(TICK_SECONDS));
+                Clock.systemUTC(), System::nanoTime, Duration.ofSeconds(TICK_SECONDS));
     }
 
     /**
@@ -144,16 +155,33 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
         return DetectionOptions.fromPropertiesLeniently(properties).options();
     }
 
-    /** For tests: a given clock, and a timer period (zero: no timer; call {@link #tick()}). */
+    /**
+     * For tests: a given wall clock and monotonic source (nanoseconds), the settings' zone, and a
+     * timer period (zero: no timer; call {@link #tick()}).
+     */
+    DetectionComponent(Outbox outbox, DetectionOptions options, Path modelFile, Clock clock, LongSupplier monotonicNanos,
+            Duration tickEvery) {
+        this(outbox, options, openStore(modelFile, clock), clock, monotonicNanos, options.zone(), tickEvery);
+        LOG.info("detection: routine in {}, learned from {} days; the home's hours in {}", modelFile, engine.learnedDays(),
+                options.zone());
+    }
+
+    /** For tests: a given clock that is the monotonic one too (it never jumps), a zone, and a timer period. */
     DetectionComponent(Outbox outbox, DetectionOptions options, Path modelFile, Clock clock, ZoneId zone, Duration tickEvery) {
-        this(outbox, options, openStore(modelFile, clock), clock, zone, tickEvery);
-        LOG.info("detection: routine in {}, learned from {} days", modelFile, engine.learnedDays());
+        this(outbox, options, openStore(modelFile, clock), clock, GatewayTime.wallAsMonotonic(clock), zone, tickEvery);
     }
 
     /** For tests: a given routine store too. */
     DetectionComponent(Outbox outbox, DetectionOptions options, RoutineStore store, Clock clock, ZoneId zone, Duration tickEvery) {
+        this(outbox, options, store, clock, GatewayTime.wallAsMonotonic(clock), zone, tickEvery);
+    }
+
+    private DetectionComponent(Outbox outbox, DetectionOptions options, RoutineStore store, Clock clock, LongSupplier monotonicNanos,
+            ZoneId zone, Duration tickEvery) {
         this.outbox = outbox;
         this.clock = clock;
+        this.zone = zone;
+        this.time = new GatewayTime(clock, monotonicNanos);
         this.clockAhead = options.deviceClockAhead();
         this.clockBehind = options.deviceClockBehind();
         this.selfTestEvery = options.selfTestEvery();
@@ -247,6 +275,7 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
         }
         engineLock.lock();
         try {
+            engine.setWallOffset(time.trustedSkew());
             engine.close();
         } finally {
             engineLock.unlock();
@@ -258,6 +287,12 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
         accept(reading, false);
     }
 
+    /** The home's zone (the {@code zone} setting): a replay that names none places its local times in it. */
+    @Override
+    public ZoneId zone() {
+        return zone;
+    }
+
     /** A replayed reading keeps its recorded time, and the engine judges it on the replay's timeline. */
     @Override
     public void acceptReplayed(Reading reading) {
@@ -267,14 +302,15 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
     private void accept(Reading received, boolean replayed) {
         readingsByKind.incrementAndGet(received.kind().ordinal());
         Reading reading = replayed ? received : trusted(received);
+        Reading judged = replayed ? reading : onEngineClock(reading);
         if (DetectionEngine.isLifeSafety(reading.kind())) {
             List<Alert> alerts;
             synchronized (alarmLock) {
-                alerts = engine.onImmediate(reading, this::soundOrSilence);
+                alerts = engine.onImmediate(judged, this::soundOrSilence);
             }
             alerts.forEach(this::log);
             alerts.forEach(this::store);
-            forRoutine.add(new Pending(reading, replayed));
+            forRoutine.add(new Pending(judged, replayed));
             try {
                 outbox.append(reading);
             } finally {
@@ -285,7 +321,7 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
         List<Alert> alerts = List.of();
         engineLock.lock();
         try {
-            alerts = routine(reading, replayed);
+            alerts = routine(judged, replayed);
             alerts = withPending(alerts);
         } finally {
             engineLock.unlock();
@@ -324,9 +360,18 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
 
     private static final Duration RESTAMP_LOG_EVERY = Duration.ofMinutes(1);
 
+    /**
+     * A live reading on the engine's clock: its driver stamped it with the wall clock, which may
+     * have jumped since the engine's clock was anchored; the outbox keeps the reading as stamped.
+     */
+    private Reading onEngineClock(Reading reading) {
+        Instant at = time.fromWall(reading.time());
+        return at.equals(reading.time()) ? reading : new Reading(reading.device(), reading.kind(), reading.value(), at);
+    }
+
     /** The routine rules over one reading; the caller holds the engine. */
     private List<Alert> routine(Reading reading, boolean replayed) {
-        Duration ahead = Duration.between(clock.instant(), reading.time());
+        Duration ahead = Duration.between(time.now(), reading.time());
         if (!replayed && ahead.compareTo(Duration.ZERO) > 0) {
             // a device's clock a few minutes fast must not put the whole home's clock ahead for good
             ahead = Duration.ZERO;
@@ -378,8 +423,11 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
     void tick() {
         try {
             List<Alert> alerts = new ArrayList<>();
+            // every tick compares the wall clock with the monotonic one, so a jump settles with no reading coming
+            time.observe();
             engineLock.lock();
             try {
+                engine.setWallOffset(time.trustedSkew());
                 alerts.addAll(withPending(List.of()));
                 // before anything is read, now or before a restart, there is no clock to judge silence by
                 if (timeline != null || engine.hasHistory()) {
@@ -398,8 +446,8 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
     }
 
     private Instant now() {
-        Instant wall = clock.instant();
-        return timeline == null ? wall : wall.plus(timeline);
+        Instant monotonic = time.now();
+        return timeline == null ? monotonic : monotonic.plus(timeline);
     }
 
     /** The routine rules' alerts: none is life-safety, but a clear may be, from a replay's engine. */
@@ -428,11 +476,18 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
             raisedByType.incrementAndGet(alert.type().ordinal());
         }
         try {
-            outbox.append(alert);
+            outbox.append(onWall(alert));
         } catch (RuntimeException e) {
             long n = alertStoreFailures.incrementAndGet();
             LOG.error("alert {} {} could not be stored ({} so far): {}", alert.type(), alert.id(), n, e.toString());
         }
+    }
+
+    /** The alert stamped with the trusted wall time instead of the engine's clock; its id stays. */
+    private Alert onWall(Alert alert) {
+        Instant wall = time.toWall(alert.time());
+        return wall.equals(alert.time()) ? alert : new Alert(alert.id(), alert.type(), alert.state(), alert.severity(),
+                alert.device(), wall, alert.reason(), alert.test());
     }
 
     /** Drives the siren for a life-safety alert; the caller holds {@link #alarmLock}. */
@@ -470,9 +525,11 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
      * given to the routine rules (it is no sign of life) nor stored as a reading.
      */
     GatewayHealth.SelfTest runSelfTest() {
-        Instant now = clock.instant();
+        // pressed on the engine's clock: a wall clock stepped back must not make it a repeat of the last one
+        Instant pressed = time.now();
+        Instant now = time.toWall(pressed);
         String device = SELF_TEST_DEVICES[(int) (selfTests++ % SELF_TEST_DEVICES.length)];
-        Reading press = new Reading(device, ReadingKind.CALL, "pressed", now);
+        Reading press = new Reading(device, ReadingKind.CALL, "pressed", pressed);
         boolean[] wouldSound = {false};
         List<Alert> alerts;
         String siren;
@@ -491,7 +548,7 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
                 result = new GatewayHealth.SelfTest(now, false, "the siren decision for " + call.type() + " was not to sound",
                         selfTestEvery.toMinutes());
             } else {
-                long seq = outbox.append(call.asSelfTest()).seq();
+                long seq = outbox.append(onWall(call.asSelfTest())).seq();
                 result = new GatewayHealth.SelfTest(now, true, call.type() + " raised for " + device + ", the siren would sound ("
                         + siren + ", not driven), stored as seq " + seq, selfTestEvery.toMinutes());
             }
@@ -522,12 +579,18 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
 
     @Override
     public List<GatewayHealth.Problem> problems() {
-        Instant now = clock.instant();
+        Instant now = time.now();
         List<GatewayHealth.Problem> problems = new ArrayList<>();
         if (recentRestamps.rose(readingsRestamped(), now)) {
             problems.add(new GatewayHealth.Problem(GatewayHealth.Code.DEVICE_CLOCK_REFUSED, lastRestamped(),
                     readingsRestamped() + " readings stamped too far from the gateway's clock since start were taken at"
                             + " the gateway's time; the last within " + RECENT.toMinutes() + " min"));
+        }
+        if (recentClockJumps.rose(clockJumps(), now) || !time.trusted()) {
+            problems.add(new GatewayHealth.Problem(GatewayHealth.Code.GATEWAY_CLOCK_JUMPED, time.lastJump(),
+                    clockJumps() + " jumps of the wall clock since start; silence is timed on the monotonic clock"
+                            + (time.trusted() ? ", and the wall clock is trusted again"
+                            : "; alerts keep the last trusted wall time until the new one holds for " + GatewayTime.SETTLE.toMinutes() + " min")));
         }
         if (recentAlertFailures.rose(alertStoreFailures(), now)) {
             problems.add(new GatewayHealth.Problem(GatewayHealth.Code.ALERT_NOT_STORED, "detection",
@@ -546,7 +609,8 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
     public void setMode(HomeMode mode, Instant until) {
         engineLock.lock();
         try {
-            engine.setMode(mode, until);
+            // the end is a wall time (the bridge's); the engine's clock may be off it by a jump
+            engine.setMode(mode, time.fromWall(until));
         } finally {
             engineLock.unlock();
         }
@@ -629,9 +693,16 @@ public class DetectionComponent implements ReadingSink, DetectionControl, Health
         }
         metrics.add(Metric.counter("anxin_gateway_readings_restamped_total",
                 "readings whose device time was replaced by the gateway's", readingsRestamped()));
+        metrics.add(Metric.counter("anxin_gateway_clock_jumps_total",
+                "jumps of the wall clock against the monotonic clock detection times silence on", clockJumps()));
         metrics.add(Metric.counter("anxin_gateway_alert_store_failures_total",
                 "alerts the outbox refused (the siren was driven before)", alertStoreFailures()));
         return metrics;
+    }
+
+    /** Jumps of the wall clock (NTP arriving late, a clock set by hand) seen since start; each was logged. */
+    public long clockJumps() {
+        return time.jumps();
     }
 
     /** Alerts the outbox refused (a full disk); each was logged, the siren driven before. */

@@ -129,4 +129,8 @@ public @interface DetectionConfig {
 
     @AttributeDefinition(name = "Check-in window ends", description = "Local time, HH:mm; after the start, within the day")
     String checkInEnd() default "10:00";
+    @AttributeDefinition(name = "Time zone",
+            description = "The home's time zone (an id such as Asia/Shanghai): the hours of the routine, the night and a day's water"
+                    + " are read in it; messages keep UTC instants. Written by ./anxin provision --zone")
+    String zone() default "Asia/Shanghai";
 }

@@ -28,15 +28,9 @@ class DetectionComponentTest {
     Path dir;
 
     /** What the component appended to the outbox, in order. */
-    private final List<Body> appended = new CopyOnWriteArrayList<>();
-    private final Outbox outbox = (Outbox) Proxy.newProxyInstance(Outbox.class.getClassLoader(), new Class<?>[] {Outbox.class},
-            (proxy, method, args) -> {
-                if (method.getName().equals("append")) {
-                    appended.add((Body) args[0]);
-                    return null;
-                }
-                throw new UnsupportedOperationException(method.getName());
-            });
+    private final RecordingOutbox recording = new RecordingOutbox();
+    private final List<Body> appended = recording.appended;
+    private final Outbox outbox = recording.outbox;
 
     /** A wall clock the test moves. */
     private List<Alert> alerts() {

@@ -1,5 +1,6 @@
 package org.anxin.driver.api;
 
+import java.time.ZoneId;
 import org.anxin.protocol.Reading;
 
 /**
@@ -22,5 +23,14 @@ public interface ReadingSink {
      */
     default void acceptReplayed(Reading reading) {
         accept(reading);
+    }
+
+    /**
+     * The home's time zone, in which the gateway reads local times (detection's {@code zone}
+     * setting): a scenario's local times, which carry no zone, are placed in it unless the replay
+     * names its own. A sink that has no zone of its own answers the JVM's.
+     */
+    default ZoneId zone() {
+        return ZoneId.systemDefault();
     }
 }

@@ -4,5 +4,5 @@
  * share ({@link Backoff}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.6.0")
+@org.osgi.annotation.versioning.Version("1.7.0")
 package org.anxin.driver.api;
