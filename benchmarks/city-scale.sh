@@ -23,7 +23,10 @@ GATEWAYS_SMALL="${GATEWAYS_SMALL:-1000}"
 GATEWAYS_LARGE="${GATEWAYS_LARGE:-10000}"
 DROP="${DROP:-500}"
 STORM_GATEWAYS="${STORM_GATEWAYS:-1000}"
-STORM_BACKLOG="${STORM_BACKLOG:-100}"
+STORM_BACKLOG="${STORM_BACKLOG:-20}"
+# registering 10,000 keys through the REST API takes minutes here: above this many gateways a run is
+# unsigned (the bridge started with --allow-unsigned-gateways), and says so
+SIGN_MAX="${SIGN_MAX:-2000}"
 BRIDGE_HEAP="${BRIDGE_HEAP:-1g}"
 PG="${PG:-postgresql://127.0.0.1:5432}"
 PASSWORD="loadgen city scale run"
@@ -37,7 +40,7 @@ cleanup() {
   [ -n "$db" ] && psql -q "$PG/postgres?user=postgres" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
   bridge_pid="" broker_pid="" db=""
 }
-trap 'cleanup; rm -rf "$work"' EXIT
+trap 'cleanup; [ -n "${KEEP_LOGS:-}" ] && echo "logs kept in $work" >&2 || rm -rf "$work"' EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -50,8 +53,9 @@ LOADGEN=(java "${LOADGEN_JAVA_OPTS:--Xmx2g}" -cp "benchmarks/loadgen/target/clas
 # A broker and a bridge of their own for one run. The broker's queue for the bridge's session is
 # raised so that what is measured is the bridge: with Mosquitto's default (1,000) a backlog that
 # outruns the bridge is dropped by the broker (issue 21).
-start() { # name
-  local name="$1" mqtt http
+start() { # name [bridge flags...]
+  local name="$1" mqtt http; shift
+  RUN="$name"
   mqtt="$(free_port)"; http="$(free_port)"; RECEIVER="$(free_port)"
   cat > "$work/$name.conf" <<CONF
 listener $mqtt 127.0.0.1
@@ -69,7 +73,7 @@ CONF
       --broker "tcp://127.0.0.1:$mqtt" --db "jdbc:$PG/$db?user=postgres" \
       --webhook "http://127.0.0.1:$RECEIVER/feed" --http-port "$http" \
       --admin-user loadgen --admin-password "$PASSWORD" --signing-key "$work/signing.key" \
-      --mqtt-client-id "anxin-city-bridge" > "$work/$name-bridge.log" 2>&1 & bridge_pid=$!
+      --mqtt-client-id "anxin-city-bridge" "$@" > "$work/$name-bridge.log" 2>&1 & bridge_pid=$!
   BROKER="tcp://127.0.0.1:$mqtt"; BRIDGE="http://127.0.0.1:$http/"
   for _ in $(seq 120); do
     curl -s "${BRIDGE}api/health" 2>/dev/null | grep -q '"connected":true' && return 0
@@ -81,9 +85,10 @@ CONF
 
 loadgen() { # name, flags...
   local name="$1"; shift
+  echo "   (load average before the run: $(cut -d' ' -f1-3 /proc/loadavg))"
   ANXIN_ADMIN_PASSWORD="$PASSWORD" "${LOADGEN[@]}" --broker "$BROKER" --bridge "$BRIDGE" --bridge-user loadgen \
       --receiver-port "$RECEIVER" --bridge-pid "$bridge_pid" --id-prefix "$name-" "$@" | tee "$work/$name.out"
-  grep -c " ERROR \| WARN " "$work/$name-bridge.log" | xargs -I{} echo "  bridge log: {} warnings and errors" || true
+  echo "  bridge log: $(grep -c ' ERROR \| WARN ' "$work/$RUN-bridge.log" || true) warnings and errors"
 }
 
 echo "Anxin city-scale benchmark: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(mosquitto -h 2>/dev/null | head -1 | sed 's/ is an.*//'), PostgreSQL $(psql -tA "$PG/postgres?user=postgres" -c 'SHOW server_version'), bridge heap -Xmx$BRIDGE_HEAP"
@@ -109,10 +114,11 @@ fi
 
 if [[ "$WHAT" == all || "$WHAT" == connected ]]; then
   for n in "$GATEWAYS_SMALL" "$GATEWAYS_LARGE"; do
-    echo; echo "== connected: $n gateways, heartbeat 60 s, 2 readings a minute each; $DROP fall silent at t=150 s"
-    start "connected$n"
+    echo; echo "== connected: $n gateways, heartbeat 60 s, 2 readings a minute each; $DROP fall silent at t=120 s"
+    if [ "$n" -le "$SIGN_MAX" ]; then sign=(--sign); unsigned=(); else sign=(--no-sign); unsigned=(--allow-unsigned-gateways); fi
+    start "connected$n" "${unsigned[@]}"
     loadgen "c$n" --gateways "$n" --connect-rate 500 --readings-per-minute 2 --heartbeat 60 \
-        --drop "$DROP" --drop-after 150 --duration 480
+        --drop "$DROP" --drop-after 120 --duration 420 "${sign[@]}"
     cleanup
   done
 fi
@@ -120,6 +126,6 @@ fi
 if [[ "$WHAT" == all || "$WHAT" == storm ]]; then
   echo; echo "== storm: $STORM_GATEWAYS gateways reconnect at once, each with $STORM_BACKLOG readings and 1 alert queued"
   start storm
-  loadgen st --gateways "$STORM_GATEWAYS" --connect-rate 0 --backlog "$STORM_BACKLOG" --backlog-alert --duration 900
+  loadgen st --gateways "$STORM_GATEWAYS" --connect-rate 0 --backlog "$STORM_BACKLOG" --backlog-alert --duration 600
   cleanup
 fi

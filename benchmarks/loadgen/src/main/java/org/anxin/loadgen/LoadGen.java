@@ -268,6 +268,9 @@ public final class LoadGen {
     }
 
     private static double rate(BridgeProbe.Sample a, BridgeProbe.Sample b, String counter) {
+        if (a.counter(counter) < 0 || b.counter(counter) < 0) {
+            return 0; // a sample the bridge did not answer
+        }
         return (b.counter(counter) - a.counter(counter)) / Math.max(seconds(b.at() - a.at()), 1e-9);
     }
 
