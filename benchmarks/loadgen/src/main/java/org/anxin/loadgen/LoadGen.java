@@ -47,6 +47,11 @@ public final class LoadGen {
             return t;
         });
         timers.setRemoveOnCancelPolicy(true);
+        ScheduledThreadPoolExecutor connector = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "loadgen-connector");
+            t.setDaemon(true);
+            return t;
+        });
         List<SimulatedGateway> gateways = new ArrayList<>();
         try {
             out.printf(Locale.ROOT, "loadgen: %,d gateways on %s, %s, heartbeat %d s, %.2f readings and %.2f alerts a minute each,"
@@ -96,14 +101,14 @@ public final class LoadGen {
             for (String[] a : backlogAlerts) {
                 stats.alertSent(a[0], a[1], start);
             }
-            connect(gateways, timers, start);
-            schedule(gateways, timers);
+            connect(gateways, connector, timers);
             if (options.drop() > 0) {
                 timers.schedule(() -> silence(gateways.subList(gateways.size() - options.drop(), gateways.size())),
                         options.dropAfter().toMillis(), TimeUnit.MILLISECONDS);
             }
             watch(gateways, probe, first, start, end);
         } finally {
+            connector.shutdownNow();
             timers.shutdownNow();
             CompletableFuture.allOf(gateways.stream().map(SimulatedGateway::close).toArray(CompletableFuture[]::new))
                     .orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();
@@ -113,44 +118,49 @@ public final class LoadGen {
         }
     }
 
-    /** Paced at the connect rate, or every one at once. */
-    private void connect(List<SimulatedGateway> gateways, ScheduledThreadPoolExecutor timers, long start) {
+    /**
+     * Paced at the connect rate, or every one at once, from a thread of its own so that the
+     * pace does not wait behind the traffic. A gateway's traffic starts once its first connect
+     * has been answered; one refused keeps reconnecting and stores meanwhile, as the uplink does.
+     */
+    private void connect(List<SimulatedGateway> gateways, ScheduledThreadPoolExecutor connector,
+                         ScheduledThreadPoolExecutor timers) {
         for (int n = 0; n < gateways.size(); n++) {
             SimulatedGateway g = gateways.get(n);
-            Runnable connect = () -> g.connect().exceptionally(e -> {
-                stats.connectFailures.increment();
-                return null;
+            Runnable connect = () -> g.connect().whenComplete((v, e) -> {
+                if (e != null) {
+                    stats.connectFailures.increment();
+                }
+                schedule(g, timers);
             });
             if (options.connectRate() == 0) {
                 connect.run();
             } else {
-                timers.schedule(connect, TimeUnit.SECONDS.toMicros(n) / options.connectRate(), TimeUnit.MICROSECONDS);
+                connector.schedule(connect, TimeUnit.SECONDS.toMicros(n) / options.connectRate(), TimeUnit.MICROSECONDS);
             }
         }
     }
 
-    /** Each gateway's heartbeat, readings and alerts, each at its own random phase so that they do not beat together. */
-    private void schedule(List<SimulatedGateway> gateways, ScheduledThreadPoolExecutor timers) {
+    /** A gateway's heartbeat, readings and alerts, each at its own random phase so that gateways do not beat together. */
+    private void schedule(SimulatedGateway g, ScheduledThreadPoolExecutor timers) {
         long heartbeat = options.heartbeat().toMillis();
-        for (SimulatedGateway g : gateways) {
-            ThreadLocalRandom random = ThreadLocalRandom.current();
-            timers.scheduleAtFixedRate(g::heartbeat, random.nextLong(heartbeat), heartbeat, TimeUnit.MILLISECONDS);
-            if (options.readingsPerMinute() > 0) {
-                long period = (long) (60_000_000 / options.readingsPerMinute());
-                long[] n = {options.backlog()};
-                timers.scheduleAtFixedRate(() -> {
-                    g.reading(n[0]++);
-                    stats.readings.increment();
-                }, random.nextLong(period), period, TimeUnit.MICROSECONDS);
-            }
-            if (options.alertsPerMinute() > 0) {
-                long period = (long) (60_000_000 / options.alertsPerMinute());
-                long[] n = {1};
-                timers.scheduleAtFixedRate(() -> {
-                    long at = System.nanoTime();
-                    stats.alertSent(g.id(), g.alert(n[0]++), at);
-                }, random.nextLong(period), period, TimeUnit.MICROSECONDS);
-            }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        timers.scheduleAtFixedRate(g::heartbeat, random.nextLong(heartbeat), heartbeat, TimeUnit.MILLISECONDS);
+        if (options.readingsPerMinute() > 0) {
+            long period = (long) (60_000_000 / options.readingsPerMinute());
+            long[] n = {options.backlog()};
+            timers.scheduleAtFixedRate(() -> {
+                g.reading(n[0]++);
+                stats.readings.increment();
+            }, random.nextLong(period), period, TimeUnit.MICROSECONDS);
+        }
+        if (options.alertsPerMinute() > 0) {
+            long period = (long) (60_000_000 / options.alertsPerMinute());
+            long[] n = {1};
+            timers.scheduleAtFixedRate(() -> {
+                long at = System.nanoTime();
+                stats.alertSent(g.id(), g.alert(n[0]++), at);
+            }, random.nextLong(period), period, TimeUnit.MICROSECONDS);
         }
     }
 

@@ -19,7 +19,6 @@ import org.anxin.protocol.Heartbeat;
 import org.anxin.protocol.MessageCodec;
 import org.anxin.protocol.Reading;
 import org.anxin.protocol.ReadingKind;
-import org.anxin.protocol.SignedEnvelope;
 
 /**
  * One gateway as the bridge sees it, on its own MQTT connection: the uplink's behaviour
@@ -40,7 +39,7 @@ final class SimulatedGateway {
     }
 
     private final String id;
-    private final PrivateKey key;
+    private final Sealer sealer;
     private final Clock clock;
     private final Instant startedAt;
     private final int inflight;
@@ -55,7 +54,7 @@ final class SimulatedGateway {
 
     SimulatedGateway(String id, PrivateKey key, String host, int port, int inflight, Clock clock, LoadStats stats) {
         this.id = id;
-        this.key = key;
+        this.sealer = key == null ? null : new Sealer(key);
         this.clock = clock;
         this.inflight = inflight;
         this.stats = stats;
@@ -242,6 +241,6 @@ final class SimulatedGateway {
     }
 
     private byte[] seal(Envelope e) {
-        return key == null ? MessageCodec.encode(e) : SignedEnvelope.seal(key, e);
+        return sealer == null ? MessageCodec.encode(e) : sealer.seal(e);
     }
 }
