@@ -260,6 +260,12 @@ public final class LoadGen {
                             + " heap in use %s; resident max %.0f MB%n",
                     cpu(from, last), peakCpu(samples), heap(samples),
                     samples.stream().mapToDouble(BridgeProbe.Sample::rssMb).max().orElse(-1));
+            long stored = last.counter("stored") - first.counter("stored");
+            if (stored > 0 && first.cpuSeconds() >= 0) {
+                // CPU per event depends less on what else the machine runs than events per second do
+                out.printf(Locale.ROOT, "  bridge CPU per event stored: %.2f ms (%.1f s of CPU for %,d events, JIT warm-up included)%n",
+                        1000 * (last.cpuSeconds() - first.cpuSeconds()) / stored, last.cpuSeconds() - first.cpuSeconds(), stored);
+            }
         }
         out.printf(Locale.ROOT, "  loadgen itself used %.0f%% of one core%n", 100 * loadgenCpu / Math.max(elapsed, 1e-9));
         if (options.receiverPort().isPresent()) {

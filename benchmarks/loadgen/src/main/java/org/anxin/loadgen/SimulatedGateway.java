@@ -50,6 +50,8 @@ final class SimulatedGateway {
     private long lastSeq;
     private Instant lastTs = Instant.EPOCH;
     private boolean connected;
+    /** The broker took this connection's birth: a heartbeat before it would pass for a replay at the bridge. */
+    private boolean born;
     private boolean silent;
 
     SimulatedGateway(String id, PrivateKey key, String host, int port, int inflight, Clock clock, LoadStats stats) {
@@ -129,7 +131,7 @@ final class SimulatedGateway {
         byte[] payload;
         String topic;
         synchronized (this) {
-            if (!connected || silent) {
+            if (!connected || !born || silent) {
                 return;
             }
             Envelope e = Envelope.of(id, lastSeq, tick(),
@@ -184,7 +186,12 @@ final class SimulatedGateway {
             topic = online.topic();
         }
         stats.connects.increment();
-        client.publishWith().topic(topic).payload(birth).qos(MqttQos.AT_LEAST_ONCE).retain(true).send();
+        client.publishWith().topic(topic).payload(birth).qos(MqttQos.AT_LEAST_ONCE).retain(true).send()
+                .whenComplete((ack, error) -> {
+                    synchronized (this) {
+                        born = error == null;
+                    }
+                });
         pump();
     }
 
@@ -194,6 +201,7 @@ final class SimulatedGateway {
                 stats.disconnects.increment();
             }
             connected = false;
+            born = false;
         }
     }
 
