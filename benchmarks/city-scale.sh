@@ -24,9 +24,12 @@ GATEWAYS_LARGE="${GATEWAYS_LARGE:-10000}"
 DROP="${DROP:-500}"
 STORM_GATEWAYS="${STORM_GATEWAYS:-1000}"
 STORM_BACKLOG="${STORM_BACKLOG:-20}"
-# registering 10,000 keys through the REST API takes minutes here: above this many gateways a run is
-# unsigned (the bridge started with --allow-unsigned-gateways), and says so
+# registering 10,000 keys through the REST API takes minutes here: a run with more gateways than this
+# is unsigned (the bridge started with --allow-unsigned-gateways), and says so; SIGN_MAX=0: all unsigned
 SIGN_MAX="${SIGN_MAX:-2000}"
+signing() { # gateways: sets sign (load generator flags) and unsigned (bridge flags)
+  if [ "$1" -le "$SIGN_MAX" ]; then sign=(--sign); unsigned=(); else sign=(--no-sign); unsigned=(--allow-unsigned-gateways); fi
+}
 BRIDGE_HEAP="${BRIDGE_HEAP:-1g}"
 PG="${PG:-postgresql://127.0.0.1:5432}"
 PASSWORD="loadgen city scale run"
@@ -96,8 +99,8 @@ echo "Anxin city-scale benchmark: $(nproc) cores, load average $(cut -d' ' -f1-3
 stored_rate=""
 if [[ "$WHAT" == all || "$WHAT" == throughput ]]; then
   echo; echo "== throughput: $GATEWAYS_SMALL gateways, 600 readings a minute each (10,000/s offered), 60 s"
-  start throughput
-  loadgen tp --gateways "$GATEWAYS_SMALL" --connect-rate 1000 --readings-per-minute 600 --duration 60
+  signing "$GATEWAYS_SMALL"; start throughput "${unsigned[@]}"
+  loadgen tp --gateways "$GATEWAYS_SMALL" --connect-rate 1000 --readings-per-minute 600 --duration 60 "${sign[@]}"
   stored_rate="$(sed -n 's/.*events (.*): \([0-9,]*\) events\/s over the run.*/\1/p' "$work/tp.out" | tr -d ,)"
   cleanup
 fi
@@ -106,17 +109,16 @@ if [[ "$WHAT" == all || "$WHAT" == latency ]]; then
   rate="${LATENCY_RATE:-$(( ${stored_rate:-1250} * 8 / 10 ))}"
   per_minute="$(python3 -c "print(round($rate * 60 / $GATEWAYS_SMALL, 3))")"
   echo; echo "== latency: $GATEWAYS_SMALL gateways, telemetry $rate readings/s, 20 emergency calls/s, 60 s"
-  start latency
+  signing "$GATEWAYS_SMALL"; start latency "${unsigned[@]}"
   loadgen lat --gateways "$GATEWAYS_SMALL" --connect-rate 1000 --readings-per-minute "$per_minute" \
-      --alerts-per-minute "$(python3 -c "print(20 * 60 / $GATEWAYS_SMALL)")" --duration 60
+      --alerts-per-minute "$(python3 -c "print(20 * 60 / $GATEWAYS_SMALL)")" --duration 60 "${sign[@]}"
   cleanup
 fi
 
 if [[ "$WHAT" == all || "$WHAT" == connected ]]; then
   for n in "$GATEWAYS_SMALL" "$GATEWAYS_LARGE"; do
     echo; echo "== connected: $n gateways, heartbeat 60 s, 2 readings a minute each; $DROP fall silent at t=120 s"
-    if [ "$n" -le "$SIGN_MAX" ]; then sign=(--sign); unsigned=(); else sign=(--no-sign); unsigned=(--allow-unsigned-gateways); fi
-    start "connected$n" "${unsigned[@]}"
+    signing "$n"; start "connected$n" "${unsigned[@]}"
     loadgen "c$n" --gateways "$n" --connect-rate 500 --readings-per-minute 2 --heartbeat 60 \
         --drop "$DROP" --drop-after 120 --duration 420 "${sign[@]}"
     cleanup
@@ -125,7 +127,7 @@ fi
 
 if [[ "$WHAT" == all || "$WHAT" == storm ]]; then
   echo; echo "== storm: $STORM_GATEWAYS gateways reconnect at once, each with $STORM_BACKLOG readings and 1 alert queued"
-  start storm
-  loadgen st --gateways "$STORM_GATEWAYS" --connect-rate 0 --backlog "$STORM_BACKLOG" --backlog-alert --duration 600
+  signing "$STORM_GATEWAYS"; start storm "${unsigned[@]}"
+  loadgen st --gateways "$STORM_GATEWAYS" --connect-rate 0 --backlog "$STORM_BACKLOG" --backlog-alert --duration 600 "${sign[@]}"
   cleanup
 fi
