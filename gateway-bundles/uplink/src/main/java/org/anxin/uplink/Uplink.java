@@ -87,6 +87,15 @@ public final class Uplink implements AutoCloseable {
     private final AtomicLong downlinkRejected = new AtomicLong();
     private final Consumer<Envelope> downlink;
     private final Supplier<GatewayHealth> health;
+    /** Receipts from the bridge, handed from Paho's thread to the uplink's. */
+    private final LinkedBlockingQueue<org.anxin.protocol.Receipt> receipts = new LinkedBlockingQueue<>();
+    private final Confirmations confirmations; // uplink thread only; null when rows are deleted on the broker's PUBACK
+    private final AtomicInteger unconfirmedCount = new AtomicInteger();
+    private final AtomicLong receiptsRefused = new AtomicLong();
+    private Instant nextResendWarning = Instant.MIN;
+    /** The last number when the window of unconfirmed readings was full: only a new message is worth a look then. */
+    private long peekedWhenFull = -1;
+    private static final Duration RESEND_WARNING_EVERY = Duration.ofMinutes(10);
     private volatile boolean running = true;
     private volatile boolean connected;
     private volatile MqttAsyncClient client;
@@ -110,6 +119,8 @@ public final class Uplink implements AutoCloseable {
         this.clock = clock;
         this.version = version;
         this.startedAt = clock.instant();
+        this.confirmations = options.confirming().deleteOn() == UplinkOptions.DeleteOn.BRIDGE
+                ? new Confirmations(options.confirming().confirmWait(), clock) : null;
         this.socketFactory = options.brokerUrl().startsWith("ssl:") ? TlsSockets.socketFactory(options.tls()) : null;
         this.pahoExecutor = new PahoExecutor("anxin-uplink-paho");
         this.worker = new Thread(this::run, "anxin-uplink");
@@ -145,6 +156,26 @@ public final class Uplink implements AutoCloseable {
     /** Deletes of acknowledged messages the outbox refused since start, retries included. */
     public long deleteFailures() {
         return deleteFailures.get();
+    }
+
+    /** Messages the broker acknowledged that wait for the bridge's receipt. */
+    public int unconfirmed() {
+        return unconfirmedCount.get();
+    }
+
+    /** Messages the bridge confirmed it stored, since start. */
+    public long confirmed() {
+        return confirmations == null ? 0 : confirmations.confirmed();
+    }
+
+    /** Messages sent again because the bridge had not confirmed them within the wait, since start. */
+    public long resent() {
+        return confirmations == null ? 0 : confirmations.resent();
+    }
+
+    /** Receipts refused: their signature did not verify, or they were not receipts for this gateway. */
+    public long receiptsRefused() {
+        return receiptsRefused.get();
     }
 
     /** Connections made since start. */
@@ -214,9 +245,10 @@ public final class Uplink implements AutoCloseable {
         // threads would outlive it
         try {
             c.connect(connect).waitForCompletion(TimeUnit.SECONDS.toMillis(15));
-            String[] topics = {Topics.of(options.gatewayId(), Channel.CONFIG_DESIRED), Topics.of(options.gatewayId(), Channel.COMMAND)};
+            String[] topics = {Topics.of(options.gatewayId(), Channel.CONFIG_DESIRED), Topics.of(options.gatewayId(), Channel.COMMAND),
+                Topics.of(options.gatewayId(), Channel.STORED)};
             // not waited for: a connection cut before the SUBACK is noticed by pump() like any other
-            c.subscribe(topics, new int[] {1, 1}, null, new IMqttActionListener() {
+            c.subscribe(topics, new int[] {1, 1, 1}, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     for (int granted : token.getGrantedQos()) {
@@ -256,13 +288,15 @@ public final class Uplink implements AutoCloseable {
         inflight.clear();
         acknowledged.clear();
         failed.clear();
+        if (confirmations != null) {
+            confirmations.newConnection();
+        }
         int minBatch = Math.max(1, options.maxInflight() / 4);
         Instant nextHeartbeat = clock.instant();
         while (running && c.isConnected()) {
             removeAcknowledged();
             int room = options.maxInflight() - inflight.size();
-            List<StoredMessage> batch = room >= minBatch || (room > 0 && inflight.isEmpty())
-                    ? outbox.peek(room, notToSend()) : List.of();
+            List<StoredMessage> batch = room >= minBatch || (room > 0 && inflight.isEmpty()) ? next(room) : List.of();
             for (StoredMessage message : batch) {
                 inflight.put(message.seq(), Boolean.TRUE);
                 Envelope envelope = Envelope.of(options.gatewayId(), message.seq(), message.created(), message.body());
@@ -293,7 +327,7 @@ public final class Uplink implements AutoCloseable {
                 nextHeartbeat = clock.instant().plus(options.heartbeat());
             }
             if (batch.isEmpty()) {
-                if (inflight.isEmpty() && unremoved.isEmpty()) {
+                if (inflight.isEmpty() && unremoved.isEmpty() && (confirmations == null || confirmations.size() == 0)) {
                     outbox.awaitMessages(Duration.ofMillis(50)); // short: a lost connection is noticed here
                 } else {
                     // rows left undeleted count as messages, so awaitMessages would return at once
@@ -321,12 +355,35 @@ public final class Uplink implements AutoCloseable {
         }
     }
 
+    /**
+     * The next messages to send. While the bridge has not confirmed {@code maxUnconfirmed} of
+     * them, only alerts and health events leave: a broker's queue is not flooded faster than the
+     * bridge stores, and an alert is never held back by the window.
+     */
+    private List<StoredMessage> next(int room) {
+        boolean full = confirmations != null && confirmations.size() >= options.confirming().maxUnconfirmed();
+        if (!full) {
+            peekedWhenFull = -1;
+            return outbox.peek(room, notToSend());
+        }
+        long last = outbox.lastSequence();
+        if (last == peekedWhenFull) {
+            return List.of(); // nothing new since the last look: no alert can have come
+        }
+        peekedWhenFull = last;
+        return outbox.peek(room, notToSend()).stream().filter(m -> m.priority() != org.anxin.store.Priority.TELEMETRY).toList();
+    }
+
     private java.util.Set<Long> notToSend() {
-        if (unremoved.isEmpty()) {
+        boolean waiting = confirmations != null && confirmations.size() > 0;
+        if (unremoved.isEmpty() && !waiting) {
             return inflight.keySet();
         }
         java.util.Set<Long> skip = new java.util.HashSet<>(inflight.keySet());
         skip.addAll(unremoved);
+        if (waiting) {
+            skip.addAll(confirmations.awaiting());
+        }
         return skip;
     }
 
@@ -337,9 +394,19 @@ public final class Uplink implements AutoCloseable {
     private void removeAcknowledged() {
         List<Long> done = new ArrayList<>();
         acknowledged.drainTo(done);
+        if (confirmations != null) {
+            // the broker's PUBACK only starts the wait for the bridge; the receipt deletes
+            published.addAndGet(done.size());
+            done.forEach(confirmations::acknowledged);
+            done.forEach(inflight::remove);
+            done = takeConfirmed();
+            resendUnconfirmed();
+        }
         if (!done.isEmpty()) {
             done.forEach(inflight::remove);
-            published.addAndGet(done.size());
+            if (confirmations == null) {
+                published.addAndGet(done.size());
+            }
             if (!unremoved.isEmpty() && !clock.instant().isBefore(nextDeleteRetry)) {
                 done.addAll(unremoved); // one transaction for the new and the old
             }
@@ -350,6 +417,33 @@ public final class Uplink implements AutoCloseable {
         List<Long> retry = new ArrayList<>();
         failed.drainTo(retry);
         retry.forEach(inflight::remove);
+        if (confirmations != null) {
+            retry.forEach(confirmations::failed);
+            unconfirmedCount.set(confirmations.size());
+        }
+    }
+
+    /** The rows the bridge's receipts name that this uplink sent: to delete. */
+    private List<Long> takeConfirmed() {
+        List<org.anxin.protocol.Receipt> arrived = new ArrayList<>();
+        receipts.drainTo(arrived);
+        List<Long> delete = new ArrayList<>();
+        for (org.anxin.protocol.Receipt receipt : arrived) {
+            delete.addAll(confirmations.confirm(receipt, inflight.keySet()));
+        }
+        return delete;
+    }
+
+    private void resendUnconfirmed() {
+        int again = confirmations.expire();
+        if (again > 0 && !clock.instant().isBefore(nextResendWarning)) {
+            nextResendWarning = clock.instant().plus(RESEND_WARNING_EVERY);
+            LOG.warn("{} message(s) the broker acknowledged were not confirmed by the bridge within {} s; sending them"
+                    + " again ({} sent again since start). A bridge that is down or behind confirms them later; a bridge"
+                    + " that predates receipts never does (set deleteOn=broker for it)", again,
+                    options.confirming().confirmWait().toSeconds(), confirmations.resent());
+        }
+        unconfirmedCount.set(confirmations.size());
     }
 
     private void delete(List<Long> seqs) {
@@ -403,6 +497,25 @@ public final class Uplink implements AutoCloseable {
             Envelope envelope = MessageCodec.decode(payload);
             if (!envelope.gateway().equals(options.gatewayId()) || envelope.body().channel() != address.channel()) {
                 refuse(topic, "envelope for gateway " + envelope.gateway() + " with a " + envelope.body().channel().path() + " body");
+                return;
+            }
+            if (envelope.body() instanceof org.anxin.protocol.StoredReceipt stored) {
+                org.anxin.protocol.Receipt receipt;
+                try {
+                    receipt = stored.open(options.confirming().bridgeKeyNow());
+                } catch (ProtocolException e) {
+                    receiptsRefused.incrementAndGet();
+                    refuse(topic, e.getMessage());
+                    return;
+                }
+                if (!receipt.gateway().equals(options.gatewayId())) {
+                    receiptsRefused.incrementAndGet();
+                    refuse(topic, "a receipt for gateway " + receipt.gateway());
+                    return;
+                }
+                if (confirmations != null) {
+                    receipts.add(receipt);
+                }
                 return;
             }
             downlinkReceived.incrementAndGet();
