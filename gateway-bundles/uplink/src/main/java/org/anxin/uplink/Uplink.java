@@ -96,6 +96,17 @@ public final class Uplink implements AutoCloseable {
     /** The last number when the window of unconfirmed readings was full: only a new message is worth a look then. */
     private long peekedWhenFull = -1;
     private static final Duration RESEND_WARNING_EVERY = Duration.ofMinutes(10);
+    /**
+     * Readings sent and not confirmed, at most, now: halved when some went unconfirmed for the wait
+     * (a broker queue overflowed, or the bridge is behind; at most once per wait), grown by an
+     * eighth of what each receipt confirms, up to
+     * {@code maxUnconfirmed}. Gateways that storm a broker together so back off to what it and the
+     * bridge take, instead of sending everything again and again. Uplink thread only.
+     */
+    private int window;
+    private Instant nextHalving = Instant.MIN;
+    private final AtomicInteger windowNow = new AtomicInteger();
+    static final int MIN_WINDOW = 8;
     private volatile boolean running = true;
     private volatile boolean connected;
     private volatile MqttAsyncClient client;
@@ -121,6 +132,8 @@ public final class Uplink implements AutoCloseable {
         this.startedAt = clock.instant();
         this.confirmations = options.confirming().deleteOn() == UplinkOptions.DeleteOn.BRIDGE
                 ? new Confirmations(options.confirming().confirmWait(), clock) : null;
+        this.window = Math.min(options.confirming().maxUnconfirmed(), Math.max(MIN_WINDOW, options.maxInflight()));
+        windowNow.set(window);
         this.socketFactory = options.brokerUrl().startsWith("ssl:") ? TlsSockets.socketFactory(options.tls()) : null;
         this.pahoExecutor = new PahoExecutor("anxin-uplink-paho");
         this.worker = new Thread(this::run, "anxin-uplink");
@@ -171,6 +184,11 @@ public final class Uplink implements AutoCloseable {
     /** Messages sent again because the bridge had not confirmed them within the wait, since start. */
     public long resent() {
         return confirmations == null ? 0 : confirmations.resent();
+    }
+
+    /** Readings this uplink lets wait for the bridge's receipt at most, now (it adapts: halved on a resend). */
+    public int window() {
+        return windowNow.get();
     }
 
     /** Receipts refused: their signature did not verify, or they were not receipts for this gateway. */
@@ -356,15 +374,15 @@ public final class Uplink implements AutoCloseable {
     }
 
     /**
-     * The next messages to send. While the bridge has not confirmed {@code maxUnconfirmed} of
-     * them, only alerts and health events leave: a broker's queue is not flooded faster than the
+     * The next messages to send. While the bridge has not confirmed a {@link #window} of them,
+     * only alerts and health events leave: a broker's queue is not flooded faster than the
      * bridge stores, and an alert is never held back by the window.
      */
     private List<StoredMessage> next(int room) {
-        boolean full = confirmations != null && confirmations.size() >= options.confirming().maxUnconfirmed();
-        if (!full) {
+        int open = confirmations == null ? room : window - confirmations.size() - inflight.size();
+        if (open > 0) {
             peekedWhenFull = -1;
-            return outbox.peek(room, notToSend());
+            return outbox.peek(Math.min(room, open), notToSend());
         }
         long last = outbox.lastSequence();
         if (last == peekedWhenFull) {
@@ -429,13 +447,24 @@ public final class Uplink implements AutoCloseable {
         receipts.drainTo(arrived);
         List<Long> delete = new ArrayList<>();
         for (org.anxin.protocol.Receipt receipt : arrived) {
-            delete.addAll(confirmations.confirm(receipt, inflight.keySet()));
+            List<Long> confirmedNow = confirmations.confirm(receipt, inflight.keySet());
+            if (!confirmedNow.isEmpty()) {
+                window = Math.min(options.confirming().maxUnconfirmed(), window + Math.max(1, confirmedNow.size() / 8));
+            }
+            delete.addAll(confirmedNow);
         }
+        windowNow.set(window);
         return delete;
     }
 
     private void resendUnconfirmed() {
         int again = confirmations.expire();
+        // once per wait: the messages of one overflow expire one after another, and are one signal
+        if (again > 0 && !clock.instant().isBefore(nextHalving)) {
+            window = Math.max(MIN_WINDOW, window / 2);
+            windowNow.set(window);
+            nextHalving = clock.instant().plus(options.confirming().confirmWait());
+        }
         if (again > 0 && !clock.instant().isBefore(nextResendWarning)) {
             nextResendWarning = clock.instant().plus(RESEND_WARNING_EVERY);
             LOG.warn("{} message(s) the broker acknowledged were not confirmed by the bridge within {} s; sending them"
