@@ -43,9 +43,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the outbox to the broker. A message leaves the outbox only when the broker has acknowledged
- * it (QoS 1 PUBACK), so a crash or an outage at any moment loses nothing; it may send a message
- * twice, which the bridge drops by (gateway, seq).
+ * Sends the outbox to the broker. A message leaves the outbox only when the bridge has confirmed
+ * that it stored it (a signed receipt, {@link Confirmations}), not on the broker's PUBACK: a broker
+ * may drop what it acknowledged when a session's queue overflows. A crash, an outage or a full
+ * broker queue at any moment loses nothing; it may send a message twice, which the bridge drops by
+ * (gateway, seq). With {@code deleteOn=broker} (for a bridge before receipts) the PUBACK deletes.
  *
  * <p>A row the broker has acknowledged but the outbox cannot delete (a full disk) is remembered
  * here, left out of what is sent, and its delete retried; the connection is kept. After a restart

@@ -3,26 +3,18 @@ package org.anxin.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.anxin.bridge.Bridge;
 import org.anxin.bridge.BridgeOptions;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertType;
-import org.anxin.protocol.Body;
-import org.anxin.protocol.MessageCodec;
 import org.anxin.protocol.Reading;
 import org.anxin.protocol.ReadingKind;
 import org.anxin.protocol.Signatures;
@@ -89,10 +81,11 @@ class BacklogStormIT {
                                 .isTrue());
                 double seconds = (System.nanoTime() - start) / 1e9;
                 for (int g = 0; g < GATEWAYS; g++) {
-                    Map<Long, String> stored = storedByBridge(bridgeDb, "gw-storm-" + g);
+                    Map<Long, String> stored = StoreAndForwardFaultIT.storedByBridge(bridgeDb, "gw-storm-" + g);
                     assertThat(stored).as("gateway %d", g).hasSize(READINGS + 1);
                     assertThat(stored.values()).as("gateway %d: every reading once, and its alarm", g)
-                            .doesNotHaveDuplicates().contains("L leak").contains("R 0", "R " + (READINGS - 1));
+                            .doesNotHaveDuplicates().contains("R meter/0", "R meter/" + (READINGS - 1))
+                            .anyMatch(v -> v.startsWith("L WATER_LEAK/leak/"));
                 }
                 assertThat(bridge.counters().stored()).isEqualTo(expected);
                 long resent = uplinks.stream().mapToLong(Uplink::resent).sum();
@@ -105,21 +98,5 @@ class BacklogStormIT {
                 outboxes.forEach(SqliteOutbox::close);
             }
         }
-    }
-
-    /** What the bridge stored for a gateway: seq to {@code R <value>} or {@code L <device>}. */
-    private static Map<Long, String> storedByBridge(Path db, String gateway) throws Exception {
-        Map<Long, String> stored = new HashMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-             PreparedStatement ps = c.prepareStatement("SELECT seq, body FROM events WHERE gateway = ?")) {
-            ps.setString(1, gateway);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Body body = MessageCodec.decodeBody(rs.getString(2).getBytes(StandardCharsets.UTF_8));
-                    stored.put(rs.getLong(1), body instanceof Reading r ? "R " + r.value() : "L " + ((Alert) body).device());
-                }
-            }
-        }
-        return stored;
     }
 }
