@@ -24,7 +24,7 @@ class AclFileTest {
             assertThat(acl.canWrite(topic("anxin/v1/gw/gw-b/" + channel), "gw-a", "c1")).as(channel).isFalse();
             assertThat(acl.canRead(topic("anxin/v1/gw/gw-a/" + channel), "gw-a", "c1")).as(channel).isFalse();
         }
-        for (String channel : new String[] {"config/desired", "command"}) {
+        for (String channel : new String[] {"config/desired", "command", "stored"}) {
             assertThat(acl.canRead(topic("anxin/v1/gw/gw-a/" + channel), "gw-a", "c1")).isTrue();
             assertThat(acl.canRead(topic("anxin/v1/gw/gw-b/" + channel), "gw-a", "c1")).isFalse();
             assertThat(acl.canWrite(topic("anxin/v1/gw/gw-a/" + channel), "gw-a", "c1")).as("a gateway sending itself a downlink").isFalse();

@@ -124,6 +124,11 @@ public final class Bridge implements AutoCloseable {
                     notifier, counters, clock, options.zone());
             MessageIngest ingest = new MessageIngest(new IngestStore(db), notifier, escalations, deliveries, counters,
                     clock, remoteConfig, commands, gatewayKeys, supervisor);
+            DownlinkPublisher receiptsDownlink = new DownlinkPublisher(options, clock, "receipts");
+            started.push(receiptsDownlink);
+            StoredReceipts receipts = new StoredReceipts(receiptsDownlink, signingKey, counters, clock).start();
+            started.push(receipts);
+            ingest.confirmTo(receipts);
             MqttIngress[] mqtt = new MqttIngress[1]; // the API asks it for the connection state
             java.util.function.BooleanSupplier mqttConnected = () -> mqtt[0] != null && mqtt[0].isConnected();
             RestApi api = RestApi.start(options.httpHost(), options.httpPort(),

@@ -51,6 +51,9 @@ public final class BridgeCounters {
     final AtomicLong fallbackUsed = new AtomicLong();
     final AtomicLong alertsReachingNobody = new AtomicLong();
     final AtomicLong replaysRefused = new AtomicLong();
+    final AtomicLong receiptsSent = new AtomicLong();
+    final AtomicLong receiptsNotSent = new AtomicLong();
+    final AtomicLong receiptsForgotten = new AtomicLong();
 
     /** Every MQTT message that arrived, whatever became of it. */
     public long received() {
@@ -232,6 +235,21 @@ public final class BridgeCounters {
         return replaysRefused.get();
     }
 
+    /** Receipts sent to gateways: what this bridge has stored of theirs, one per gateway and interval. */
+    public long receiptsSent() {
+        return receiptsSent.get();
+    }
+
+    /** Receipts the broker did not take; their numbers wait for the next one. */
+    public long receiptsNotSent() {
+        return receiptsNotSent.get();
+    }
+
+    /** Stored numbers left out of receipts while the broker was away for long: the gateways send them again. */
+    public long receiptsForgotten() {
+        return receiptsForgotten.get();
+    }
+
     /** All counters by name, in a stable order. */
     public Map<String, Long> asMap() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -269,6 +287,9 @@ public final class BridgeCounters {
         m.put("fallbackUsed", fallbackUsed());
         m.put("alertsReachingNobody", alertsReachingNobody());
         m.put("replaysRefused", replaysRefused());
+        m.put("receiptsSent", receiptsSent());
+        m.put("receiptsNotSent", receiptsNotSent());
+        m.put("receiptsForgotten", receiptsForgotten());
         return m;
     }
 

@@ -35,8 +35,13 @@ final class DownlinkPublisher implements AutoCloseable {
     private boolean closed; // guarded by this
 
     DownlinkPublisher(BridgeOptions options, Clock clock) {
+        this(options, clock, "downlink");
+    }
+
+    /** @param role the connection's part of the client id: one connection per role, so receipts never wait behind a command */
+    DownlinkPublisher(BridgeOptions options, Clock clock, String role) {
         this.options = options;
-        this.clientId = options.mqttClientId() + "-downlink";
+        this.clientId = options.mqttClientId() + "-" + role;
         this.shownBroker = Redaction.url(options.brokerUrl());
         this.clock = clock;
     }

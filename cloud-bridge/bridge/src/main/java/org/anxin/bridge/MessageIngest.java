@@ -17,6 +17,7 @@ import org.anxin.protocol.Heartbeat;
 import org.anxin.protocol.MessageCodec;
 import org.anxin.protocol.ProtocolException;
 import org.anxin.protocol.Reading;
+import org.anxin.protocol.StoredReceipt;
 import org.anxin.protocol.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,10 @@ final class MessageIngest {
     /** Refusals for the signature or as a replay are logged at most this often: anyone on the broker can cause them. */
     private final LogLimit signatureLog;
     static final int SIGNATURE_LOG_PER_MINUTE = 10;
+    /** Told of every numbered message once it is in the database; null: no receipts (a test's ingest). */
+    private volatile StoredReceipts receipts;
+    /** The verified envelope of the message being handled, so that one refused for its content is confirmed too. */
+    private Envelope handling;
 
     MessageIngest(IngestStore store, WebhookNotifier notifier, Escalations escalations, Deliveries deliveries,
                   BridgeCounters counters, Clock clock, RemoteConfig remoteConfig, GatewayCommands commands,
@@ -59,6 +64,23 @@ final class MessageIngest {
         this.clock = clock;
     }
 
+    /** From now on, each gateway is told what of its messages is stored (docs/protocol.md, {@code stored}). */
+    void confirmTo(StoredReceipts receipts) {
+        this.receipts = receipts;
+    }
+
+    /** After the commit, for a duplicate too: either way the row is in the database and the gateway may delete it. */
+    private void confirm(Envelope envelope) {
+        StoredReceipts r = receipts;
+        // state and heartbeats carry the last number assigned, not one of their own: never confirmed
+        org.anxin.protocol.Channel channel = envelope.body().channel();
+        boolean numbered = channel == org.anxin.protocol.Channel.READING || channel == org.anxin.protocol.Channel.ALERT
+                || channel == org.anxin.protocol.Channel.CONFIG_REPORTED || channel == org.anxin.protocol.Channel.COMMAND_RESULT;
+        if (r != null && numbered) {
+            r.stored(envelope.gateway(), envelope.seq());
+        }
+    }
+
     /**
      * Handles one message. Bad messages are logged and counted, never thrown: they will not get
      * better by being delivered again.
@@ -70,17 +92,30 @@ final class MessageIngest {
         counters.received.incrementAndGet();
         // on the registry's monotonic clock: a duration inside this process, not a time of day
         Timer.Sample arrival = Timer.start(counters.registry());
+        handling = null;
         try {
             handle(topic, payload, retained, arrival);
         } catch (Database.StorageException e) {
             if (!IngestChecks.isContentError(e)) {
                 throw e; // the database is away: the message comes again
             }
-            quarantine(topic, payload, "the database refused a value: " + e.getMessage());
+            refuseContent(topic, payload, "the database refused a value: " + e.getMessage());
         } catch (RuntimeException e) {
             // a bug, not the database: delivering it again would fail again, for ever
             log.error("handling the message on {} failed", topic, e);
-            quarantine(topic, payload, "handling it failed: " + e);
+            refuseContent(topic, payload, "handling it failed: " + e);
+        }
+    }
+
+    /**
+     * Quarantines a message its gateway did send (it verified) but whose content is refused, and
+     * confirms it: kept in the quarantine is the last word on it, and a gateway sending it again
+     * for ever would get the same answer.
+     */
+    private void refuseContent(String topic, byte[] payload, String reason) {
+        quarantine(topic, payload, reason);
+        if (handling != null) {
+            confirm(handling);
         }
     }
 
@@ -173,6 +208,9 @@ final class MessageIngest {
             quarantine(topic, payload, "malformed: " + e.getMessage());
             return;
         }
+        if (!from.channel().toGateway() && envelope.gateway().equals(from.gateway())) {
+            handling = envelope;
+        }
         if (!envelope.gateway().equals(from.gateway()) || envelope.body().channel() != from.channel()) {
             counters.mismatched.incrementAndGet();
             log.warn("rejected message on {}: envelope says gateway {} and a {} body", topic, envelope.gateway(),
@@ -198,7 +236,7 @@ final class MessageIngest {
             problem = IngestChecks.envelopeProblem(envelope, checkedAt, store.lastSeq(envelope.gateway()));
         }
         if (problem != null) {
-            quarantine(topic, payload, problem);
+            refuseContent(topic, payload, problem);
             return;
         }
         long now = clock.millis();
@@ -247,8 +285,8 @@ final class MessageIngest {
             // the bridge publishes configuration, it does not ingest it; it only checks the broker kept the newest
             counters.ignored.incrementAndGet();
             remoteConfig.onDesiredSeen(envelope.gateway(), document);
-        } else if (body instanceof CommandRequest) {
-            counters.ignored.incrementAndGet(); // the bridge's own command, heard on its subscription
+        } else if (body instanceof CommandRequest || body instanceof StoredReceipt) {
+            counters.ignored.incrementAndGet(); // the bridge's own command or receipt, heard on its subscription
         }
     }
 
@@ -264,6 +302,7 @@ final class MessageIngest {
                     IngestStore.recordSelfTest(c, envelope.gateway(), test, now);
                     return null;
                 });
+        confirm(envelope);
         if (!applied) {
             counters.duplicates.incrementAndGet();
             return;
@@ -277,6 +316,7 @@ final class MessageIngest {
         boolean[] known = {true};
         boolean applied = store.storeOutboxMessage(envelope, "config-report", bodyJson(envelope), now, !retained,
                 c -> known[0] = remoteConfig.applyReport(c, gateway, report, now));
+        confirm(envelope);
         if (!applied) {
             counters.duplicates.incrementAndGet();
             log.debug("dropped duplicate configuration report seq {} from {}", envelope.seq(), gateway);
@@ -302,6 +342,7 @@ final class MessageIngest {
         boolean[] known = {true};
         boolean applied = store.storeOutboxMessage(envelope, "command-result", bodyJson(envelope), now, !retained,
                 c -> known[0] = commands.applyResult(c, gateway, result, now));
+        confirm(envelope);
         if (!applied) {
             counters.duplicates.incrementAndGet();
             log.debug("dropped duplicate command result seq {} from {}", envelope.seq(), gateway);
@@ -329,6 +370,7 @@ final class MessageIngest {
         boolean raise = alert != null && alert.state() == AlertState.RAISED;
         IngestStore.EventResult result = store.storeEvent(envelope, type, bodyJson, now, alert, notification,
                 c -> escalations.onAlert(c, envelope.gateway(), alert, now));
+        confirm(envelope);
         if (raise) {
             // also for a duplicate: the escalation is opened in its own transaction after the event's,
             // and a copy redelivered after a crash between the two must still open it (it is idempotent)

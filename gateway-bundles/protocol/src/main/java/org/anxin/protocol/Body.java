@@ -13,10 +13,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ConfigDocument.class, name = "config"),
     @JsonSubTypes.Type(value = ConfigReport.class, name = "config-report"),
     @JsonSubTypes.Type(value = CommandRequest.class, name = "command"),
-    @JsonSubTypes.Type(value = CommandResult.class, name = "command-result")
+    @JsonSubTypes.Type(value = CommandResult.class, name = "command-result"),
+    @JsonSubTypes.Type(value = StoredReceipt.class, name = "stored")
 })
 public sealed interface Body permits Reading, Alert, GatewayState, Heartbeat, ConfigDocument, ConfigReport,
-        CommandRequest, CommandResult {
+        CommandRequest, CommandResult, StoredReceipt {
 
     /** The topic channel this body travels on. */
     Channel channel();

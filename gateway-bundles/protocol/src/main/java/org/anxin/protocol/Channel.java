@@ -9,7 +9,9 @@ public enum Channel {
     CONFIG_DESIRED("config/desired", 1, true),
     CONFIG_REPORTED("config/reported", 1, true),
     COMMAND("command", 1, false),
-    COMMAND_RESULT("command/result", 1, false);
+    COMMAND_RESULT("command/result", 1, false),
+    /** What the bridge has stored of the gateway's messages: the receipt the gateway deletes its outbox rows on. */
+    STORED("stored", 1, false);
 
     private final String path;
     private final int qos;
@@ -27,7 +29,7 @@ public enum Channel {
 
     /** Whether the bridge sends on this channel to the gateway, rather than the gateway to the bridge. */
     public boolean toGateway() {
-        return this == CONFIG_DESIRED || this == COMMAND;
+        return this == CONFIG_DESIRED || this == COMMAND || this == STORED;
     }
 
     public int qos() {

@@ -8,7 +8,7 @@ import org.anxin.protocol.Body;
 
 /**
  * Store-and-forward queue. Messages are numbered in one increasing sequence when stored, leave in
- * order of priority then sequence, and stay until the uplink removes them after the broker has
+ * order of priority then sequence, and stay until the uplink removes them once the bridge has
  * them.
  */
 @org.osgi.annotation.versioning.ProviderType

@@ -43,9 +43,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the outbox to the broker. A message leaves the outbox only when the broker has acknowledged
- * it (QoS 1 PUBACK), so a crash or an outage at any moment loses nothing; it may send a message
- * twice, which the bridge drops by (gateway, seq).
+ * Sends the outbox to the broker. A message leaves the outbox only when the bridge has confirmed
+ * that it stored it (a signed receipt, {@link Confirmations}), not on the broker's PUBACK: a broker
+ * may drop what it acknowledged when a session's queue overflows. A crash, an outage or a full
+ * broker queue at any moment loses nothing; it may send a message twice, which the bridge drops by
+ * (gateway, seq). With {@code deleteOn=broker} (for a bridge before receipts) the PUBACK deletes.
  *
  * <p>A row the broker has acknowledged but the outbox cannot delete (a full disk) is remembered
  * here, left out of what is sent, and its delete retried; the connection is kept. After a restart
@@ -91,6 +93,26 @@ public final class Uplink implements AutoCloseable {
     private final AtomicLong downlinkRejected = new AtomicLong();
     private final Consumer<Envelope> downlink;
     private final Supplier<GatewayHealth> health;
+    /** Receipts from the bridge, handed from Paho's thread to the uplink's. */
+    private final LinkedBlockingQueue<org.anxin.protocol.Receipt> receipts = new LinkedBlockingQueue<>();
+    private final Confirmations confirmations; // uplink thread only; null when rows are deleted on the broker's PUBACK
+    private final AtomicInteger unconfirmedCount = new AtomicInteger();
+    private final AtomicLong receiptsRefused = new AtomicLong();
+    private Instant nextResendWarning = Instant.MIN;
+    /** The last number when the window of unconfirmed readings was full: only a new message is worth a look then. */
+    private long peekedWhenFull = -1;
+    private static final Duration RESEND_WARNING_EVERY = Duration.ofMinutes(10);
+    /**
+     * Readings sent and not confirmed, at most, now: halved when some went unconfirmed for the wait
+     * (a broker queue overflowed, or the bridge is behind; at most once per wait), grown by an
+     * eighth of what each receipt confirms, up to
+     * {@code maxUnconfirmed}. Gateways that storm a broker together so back off to what it and the
+     * bridge take, instead of sending everything again and again. Uplink thread only.
+     */
+    private int window;
+    private Instant nextHalving = Instant.MIN;
+    private final AtomicInteger windowNow = new AtomicInteger();
+    static final int MIN_WINDOW = 8;
     private volatile boolean running = true;
     private volatile boolean connected;
     private volatile MqttAsyncClient client;
@@ -114,6 +136,10 @@ public final class Uplink implements AutoCloseable {
         this.clock = clock;
         this.version = version;
         this.startedAt = clock.instant();
+        this.confirmations = options.confirming().deleteOn() == UplinkOptions.DeleteOn.BRIDGE
+                ? new Confirmations(options.confirming().confirmWait(), clock) : null;
+        this.window = Math.min(options.confirming().maxUnconfirmed(), Math.max(MIN_WINDOW, options.maxInflight()));
+        windowNow.set(window);
         this.socketFactory = options.brokerUrl().startsWith("ssl:") ? TlsSockets.socketFactory(options.tls()) : null;
         this.pahoExecutor = new PahoExecutor("anxin-uplink-paho");
         this.worker = new Thread(this::run, "anxin-uplink");
@@ -149,6 +175,31 @@ public final class Uplink implements AutoCloseable {
     /** Deletes of acknowledged messages the outbox refused since start, retries included. */
     public long deleteFailures() {
         return deleteFailures.get();
+    }
+
+    /** Messages the broker acknowledged that wait for the bridge's receipt. */
+    public int unconfirmed() {
+        return unconfirmedCount.get();
+    }
+
+    /** Messages the bridge confirmed it stored, since start. */
+    public long confirmed() {
+        return confirmations == null ? 0 : confirmations.confirmed();
+    }
+
+    /** Messages sent again because the bridge had not confirmed them within the wait, since start. */
+    public long resent() {
+        return confirmations == null ? 0 : confirmations.resent();
+    }
+
+    /** Readings this uplink lets wait for the bridge's receipt at most, now (it adapts: halved on a resend). */
+    public int window() {
+        return windowNow.get();
+    }
+
+    /** Receipts refused: their signature did not verify, or they were not receipts for this gateway. */
+    public long receiptsRefused() {
+        return receiptsRefused.get();
     }
 
     /** Connections made since start. */
@@ -218,9 +269,10 @@ public final class Uplink implements AutoCloseable {
         // threads would outlive it
         try {
             c.connect(connect).waitForCompletion(TimeUnit.SECONDS.toMillis(15));
-            String[] topics = {Topics.of(options.gatewayId(), Channel.CONFIG_DESIRED), Topics.of(options.gatewayId(), Channel.COMMAND)};
+            String[] topics = {Topics.of(options.gatewayId(), Channel.CONFIG_DESIRED), Topics.of(options.gatewayId(), Channel.COMMAND),
+                Topics.of(options.gatewayId(), Channel.STORED)};
             // not waited for: a connection cut before the SUBACK is noticed by pump() like any other
-            c.subscribe(topics, new int[] {1, 1}, null, new IMqttActionListener() {
+            c.subscribe(topics, new int[] {1, 1, 1}, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     for (int granted : token.getGrantedQos()) {
@@ -260,14 +312,16 @@ public final class Uplink implements AutoCloseable {
         inflight.clear();
         acknowledged.clear();
         failed.clear();
+        if (confirmations != null) {
+            confirmations.newConnection();
+        }
         int minBatch = Math.max(1, options.maxInflight() / 4);
         // paced on the monotonic clock: a wall clock stepped back by hours must not stop the heartbeats that long
         long nextHeartbeat = System.nanoTime();
         while (running && c.isConnected()) {
             removeAcknowledged();
             int room = options.maxInflight() - inflight.size();
-            List<StoredMessage> batch = room >= minBatch || (room > 0 && inflight.isEmpty())
-                    ? outbox.peek(room, notToSend()) : List.of();
+            List<StoredMessage> batch = room >= minBatch || (room > 0 && inflight.isEmpty()) ? next(room) : List.of();
             for (StoredMessage message : batch) {
                 inflight.put(message.seq(), Boolean.TRUE);
                 Envelope envelope = Envelope.of(options.gatewayId(), message.seq(), message.created(), message.body());
@@ -298,7 +352,7 @@ public final class Uplink implements AutoCloseable {
                 nextHeartbeat = System.nanoTime() + options.heartbeat().toNanos();
             }
             if (batch.isEmpty()) {
-                if (inflight.isEmpty() && unremoved.isEmpty()) {
+                if (inflight.isEmpty() && unremoved.isEmpty() && (confirmations == null || confirmations.size() == 0)) {
                     outbox.awaitMessages(Duration.ofMillis(50)); // short: a lost connection is noticed here
                 } else {
                     // rows left undeleted count as messages, so awaitMessages would return at once
@@ -326,12 +380,35 @@ public final class Uplink implements AutoCloseable {
         }
     }
 
+    /**
+     * The next messages to send. While the bridge has not confirmed a {@link #window} of them,
+     * only alerts and health events leave: a broker's queue is not flooded faster than the
+     * bridge stores, and an alert is never held back by the window.
+     */
+    private List<StoredMessage> next(int room) {
+        int open = confirmations == null ? room : window - confirmations.size() - inflight.size();
+        if (open > 0) {
+            peekedWhenFull = -1;
+            return outbox.peek(Math.min(room, open), notToSend());
+        }
+        long last = outbox.lastSequence();
+        if (last == peekedWhenFull) {
+            return List.of(); // nothing new since the last look: no alert can have come
+        }
+        peekedWhenFull = last;
+        return outbox.peek(room, notToSend()).stream().filter(m -> m.priority() != org.anxin.store.Priority.TELEMETRY).toList();
+    }
+
     private java.util.Set<Long> notToSend() {
-        if (unremoved.isEmpty()) {
+        boolean waiting = confirmations != null && confirmations.size() > 0;
+        if (unremoved.isEmpty() && !waiting) {
             return inflight.keySet();
         }
         java.util.Set<Long> skip = new java.util.HashSet<>(inflight.keySet());
         skip.addAll(unremoved);
+        if (waiting) {
+            skip.addAll(confirmations.awaiting());
+        }
         return skip;
     }
 
@@ -342,9 +419,19 @@ public final class Uplink implements AutoCloseable {
     private void removeAcknowledged() {
         List<Long> done = new ArrayList<>();
         acknowledged.drainTo(done);
+        if (confirmations != null) {
+            // the broker's PUBACK only starts the wait for the bridge; the receipt deletes
+            published.addAndGet(done.size());
+            done.forEach(confirmations::acknowledged);
+            done.forEach(inflight::remove);
+            done = takeConfirmed();
+            resendUnconfirmed();
+        }
         if (!done.isEmpty()) {
             done.forEach(inflight::remove);
-            published.addAndGet(done.size());
+            if (confirmations == null) {
+                published.addAndGet(done.size());
+            }
             if (!unremoved.isEmpty() && !clock.instant().isBefore(nextDeleteRetry)) {
                 done.addAll(unremoved); // one transaction for the new and the old
             }
@@ -355,6 +442,44 @@ public final class Uplink implements AutoCloseable {
         List<Long> retry = new ArrayList<>();
         failed.drainTo(retry);
         retry.forEach(inflight::remove);
+        if (confirmations != null) {
+            retry.forEach(confirmations::failed);
+            unconfirmedCount.set(confirmations.size());
+        }
+    }
+
+    /** The rows the bridge's receipts name that this uplink sent: to delete. */
+    private List<Long> takeConfirmed() {
+        List<org.anxin.protocol.Receipt> arrived = new ArrayList<>();
+        receipts.drainTo(arrived);
+        List<Long> delete = new ArrayList<>();
+        for (org.anxin.protocol.Receipt receipt : arrived) {
+            List<Long> confirmedNow = confirmations.confirm(receipt, inflight.keySet());
+            if (!confirmedNow.isEmpty()) {
+                window = Math.min(options.confirming().maxUnconfirmed(), window + Math.max(1, confirmedNow.size() / 8));
+            }
+            delete.addAll(confirmedNow);
+        }
+        windowNow.set(window);
+        return delete;
+    }
+
+    private void resendUnconfirmed() {
+        int again = confirmations.expire();
+        // once per wait: the messages of one overflow expire one after another, and are one signal
+        if (again > 0 && !clock.instant().isBefore(nextHalving)) {
+            window = Math.max(MIN_WINDOW, window / 2);
+            windowNow.set(window);
+            nextHalving = clock.instant().plus(options.confirming().confirmWait());
+        }
+        if (again > 0 && !clock.instant().isBefore(nextResendWarning)) {
+            nextResendWarning = clock.instant().plus(RESEND_WARNING_EVERY);
+            LOG.warn("{} message(s) the broker acknowledged were not confirmed by the bridge within {} s; sending them"
+                    + " again ({} sent again since start). A bridge that is down or behind confirms them later; a bridge"
+                    + " that predates receipts never does (set deleteOn=broker for it)", again,
+                    options.confirming().confirmWait().toSeconds(), confirmations.resent());
+        }
+        unconfirmedCount.set(confirmations.size());
     }
 
     private void delete(List<Long> seqs) {
@@ -408,6 +533,25 @@ public final class Uplink implements AutoCloseable {
             Envelope envelope = MessageCodec.decode(payload);
             if (!envelope.gateway().equals(options.gatewayId()) || envelope.body().channel() != address.channel()) {
                 refuse(topic, "envelope for gateway " + envelope.gateway() + " with a " + envelope.body().channel().path() + " body");
+                return;
+            }
+            if (envelope.body() instanceof org.anxin.protocol.StoredReceipt stored) {
+                org.anxin.protocol.Receipt receipt;
+                try {
+                    receipt = stored.open(options.confirming().bridgeKeyNow());
+                } catch (ProtocolException e) {
+                    receiptsRefused.incrementAndGet();
+                    refuse(topic, e.getMessage());
+                    return;
+                }
+                if (!receipt.gateway().equals(options.gatewayId())) {
+                    receiptsRefused.incrementAndGet();
+                    refuse(topic, "a receipt for gateway " + receipt.gateway());
+                    return;
+                }
+                if (confirmations != null) {
+                    receipts.add(receipt);
+                }
                 return;
             }
             downlinkReceived.incrementAndGet();

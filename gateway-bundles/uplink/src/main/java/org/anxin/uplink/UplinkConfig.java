@@ -53,4 +53,19 @@ public @interface UplinkConfig {
                     + " to the config directory; everything the gateway sends is signed with it. Empty: unsigned, which a"
                     + " bridge accepts only when it allows unsigned gateways")
     String signingKey() default "";
+
+    @AttributeDefinition(name = "Delete on", options = {
+            @org.osgi.service.metatype.annotations.Option(label = "the bridge's receipt", value = "bridge"),
+            @org.osgi.service.metatype.annotations.Option(label = "the broker's acknowledgement (a bridge before receipts)", value = "broker")},
+            description = "What deletes a sent message from the outbox: the bridge's receipt that it stored it, or the"
+                    + " broker's PUBACK (only for a bridge that predates receipts: a broker may drop what it acknowledged)")
+    String deleteOn() default "bridge";
+
+    @AttributeDefinition(name = "Confirmation wait (s)", min = "5", max = "3600",
+            description = "A message the bridge has not confirmed this long after the broker acknowledged it is sent again")
+    int confirmSeconds() default 60;
+
+    @AttributeDefinition(name = "Unconfirmed readings", min = "1", max = "100000",
+            description = "Readings sent and not yet confirmed by the bridge, at most; alerts are sent whatever the count")
+    int maxUnconfirmed() default 2000;
 }

@@ -20,7 +20,79 @@ import org.anxin.protocol.SignedEnvelope;
  */
 public record UplinkOptions(String gatewayId, String brokerUrl, String username, String password,
                             Duration heartbeat, int maxInflight, Duration minReconnectWait, Duration maxReconnectWait,
-                            TlsOptions tls, PrivateKey signingKey) {
+                            TlsOptions tls, PrivateKey signingKey, Confirming confirming) {
+
+    /** On what a row leaves the outbox. */
+    public enum DeleteOn {
+        /** the bridge's receipt that it stored the message (docs/store-and-forward.md) */
+        BRIDGE,
+        /** the broker's PUBACK, as before receipts: for a gateway whose bridge predates them */
+        BROKER;
+
+        static DeleteOn parse(String s) {
+            for (DeleteOn d : values()) {
+                if (d.name().equalsIgnoreCase(s == null ? "" : s.trim())) {
+                    return d;
+                }
+            }
+            throw new IllegalArgumentException("'deleteOn' must be bridge or broker, got '" + s + "'");
+        }
+    }
+
+    /**
+     * How the uplink waits for the bridge's receipts.
+     *
+     * @param deleteOn what deletes a row
+     * @param confirmWait how long a message the broker acknowledged waits for the bridge's receipt before it is sent again
+     * @param maxUnconfirmed readings acknowledged by the broker and not yet confirmed, at most; alerts
+     *     are sent whatever the count
+     * @param bridgeKey the bridge's public key, which signs receipts, asked at each receipt (the
+     *     gateway's remote configuration may arrive after the uplink started); {@code null}, or a
+     *     {@code null} from it, takes them unchecked
+     */
+    public record Confirming(DeleteOn deleteOn, Duration confirmWait, int maxUnconfirmed,
+                             java.util.function.Supplier<java.security.PublicKey> bridgeKey) {
+
+        public static final Confirming DEFAULT = new Confirming(DeleteOn.BRIDGE, Duration.ofSeconds(60), 2000, null);
+        /** Delete on the broker's PUBACK: for a test's plain subscriber, or a bridge before receipts. */
+        public static final Confirming BY_BROKER = new Confirming(DeleteOn.BROKER, Duration.ofSeconds(60), 2000, null);
+
+        public Confirming {
+            java.util.Objects.requireNonNull(deleteOn, "deleteOn");
+            if (confirmWait == null || confirmWait.isNegative() || confirmWait.isZero()) {
+                throw new IllegalArgumentException("'confirmSeconds' must be positive, got " + confirmWait);
+            }
+            if (maxUnconfirmed < 1) {
+                throw new IllegalArgumentException("'maxUnconfirmed' must be at least 1, got " + maxUnconfirmed);
+            }
+        }
+
+        public Confirming withConfirmWait(Duration confirmWait) {
+            return new Confirming(deleteOn, confirmWait, maxUnconfirmed, bridgeKey);
+        }
+
+        public Confirming withBridgeKey(java.security.PublicKey bridgeKey) {
+            return new Confirming(deleteOn, confirmWait, maxUnconfirmed, () -> bridgeKey);
+        }
+
+        public Confirming withBridgeKey(java.util.function.Supplier<java.security.PublicKey> bridgeKey) {
+            return new Confirming(deleteOn, confirmWait, maxUnconfirmed, bridgeKey);
+        }
+
+        /** The key receipts must verify with now; {@code null} for none. */
+        public java.security.PublicKey bridgeKeyNow() {
+            return bridgeKey == null ? null : bridgeKey.get();
+        }
+
+        public Confirming withMaxUnconfirmed(int maxUnconfirmed) {
+            return new Confirming(deleteOn, confirmWait, maxUnconfirmed, bridgeKey);
+        }
+
+        @Override
+        public String toString() {
+            return "Confirming[deleteOn=" + deleteOn + ", confirmWait=" + confirmWait + ", maxUnconfirmed=" + maxUnconfirmed + "]";
+        }
+    }
 
     /**
      * TLS material, all optional.
@@ -64,6 +136,9 @@ public record UplinkOptions(String gatewayId, String brokerUrl, String username,
         if (tls == null) {
             tls = TlsOptions.NONE;
         }
+        if (confirming == null) {
+            confirming = Confirming.DEFAULT;
+        }
         if (!tls.isDefault() && !scheme.equals("ssl")) {
             throw new IllegalArgumentException("TLS certificates are configured but 'brokerUrl' is " + brokerUrl
                     + "; use ssl://host:8883");
@@ -72,14 +147,17 @@ public record UplinkOptions(String gatewayId, String brokerUrl, String username,
 
     public static UplinkOptions of(String gatewayId, String brokerUrl) {
         return new UplinkOptions(gatewayId, brokerUrl, "", "", Duration.ofSeconds(60), 64, Duration.ofMillis(500),
-                Duration.ofSeconds(60), TlsOptions.NONE, null);
+                Duration.ofSeconds(60), TlsOptions.NONE, null, Confirming.DEFAULT);
     }
 
     /**
      * @param configDir the gateway's config directory, against which a relative {@code signingKey}
      *     is resolved (it is written there by {@code ./anxin provision}); {@code null} for the working directory
+     * @param bridgeKey the bridge's public key, which signs receipts (remote configuration's
+     *     {@code bridgeKey}), asked at each receipt
      */
-    public static UplinkOptions from(UplinkConfig config, Path configDir) {
+    public static UplinkOptions from(UplinkConfig config, Path configDir,
+                                     java.util.function.Supplier<java.security.PublicKey> bridgeKey) {
         TlsOptions tls = new TlsOptions(pathOrNull(config.trustStore()), config.trustStorePassword(),
                 pathOrNull(config.keyStore()), config.keyStorePassword());
         Path keyFile = pathOrNull(config.signingKey());
@@ -89,36 +167,43 @@ public record UplinkOptions(String gatewayId, String brokerUrl, String username,
         return new UplinkOptions(trim(config.gatewayId()), trim(config.brokerUrl()), trim(config.username()),
                 config.password(), Duration.ofSeconds(config.heartbeatSeconds()), config.maxInflight(),
                 Duration.ofMillis(500), Duration.ofSeconds(config.maxReconnectSeconds()), tls,
-                keyFile == null ? null : GatewayKeyFile.read(keyFile));
+                keyFile == null ? null : GatewayKeyFile.read(keyFile),
+                new Confirming(DeleteOn.parse(config.deleteOn()), Duration.ofSeconds(config.confirmSeconds()),
+                        config.maxUnconfirmed(), bridgeKey));
+    }
+
+    public UplinkOptions withConfirming(Confirming confirming) {
+        return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, minReconnectWait,
+                maxReconnectWait, tls, signingKey, confirming);
     }
 
     public UplinkOptions withSigningKey(PrivateKey signingKey) {
         return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, minReconnectWait,
-                maxReconnectWait, tls, signingKey);
+                maxReconnectWait, tls, signingKey, confirming);
     }
 
     public UplinkOptions withHeartbeat(Duration heartbeat) {
         return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, minReconnectWait,
-                maxReconnectWait, tls, signingKey);
+                maxReconnectWait, tls, signingKey, confirming);
     }
 
     public UplinkOptions withCredentials(String username, String password) {
         return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, minReconnectWait,
-                maxReconnectWait, tls, signingKey);
+                maxReconnectWait, tls, signingKey, confirming);
     }
 
     public UplinkOptions withTls(TlsOptions tls) {
         return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, minReconnectWait,
-                maxReconnectWait, tls, signingKey);
+                maxReconnectWait, tls, signingKey, confirming);
     }
 
     public UplinkOptions withMaxInflight(int maxInflight) {
         return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, minReconnectWait,
-                maxReconnectWait, tls, signingKey);
+                maxReconnectWait, tls, signingKey, confirming);
     }
 
     public UplinkOptions withReconnectWaits(Duration min, Duration max) {
-        return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, min, max, tls, signingKey);
+        return new UplinkOptions(gatewayId, brokerUrl, username, password, heartbeat, maxInflight, min, max, tls, signingKey, confirming);
     }
 
     private static String trim(String s) {
@@ -134,6 +219,6 @@ public record UplinkOptions(String gatewayId, String brokerUrl, String username,
         return "UplinkOptions[gatewayId=" + gatewayId + ", brokerUrl=" + brokerUrl + ", username=" + username
                 + ", password=" + (password == null || password.isEmpty() ? "" : "***") + ", heartbeat=" + heartbeat
                 + ", maxInflight=" + maxInflight + ", reconnectWait=" + minReconnectWait + ".." + maxReconnectWait
-                + ", tls=" + tls + ", signed=" + (signingKey != null) + "]";
+                + ", tls=" + tls + ", signed=" + (signingKey != null) + ", " + confirming + "]";
     }
 }

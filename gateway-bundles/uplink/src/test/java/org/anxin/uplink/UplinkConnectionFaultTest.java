@@ -105,7 +105,8 @@ class UplinkConnectionFaultTest {
     }
 
     private UplinkOptions options(String gateway) {
-        return UplinkOptions.of(gateway + "-" + RUN, "tcp://127.0.0.1:" + proxy.port())
+        // a plain subscriber, no bridge: rows leave on the broker's acknowledgement
+        return UplinkOptions.of(gateway + "-" + RUN, "tcp://127.0.0.1:" + proxy.port()).withConfirming(UplinkOptions.Confirming.BY_BROKER)
                 .withReconnectWaits(Duration.ofMillis(5), Duration.ofMillis(20));
     }
 

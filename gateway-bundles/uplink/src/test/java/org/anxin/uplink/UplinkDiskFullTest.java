@@ -1,5 +1,6 @@
 package org.anxin.uplink;
 
+import static org.anxin.uplink.UplinkOptions.Confirming.BY_BROKER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -105,7 +106,7 @@ class UplinkDiskFullTest {
             }
             outbox.append(Alert.raise(AlertType.EMERGENCY_CALL, "pendant", T, "pressed"));
             Path filler = volume.fill("filler");
-            try (Uplink uplink = new Uplink(UplinkOptions.of("gw-full-a", "tcp://127.0.0.1:" + port), outbox,
+            try (Uplink uplink = new Uplink(UplinkOptions.of("gw-full-a", "tcp://127.0.0.1:" + port).withConfirming(BY_BROKER), outbox,
                     Clock.systemUTC(), "test")) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> uplink.unremoved() == 51);
                 // the deletes are retried; three refusals are three chances to reconnect and resend
@@ -126,7 +127,7 @@ class UplinkDiskFullTest {
     @Test
     void onAFullDiskTheCallAndDiskFullReachTheBrokerAndTheClearFollowsWhenSpaceReturns() throws Exception {
         try (SqliteOutbox outbox = SqliteOutbox.open(volume.dir().resolve("outbox.db"), Clock.systemUTC(), 0, 512 * 1024);
-             Uplink uplink = new Uplink(UplinkOptions.of("gw-full-b", "tcp://127.0.0.1:" + port), outbox,
+             Uplink uplink = new Uplink(UplinkOptions.of("gw-full-b", "tcp://127.0.0.1:" + port).withConfirming(BY_BROKER), outbox,
                      Clock.systemUTC(), "test")) {
             await().atMost(Duration.ofSeconds(10)).until(uplink::isConnected);
             outbox.append(new Reading("meter", ReadingKind.WATER, "1", T));

@@ -1,5 +1,6 @@
 package org.anxin.uplink;
 
+import static org.anxin.uplink.UplinkOptions.Confirming.BY_BROKER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -118,7 +119,7 @@ class UplinkTest {
                 outbox.append(new Reading("meter", ReadingKind.WATER, "1", T.plusSeconds(i)));
             }
             outbox.append(Alert.raise(AlertType.EMERGENCY_CALL, "call-1", T, "pressed"));
-            try (Uplink uplink = new Uplink(UplinkOptions.of("gw-a", "tcp://127.0.0.1:" + port), outbox, Clock.systemUTC(), "test")) {
+            try (Uplink uplink = new Uplink(UplinkOptions.of("gw-a", "tcp://127.0.0.1:" + port).withConfirming(BY_BROKER), outbox, Clock.systemUTC(), "test")) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> storedSeqs().size() == 51 && outbox.size() == 0);
                 assertThat(stateBeforeTheFirstStoredMessage()).as("announced online before anything else")
                         .isEqualTo(GatewayState.Status.ONLINE);
@@ -140,7 +141,7 @@ class UplinkTest {
             throw new IllegalStateException("closed");
         };
         try (SqliteOutbox outbox = SqliteOutbox.open(dir.resolve("o.db"), Clock.systemUTC());
-             Uplink uplink = new Uplink(UplinkOptions.of("gw-h", "tcp://127.0.0.1:" + port).withHeartbeat(Duration.ofMillis(200)),
+             Uplink uplink = new Uplink(UplinkOptions.of("gw-h", "tcp://127.0.0.1:" + port).withConfirming(BY_BROKER).withHeartbeat(Duration.ofMillis(200)),
                      outbox, Clock.systemUTC(), "test", e -> { }, () -> UplinkComponent.health(List.of(diagnostics)))) {
             await().atMost(Duration.ofSeconds(20)).until(() -> lastHealth("gw-h") != null);
             assertThat(lastHealth("gw-h").alarmPathImpaired()).isFalse();
@@ -168,7 +169,7 @@ class UplinkTest {
     @Test
     void messagesStoredWhileTheBrokerIsDownAreDeliveredWhenItReturns() throws Exception {
         try (SqliteOutbox outbox = SqliteOutbox.open(dir.resolve("o.db"), Clock.systemUTC());
-             Uplink uplink = new Uplink(UplinkOptions.of("gw-b", "tcp://127.0.0.1:" + port), outbox, Clock.systemUTC(), "test")) {
+             Uplink uplink = new Uplink(UplinkOptions.of("gw-b", "tcp://127.0.0.1:" + port).withConfirming(BY_BROKER), outbox, Clock.systemUTC(), "test")) {
             await().atMost(Duration.ofSeconds(10)).until(uplink::isConnected);
             outbox.append(new Reading("door", ReadingKind.ENTRY_DOOR, "open", T));
             await().atMost(Duration.ofSeconds(10)).until(() -> storedSeqs().size() == 1);
@@ -205,7 +206,7 @@ class UplinkTest {
         // published before the gateway connects, retained: an offline gateway gets it when it comes back
         subscriber.publish(config.topic(), MessageCodec.encode(config), 1, true);
         try (SqliteOutbox outbox = SqliteOutbox.open(dir.resolve("o.db"), Clock.systemUTC());
-             Uplink uplink = new Uplink(UplinkOptions.of("gw-d", "tcp://127.0.0.1:" + port), outbox,
+             Uplink uplink = new Uplink(UplinkOptions.of("gw-d", "tcp://127.0.0.1:" + port).withConfirming(BY_BROKER), outbox,
                      Clock.systemUTC(), "test", downlink::add)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> downlink.size() == 1);
             assertThat(downlink.get(0)).isEqualTo(config);
@@ -258,5 +259,42 @@ class UplinkTest {
 
     private List<Envelope> heartbeats(String gateway) {
         return received.stream().filter(e -> e.gateway().equals(gateway) && e.body() instanceof org.anxin.protocol.Heartbeat).toList();
+    }
+
+    @Test
+    void theOutboxEmptiesOnlyOnTheBridgesSignedReceiptAndWhatStaysUnconfirmedIsSentAgain() throws Exception {
+        java.security.KeyPair bridge = org.anxin.protocol.Signatures.generate();
+        try (SqliteOutbox outbox = SqliteOutbox.open(dir.resolve("o.db"), Clock.systemUTC())) {
+            for (int i = 0; i < 10; i++) {
+                outbox.append(new Reading("meter", ReadingKind.WATER, "1", T.plusSeconds(i)));
+            }
+            UplinkOptions options = UplinkOptions.of("gw-r", "tcp://127.0.0.1:" + port).withConfirming(
+                    UplinkOptions.Confirming.DEFAULT.withConfirmWait(Duration.ofSeconds(1)).withBridgeKey(bridge.getPublic()));
+            try (Uplink uplink = new Uplink(options, outbox, Clock.systemUTC(), "test")) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> storedSeqs().size() == 10 && uplink.published() >= 10);
+                assertThat(outbox.size()).as("the broker's acknowledgement deletes nothing").isEqualTo(10);
+                await().atMost(Duration.ofSeconds(20)).until(() -> uplink.resent() >= 10);
+                assertThat(received.stream().filter(e -> e.seq() == 1 && e.body() instanceof Reading).count())
+                        .as("unconfirmed after the wait: sent again").isGreaterThanOrEqualTo(2);
+
+                receipt(bridge.getPrivate(), "gw-r", 1, 5);
+                await().atMost(Duration.ofSeconds(10)).until(() -> outbox.size() == 5);
+                receipt(org.anxin.protocol.Signatures.generate().getPrivate(), "gw-r", 6, 10);
+                await().atMost(Duration.ofSeconds(10)).until(() -> uplink.receiptsRefused() == 1);
+                assertThat(outbox.size()).as("a receipt the bridge did not sign deletes nothing").isEqualTo(5);
+                receipt(bridge.getPrivate(), "gw-r", 6, 10);
+                await().atMost(Duration.ofSeconds(10)).until(() -> outbox.size() == 0);
+                assertThat(uplink.confirmed()).isEqualTo(10);
+                await().atMost(Duration.ofSeconds(10)).until(() -> uplink.unconfirmed() == 0);
+            }
+        }
+    }
+
+    private void receipt(java.security.PrivateKey key, String gateway, long first, long last) throws Exception {
+        String text = new org.anxin.protocol.Receipt(gateway, List.of(new org.anxin.protocol.Receipt.Run(first, last)),
+                Instant.now()).json();
+        Envelope envelope = Envelope.of(gateway, 0, Instant.now(),
+                new org.anxin.protocol.StoredReceipt(text, org.anxin.protocol.Signatures.sign(key, text)));
+        subscriber.publish(envelope.topic(), MessageCodec.encode(envelope), 1, false);
     }
 }

@@ -18,7 +18,9 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
  * Receives like the bridge does: a persistent QoS 1 session, and one record per (gateway, seq),
- * later copies dropped and counted. Keeps the order in which records first arrived.
+ * later copies dropped and counted; and confirms what it received as the bridge does, with a
+ * receipt every 100 ms (unsigned: the gateways under test have no bridge key). Keeps the order in
+ * which records first arrived.
  */
 final class DedupSubscriber implements AutoCloseable {
 
@@ -27,8 +29,13 @@ final class DedupSubscriber implements AutoCloseable {
     final List<Long> firstArrivals = new CopyOnWriteArrayList<>();
     final AtomicLong duplicates = new AtomicLong();
     private final MqttClient client;
+    private final String gateway;
+    private final java.util.Set<Long> unconfirmed = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ScheduledExecutorService receipts =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
 
     DedupSubscriber(String brokerUrl, String gateway) throws Exception {
+        this.gateway = gateway;
         client = new MqttClient(brokerUrl, "dedup-" + gateway, new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(false); // messages that arrive while it reconnects wait at the broker
@@ -52,6 +59,7 @@ final class DedupSubscriber implements AutoCloseable {
                 if (key == null) {
                     return;
                 }
+                unconfirmed.add(e.seq());
                 if (bySeq.putIfAbsent(e.seq(), key) == null) {
                     firstArrivals.add(e.seq());
                 } else {
@@ -66,6 +74,24 @@ final class DedupSubscriber implements AutoCloseable {
         client.connect(options);
         client.subscribe(new String[] {"anxin/v1/gw/" + gateway + "/reading", "anxin/v1/gw/" + gateway + "/alert"},
                 new int[] {1, 1});
+        receipts.scheduleWithFixedDelay(this::confirm, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void confirm() {
+        long[] seqs = unconfirmed.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (seqs.length == 0 || !client.isConnected()) {
+            return;
+        }
+        String text = new org.anxin.protocol.Receipt(gateway, org.anxin.protocol.Receipt.runs(seqs), java.time.Instant.now()).json();
+        Envelope receipt = Envelope.of(gateway, 0, java.time.Instant.now(), new org.anxin.protocol.StoredReceipt(text, "unsigned"));
+        try {
+            client.publish(receipt.topic(), MessageCodec.encode(receipt), 1, false);
+            for (long seq : seqs) {
+                unconfirmed.remove(seq);
+            }
+        } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+            // the broker is away: confirmed with the next receipt
+        }
     }
 
     boolean isConnected() {
@@ -74,6 +100,7 @@ final class DedupSubscriber implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        receipts.shutdownNow();
         try {
             client.disconnectForcibly(200, 200);
         } finally {

@@ -17,11 +17,17 @@ final class MosquittoProcess implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final String extraConfig;
+    private final boolean unlimitedQueues;
     private Process process;
 
     MosquittoProcess(Path dir, String extraConfig) throws IOException {
+        this(dir, extraConfig, true);
+    }
+
+    private MosquittoProcess(Path dir, String extraConfig, boolean unlimitedQueues) throws IOException {
         this.dir = Files.createDirectories(dir);
         this.extraConfig = extraConfig;
+        this.unlimitedQueues = unlimitedQueues;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             this.port = s.getLocalPort();
         }
@@ -30,6 +36,14 @@ final class MosquittoProcess implements AutoCloseable {
     /** A plain broker that keeps sessions across restarts and queues without limit for a slow subscriber. */
     static MosquittoProcess plain(Path dir) throws IOException {
         return new MosquittoProcess(dir, "allow_anonymous true\n");
+    }
+
+    /**
+     * A broker with Mosquitto's own queue limits (1,000 queued and 20 in flight per session): what a
+     * broker as installed does with a subscriber that falls behind, dropping what it acknowledged.
+     */
+    static MosquittoProcess withDefaultQueues(Path dir) throws IOException {
+        return new MosquittoProcess(dir, "allow_anonymous true\n", false);
     }
 
     int port() {
@@ -50,7 +64,7 @@ final class MosquittoProcess implements AutoCloseable {
         Files.writeString(conf, "user " + System.getProperty("user.name") + "\n"
                 + "listener " + port + " 127.0.0.1\n"
                 + "persistence true\npersistence_location " + dir + "/\n"
-                + "max_queued_messages 0\nmax_inflight_messages 0\n"
+                + (unlimitedQueues ? "max_queued_messages 0\nmax_inflight_messages 0\n" : "")
                 + "log_dest file " + dir.resolve("mosquitto.log") + "\n"
                 + extraConfig);
         process = new ProcessBuilder("mosquitto", "-c", conf.toString())

@@ -114,7 +114,7 @@ class StoreAndForwardFaultIT {
     }
 
     /** What the bridge stored for a gateway, seq to the same key {@link LoadGateway} prints. */
-    private static Map<Long, String> storedByBridge(Path db, String gateway) throws Exception {
+    static Map<Long, String> storedByBridge(Path db, String gateway) throws Exception {
         Map<Long, String> stored = new HashMap<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
              PreparedStatement ps = c.prepareStatement("SELECT seq, body FROM events WHERE gateway = ?")) {
