@@ -265,7 +265,7 @@ final class InactivityRule implements Rule, OpenEpisodes {
     /**
      * How long activity may pause now. From the whole routine: its threshold ({@link #threshold}),
      * widened, while it rests on few days, towards the population prior at this half hour
-     * (weighted as {@value #PRIOR_DAYS} days; never narrowed by it: a home whose own days show
+     * (weighted as {@link #priorWeight} days; never narrowed by it: a home whose own days show
      * longer pauses keeps them). Then the present context (resting, up) moves it towards that
      * context's own threshold by the days the context rests on, against the same weight: a
      * context seen on three afternoons does not take over from the whole. Resting only ever
@@ -279,7 +279,7 @@ final class InactivityRule implements Rule, OpenEpisodes {
             return a;
         }
         // the entrance is judged never to report: a silence while up may be an outing as well as
-        // a fall, and neither is presumed. The allowance goes half way towards the outing's own
+        // a fall, and neither is presumed. The allowance goes towards half way to the outing's own
         // horizon (notReturnedHours), within learnedMaximumHours: an incident still raises within
         // a day, and an ordinary afternoon out is no emergency. Someone on a mat is at home.
         // The home's own days at this hour include its outings (none was seen as one), so the

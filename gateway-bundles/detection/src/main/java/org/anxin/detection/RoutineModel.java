@@ -47,6 +47,8 @@ final class RoutineModel {
     private ZonedDateTime usualSlot;
     private int usualMinObserved;
     private Usual usualCached;
+    private ZonedDateTime spreadSlot;
+    private Spread spreadCached;
 
     RoutineModel(String signal, ZoneId zone, RoutineStore store) {
         this.signal = signal;
@@ -175,6 +177,15 @@ final class RoutineModel {
      */
     Spread spread(Instant now) {
         ZonedDateTime local = now.atZone(zone);
+        ZonedDateTime slotStart = local.withMinute(local.getMinute() < 30 ? 0 : 30).withSecond(0).withNano(0);
+        if (!slotStart.equals(spreadSlot)) {
+            spreadCached = computeSpread(local);
+            spreadSlot = slotStart;
+        }
+        return spreadCached;
+    }
+
+    private Spread computeSpread(ZonedDateTime local) {
         LocalDate today = local.toLocalDate();
         int slot = (local.getHour() * 60 + local.getMinute()) / 30;
         int[] gaps = days.entrySet().stream()
@@ -205,6 +216,7 @@ final class RoutineModel {
         learnedDaysFor = null;
         usualSlot = null;
         usualCached = null;
+        spreadSlot = null;
     }
 
     static int around(short[] slots, int slot) {
