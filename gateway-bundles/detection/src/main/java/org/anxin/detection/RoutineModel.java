@@ -47,6 +47,8 @@ final class RoutineModel {
     private ZonedDateTime usualSlot;
     private int usualMinObserved;
     private Usual usualCached;
+    private ZonedDateTime spreadSlot;
+    private Spread spreadCached;
 
     RoutineModel(String signal, ZoneId zone, RoutineStore store) {
         this.signal = signal;
@@ -160,6 +162,46 @@ final class RoutineModel {
         return n == 0 ? null : new Usual(Duration.ofMinutes(longest), false, local.getDayOfWeek(), n);
     }
 
+    /**
+     * How irregular the gap around a half hour has been over the learned days, and on how many
+     * days: 1 minus the median day's gap over the longest day's, from 0 (every day the same) to 1
+     * (a day far longer than the typical one).
+     */
+    record Spread(double irregularity, int days) {
+    }
+
+    /**
+     * The {@link Spread} around {@code now}'s half hour; irregularity 1 on fewer than two days:
+     * nothing shows yet that the home is regular. A home whose gap at 11:00 was 30 min on each
+     * of 14 days has shown its longest; one whose gap there ran from 10 min to 4 h has not.
+     */
+    Spread spread(Instant now) {
+        ZonedDateTime local = now.atZone(zone);
+        ZonedDateTime slotStart = local.withMinute(local.getMinute() < 30 ? 0 : 30).withSecond(0).withNano(0);
+        if (!slotStart.equals(spreadSlot)) {
+            spreadCached = computeSpread(local);
+            spreadSlot = slotStart;
+        }
+        return spreadCached;
+    }
+
+    private Spread computeSpread(ZonedDateTime local) {
+        LocalDate today = local.toLocalDate();
+        int slot = (local.getHour() * 60 + local.getMinute()) / 30;
+        int[] gaps = days.entrySet().stream()
+                .filter(e -> e.getKey().isBefore(today) && observed(e.getValue()) >= MIN_OBSERVED_SLOTS)
+                .mapToInt(e -> around(e.getValue(), slot)).filter(v -> v >= 0).sorted().toArray();
+        if (gaps.length < 2) {
+            return new Spread(1, gaps.length);
+        }
+        int longest = gaps[gaps.length - 1];
+        if (longest <= 0) {
+            return new Spread(0, gaps.length);
+        }
+        double median = gaps.length % 2 == 1 ? gaps[gaps.length / 2] : (gaps[gaps.length / 2 - 1] + gaps[gaps.length / 2]) / 2.0;
+        return new Spread(1 - median / longest, gaps.length);
+    }
+
     /** Copies of the learned days' profiles, oldest first. */
     java.util.List<short[]> profiles() {
         return days.values().stream().map(short[]::clone).toList();
@@ -174,6 +216,7 @@ final class RoutineModel {
         learnedDaysFor = null;
         usualSlot = null;
         usualCached = null;
+        spreadSlot = null;
     }
 
     static int around(short[] slots, int slot) {

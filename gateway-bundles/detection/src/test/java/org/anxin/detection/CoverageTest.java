@@ -109,7 +109,9 @@ class CoverageTest {
         assertThat(outOfSight).as("raised all the same, within a day").isNotNull();
         java.time.Duration a = java.time.Duration.between(at(day, "07:10"), inSight.time());
         java.time.Duration b = java.time.Duration.between(at(day, "07:10"), outOfSight.time());
-        assertThat(b).isGreaterThan(a.plusHours(3)).isLessThan(java.time.Duration.ofHours(24));
+        // a home this regular soon shows it does not go out then: the widening gives way to its
+        // days as the prior does (EvidenceWeightTest); after 10 days it is still over 2 h
+        assertThat(b).isGreaterThan(a.plusHours(2)).isLessThan(java.time.Duration.ofHours(24));
         assertThat(outOfSight.reason()).contains("the entrance never reports: it may be an outing");
         assertThat(inSight.reason()).doesNotContain("outing");
     }
