@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,28 +66,8 @@ class FeedMigrationTest {
         }
 
         Database db = Database.open(BridgeOptions.builder().jdbcUrl(url).build());
-        List<String[]> documents = new CopyOnWriteArrayList<>();
-        Channel webhook = new Channel() {
-            @Override
-            public String name() {
-                return "webhook";
-            }
-
-            @Override
-            public void send(String address, String subject, String body) {
-                throw new AssertionError("the feed is sent as a document");
-            }
-
-            @Override
-            public void sendDocument(String address, String json) {
-                documents.add(new String[] {address, json});
-            }
-
-            @Override
-            public String shown(String address) {
-                return Redaction.url(address);
-            }
-        };
+        RecordingWebhook webhook = new RecordingWebhook();
+        List<String[]> documents = webhook.documents;
         WebhookFeed feed = WebhookFeed.of(BridgeOptions.builder().webhookUrl("http://new.test/hook?token=s3cret").build());
         try (Deliveries deliveries = new Deliveries(db, Map.of("webhook", webhook), 1, Duration.ofSeconds(1), feed,
                 new BridgeCounters(), Clock.systemUTC())) {
@@ -104,6 +83,7 @@ class FeedMigrationTest {
             assertThat(documents.get(0)[1]).isEqualTo("{\"event\":\"alert.raised\",\"gateway\":\"gw-2\"}");
             await().untilAsserted(() -> assertThat(reads.notifications("gw-2", "GAS/b/1")).singleElement()
                     .satisfies(n -> assertThat(n.state()).isEqualTo("delivered")));
+            assertThat(webhook.sent).as("the feed is sent as a document, not as a message").isEmpty();
         } finally {
             db.close();
         }

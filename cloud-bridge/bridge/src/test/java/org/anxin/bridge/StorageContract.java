@@ -328,16 +328,16 @@ abstract class StorageContract {
         rig.alert(leak);
         // the same raise again under another seq: stored as an event, not told again
         rig.alert(leak);
-        org.awaitility.Awaitility.await().until(() -> rig.documents.size() == 1);
+        org.awaitility.Awaitility.await().until(() -> rig.webhook.documents.size() == 1);
         rig.alert(leak.clear(rig.now().plusSeconds(60), "dry"));
-        org.awaitility.Awaitility.await().until(() -> rig.documents.size() == 2);
+        org.awaitility.Awaitility.await().until(() -> rig.webhook.documents.size() == 2);
         // and the bridge's own alerts: two impaired heartbeats raise GATEWAY_DEGRADED
         rig.heartbeat(TYPO, 5);
         rig.heartbeat(TYPO, 65);
 
-        org.awaitility.Awaitility.await().until(() -> rig.documents.size() == 3);
-        assertThat(rig.documents).allSatisfy(d -> assertThat(d[0]).isEqualTo("http://hook.test/feed?token=s3cret"));
-        assertThat(rig.documents).extracting(d -> MessageCodec.mapper().readTree(d[1]))
+        org.awaitility.Awaitility.await().until(() -> rig.webhook.documents.size() == 3);
+        assertThat(rig.webhook.documents).allSatisfy(d -> assertThat(d[0]).isEqualTo("http://hook.test/feed?token=s3cret"));
+        assertThat(rig.webhook.documents).extracting(d -> MessageCodec.mapper().readTree(d[1]))
                 .extracting(n -> n.path("event").asText() + " " + n.path("alert").path("type").asText())
                 .containsExactly("alert.raised WATER_LEAK", "alert.cleared WATER_LEAK", "alert.raised GATEWAY_DEGRADED");
         org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(reads.notifications(rig.gw, leak.id()))
@@ -356,7 +356,7 @@ abstract class StorageContract {
     @Test
     void aFeedMessageDueAgainIsLeftByAnInstanceWithoutTheFeedAndSentByOneWithIt() {
         HealthRig rig = new HealthRig(feed());
-        rig.documentFailures.set(1);
+        rig.webhook.documentFailures.set(1);
         Alert call = Alert.raise(AlertType.EMERGENCY_CALL, "button", rig.now(), "pressed");
         rig.alert(call);
         org.awaitility.Awaitility.await().until(() -> reads.notifications(rig.gw, call.id()).get(0).state()
@@ -369,7 +369,7 @@ abstract class StorageContract {
         assertThat(feedless.sendDue()).isZero();
         assertThat(rig.deliveries.sendDue()).isEqualTo(1);
 
-        org.awaitility.Awaitility.await().until(() -> rig.documents.size() == 1);
+        org.awaitility.Awaitility.await().until(() -> rig.webhook.documents.size() == 1);
         org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(reads.notifications(rig.gw, call.id()))
                 .singleElement().satisfies(n -> {
                     assertThat(n.state()).isEqualTo("delivered");
@@ -450,11 +450,7 @@ abstract class StorageContract {
                 return Instant.ofEpochMilli(millis.get());
             }
         };
-        final List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
-        /** What the webhook feed was sent: the address, then the document. */
-        final List<String[]> documents = new java.util.concurrent.CopyOnWriteArrayList<>();
-        /** The webhook's next answers to a document, as a failure that may heal. */
-        final java.util.concurrent.atomic.AtomicInteger documentFailures = new java.util.concurrent.atomic.AtomicInteger();
+        final RecordingWebhook webhook = new RecordingWebhook();
         final Deliveries deliveries;
         final Map<String, Channel> channels;
         final MessageIngest ingest;
@@ -465,30 +461,6 @@ abstract class StorageContract {
         }
 
         HealthRig(WebhookFeed feed) {
-            Channel webhook = new Channel() {
-                @Override
-                public String name() {
-                    return "webhook";
-                }
-
-                @Override
-                public void send(String address, String subject, String body) {
-                    sent.add(address);
-                }
-
-                @Override
-                public void sendDocument(String address, String json) throws DeliveryFailure {
-                    if (documentFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                        throw new DeliveryFailure("HTTP 503", true);
-                    }
-                    documents.add(new String[] {address, json});
-                }
-
-                @Override
-                public String shown(String address) {
-                    return address;
-                }
-            };
             Escalations escalations = new Escalations(db, clock, java.util.Set.of("webhook"),
                     () -> java.net.URI.create("http://bridge.test/"), counters, java.time.ZoneOffset.UTC, List.of(), feed);
             channels = Map.of("webhook", webhook);

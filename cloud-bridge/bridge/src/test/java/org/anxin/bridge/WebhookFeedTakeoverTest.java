@@ -78,6 +78,8 @@ class WebhookFeedTakeoverTest {
                     "anxin-bridge-a-" + UUID.randomUUID().toString().substring(0, 8), "--db", jdbcUrl(),
                     "--http-port", "0", "--signing-key", dir.resolve("signing.key").toString(),
                     "--allow-unsigned-gateways", "--webhook", webhook.url());
+            // "running" is said before the broker is reached; a message published earlier would reach nobody
+            await().atMost(WAIT).until(() -> a.output().stream().anyMatch(l -> l.contains("subscribed to")));
             try (a; GatewayPublisher gateway = new GatewayPublisher(broker.url(), "test-" + gw)) {
                 gateway.publish(alert(gw, 1, fire));
                 await().atMost(WAIT).until(() -> webhook.requests() == 2);
