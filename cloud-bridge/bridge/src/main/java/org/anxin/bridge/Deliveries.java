@@ -91,7 +91,8 @@ final class Deliveries implements AutoCloseable {
      */
     int sendDue() {
         long now = clock.millis();
-        String feedless = feed.shown().isPresent() ? "" : " AND kind NOT IN ('alert.raised', 'alert.cleared')";
+        String feedless = feed.shown().isPresent() ? ""
+                : " AND kind NOT IN ('" + String.join("', '", WebhookFeed.KINDS) + "')";
         List<Claimed> claimed = db.inTransaction(c -> {
             List<String> ids = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM deliveries WHERE ((state = 'pending'"

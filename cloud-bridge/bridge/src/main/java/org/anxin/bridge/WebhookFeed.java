@@ -4,6 +4,7 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.anxin.protocol.Alert;
 
@@ -43,9 +44,12 @@ final class WebhookFeed {
         return url.map(Redaction::url);
     }
 
-    /** Whether a delivery of this kind is one of the feed's (the others are to people: alert, cleared, acknowledged). */
+    /** The kinds of the feed's deliveries, its events; those to people are alert, cleared and acknowledged. */
+    static final List<String> KINDS = List.of("alert.raised", "alert.cleared");
+
+    /** Whether a delivery of this kind is one of the feed's. */
     static boolean carries(String kind) {
-        return kind.equals("alert.raised") || kind.equals("alert.cleared");
+        return KINDS.contains(kind);
     }
 
     int attempts() {
