@@ -31,7 +31,6 @@ public final class Bridge implements AutoCloseable {
 
     private final BridgeOptions options;
     private final BridgeCounters counters;
-    private final WebhookNotifier notifier;
     private final RestApi api;
     private final MqttIngress mqtt;
     private final Deque<AutoCloseable> closeInOrder;
@@ -41,11 +40,10 @@ public final class Bridge implements AutoCloseable {
     private GatewayKeys gatewayKeys;
     private boolean closed;
 
-    private Bridge(BridgeOptions options, BridgeCounters counters, WebhookNotifier notifier, RestApi api,
-                   MqttIngress mqtt, Deque<AutoCloseable> closeInOrder) {
+    private Bridge(BridgeOptions options, BridgeCounters counters, RestApi api, MqttIngress mqtt,
+                   Deque<AutoCloseable> closeInOrder) {
         this.options = options;
         this.counters = counters;
-        this.notifier = notifier;
         this.api = api;
         this.mqtt = mqtt;
         this.closeInOrder = closeInOrder;
@@ -76,7 +74,7 @@ public final class Bridge implements AutoCloseable {
         log.info("starting bridge with {}", options);
         BridgeCounters counters = new BridgeCounters();
         // what has started, to be stopped in reverse if a later part fails; ingest (MQTT) stops first
-        // so nothing is stored after the notifier and the database are gone
+        // so nothing is stored after the deliveries and the database are gone
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             // first: a missing or broken key must stop the start before anything else happens
@@ -87,29 +85,22 @@ public final class Bridge implements AutoCloseable {
             started.push(downlink);
             RemoteConfig remoteConfig = new RemoteConfig(db, signingKey, downlink, clock);
             GatewayCommands commands = new GatewayCommands(db, signingKey, downlink, clock);
-            WebhookNotifier notifier = null;
-            if (options.webhookUrl().isPresent()) {
-                notifier = new WebhookNotifier(options.webhookUrl().get(), options.webhookAttempts(),
-                        options.webhookRetryBase(), new NotificationStore(db), counters, clock);
-                options.notificationListeners().forEach(notifier::addListener);
-                started.push(notifier);
-                log.info("alert notifications go to {}", notifier.target());
-            } else {
-                log.info("no webhook feed configured: alerts reach only the people of their homes' escalations");
-            }
+            WebhookFeed feed = WebhookFeed.of(options);
+            feed.shown().ifPresentOrElse(url -> log.info("every alert event goes to the webhook feed {}", url),
+                    () -> log.info("no webhook feed configured: alerts reach only the people of their homes' escalations"));
             Map<String, Channel> channels = new LinkedHashMap<>();
             channels.put("webhook", new HttpChannels.Webhook());
             options.smtp().ifPresent(smtp -> channels.put("email", new EmailChannel(smtp)));
             options.sms().ifPresent(sms -> channels.put("sms", new HttpChannels.Sms(sms)));
             log.info("channels to people: {}", channels.keySet());
             Deliveries deliveries = new Deliveries(db, channels, options.deliveryAttempts(), options.deliveryRetryBase(),
-                    counters, clock);
+                    feed, counters, clock);
             options.notificationListeners().forEach(deliveries::addListener);
             started.push(deliveries);
             RestApi[] apiHolder = new RestApi[1]; // acknowledgement links point at the API once it listens
             Supplier<URI> publicBase = () -> options.publicUrl().orElseGet(() -> apiHolder[0].uri());
             Escalations escalations = new Escalations(db, clock, channels.keySet(), publicBase, counters, options.zone(),
-                    options.fallbackRecipients());
+                    options.fallbackRecipients(), feed);
             Operators operators = new Operators(db, clock, options.sessionLength(), channels.keySet());
             options.adminUser().ifPresent(user -> {
                 operators.ensureAdministrator(user, options.adminPassword().orElseThrow());
@@ -121,8 +112,8 @@ public final class Bridge implements AutoCloseable {
                         + " so anyone who can publish to the broker can speak for it");
             }
             GatewaySupervisor supervisor = new GatewaySupervisor(db, options.supervisionInterval(), escalations,
-                    notifier, counters, clock, options.zone());
-            MessageIngest ingest = new MessageIngest(new IngestStore(db), notifier, escalations, deliveries, counters,
+                    counters, clock, options.zone());
+            MessageIngest ingest = new MessageIngest(new IngestStore(db), escalations, deliveries, counters,
                     clock, remoteConfig, commands, gatewayKeys, supervisor);
             DownlinkPublisher receiptsDownlink = new DownlinkPublisher(options, clock, "receipts");
             started.push(receiptsDownlink);
@@ -140,16 +131,13 @@ public final class Bridge implements AutoCloseable {
             BridgeMetrics.bindGauges(counters.registry(), db, mqttConnected);
             apiHolder[0] = api;
             started.push(api);
-            started.push(Timers.start(options, escalations, deliveries, supervisor, notifier, remoteConfig, commands));
+            started.push(Timers.start(options, escalations, deliveries, supervisor, remoteConfig, commands));
             mqtt[0] = MqttIngress.start(options, ingest, counters);
             started.push(mqtt[0]);
             if (!options.mqttShareGroup().isEmpty()) {
                 started.push(SessionTakeover.start(options, db, ingest, counters, clock));
             }
-            if (notifier != null) {
-                notifier.resumePending();
-            }
-            Bridge bridge = new Bridge(options, counters, notifier, api, mqtt[0], started);
+            Bridge bridge = new Bridge(options, counters, api, mqtt[0], started);
             bridge.deliveries = deliveries;
             bridge.signingKey = signingKey;
             bridge.db = db;
@@ -174,8 +162,7 @@ public final class Bridge implements AutoCloseable {
                 Executors.newSingleThreadScheduledExecutor(new NamedThreads("downlink-timer"));
 
         static Timers start(BridgeOptions options, Escalations escalations, Deliveries deliveries,
-                            GatewaySupervisor supervisor, WebhookNotifier feed, RemoteConfig remoteConfig,
-                            GatewayCommands commands) {
+                            GatewaySupervisor supervisor, RemoteConfig remoteConfig, GatewayCommands commands) {
             Timers t = new Timers();
             long poll = options.escalationPollInterval().toMillis();
             t.timer.scheduleWithFixedDelay(() -> guarded("escalation timer", () -> {
@@ -185,11 +172,7 @@ public final class Bridge implements AutoCloseable {
             // a quarter of the interval: an offline gateway is noticed within 1.25 intervals
             long tick = Math.max(200, Math.min(15_000, options.supervisionInterval().toMillis() / 4));
             t.timer.scheduleWithFixedDelay(() -> guarded("gateway supervision", () -> {
-                GatewaySupervisor.Pass pass = supervisor.check();
-                if (feed != null) {
-                    pass.feed().forEach(feed::send);
-                }
-                deliveries.sendNow(pass.deliveries());
+                deliveries.sendNow(supervisor.check().deliveries());
             }), tick, tick, TimeUnit.MILLISECONDS);
             // documents the broker did not take at push time; the broker keeps them retained once it has them.
             // A thread of its own: waiting for an unreachable broker must not delay an escalation step
@@ -272,16 +255,13 @@ public final class Bridge implements AutoCloseable {
      * configured) and every message to a person.
      */
     public void addNotificationListener(NotificationListener listener) {
-        Objects.requireNonNull(listener, "listener");
-        if (notifier != null) {
-            notifier.addListener(listener);
-        }
-        deliveries.addListener(listener);
+        deliveries.addListener(Objects.requireNonNull(listener, "listener"));
     }
 
     /**
-     * Stops ingest (what has arrived is stored first), the notifier (unsent notifications stay
-     * pending for the next run), the API and the database. Idempotent.
+     * Stops ingest (what has arrived is stored first), the deliveries (what this instance holds is
+     * handed back, to be sent by the next run or another instance), the API and the database.
+     * Idempotent.
      */
     @Override
     public synchronized void close() {

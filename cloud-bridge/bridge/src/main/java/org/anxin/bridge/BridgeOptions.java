@@ -28,7 +28,7 @@ import java.util.UUID;
  * @param webhookRetryBase the wait before the first retry; it doubles with each further retry
  * @param httpHost the address the REST API listens on
  * @param httpPort the REST API's port; 0 picks a free one
- * @param notificationListeners told of every notification's outcome, on the notifier's thread
+ * @param notificationListeners told of every notification's outcome, on the thread that sent it
  * @param mqttShareGroup the MQTT 5 shared-subscription group all instances of one bridge join, so
  *     the broker gives each message to one of them; empty (the default) for one instance with a
  *     plain MQTT 3.1.1 subscription

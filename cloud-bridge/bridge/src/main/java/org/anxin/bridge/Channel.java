@@ -13,6 +13,17 @@ interface Channel extends AutoCloseable {
      */
     void send(String address, String subject, String body) throws DeliveryFailure;
 
+    /**
+     * Sends a document for a program to read, as it is (the webhook feed's JSON), and returns once
+     * the far end has accepted it.
+     *
+     * @throws DeliveryFailure saying why, and whether trying again may help; by default, for good:
+     *     this channel carries no documents
+     */
+    default void sendDocument(String address, String json) throws DeliveryFailure {
+        throw new DeliveryFailure(name() + " carries no documents", false);
+    }
+
     /** The address as it may be logged and shown: phone numbers and tokens masked. */
     String shown(String address);
 

@@ -35,6 +35,7 @@ final class Deliveries implements AutoCloseable {
     private final Duration retryBase;
     private final BridgeCounters counters;
     private final Clock clock;
+    private final WebhookFeed feed;
     private final List<NotificationListener> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService senders = Executors.newFixedThreadPool(4, new NamedThreads("deliver"));
     private final java.util.Set<String> inHand = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -42,6 +43,13 @@ final class Deliveries implements AutoCloseable {
 
     Deliveries(Database db, Map<String, Channel> channels, int maxAttempts, Duration retryBase,
                BridgeCounters counters, Clock clock) {
+        this(db, channels, maxAttempts, retryBase, WebhookFeed.NONE, counters, clock);
+    }
+
+    /** @param feed where this instance sends the feed's messages, and how often it tries each */
+    Deliveries(Database db, Map<String, Channel> channels, int maxAttempts, Duration retryBase, WebhookFeed feed,
+               BridgeCounters counters, Clock clock) {
+        this.feed = feed;
         this.db = db;
         this.channels = Map.copyOf(channels);
         this.maxAttempts = maxAttempts;
@@ -77,13 +85,18 @@ final class Deliveries implements AutoCloseable {
         }
     }
 
-    /** Claims what is due (new, retry time reached, or a dead instance's lease run out) and sends it. */
+    /**
+     * Claims what is due (new, retry time reached, or a dead instance's lease run out) and sends it.
+     * An instance without the webhook feed leaves the feed's messages to one that has it.
+     */
     int sendDue() {
         long now = clock.millis();
+        String feedless = feed.shown().isPresent() ? ""
+                : " AND kind NOT IN ('" + String.join("', '", WebhookFeed.KINDS) + "')";
         List<Claimed> claimed = db.inTransaction(c -> {
             List<String> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM deliveries WHERE (state = 'pending'"
-                    + " AND next_attempt_at <= ?) OR (state = 'sending' AND lease_until < ?)"
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM deliveries WHERE ((state = 'pending'"
+                    + " AND next_attempt_at <= ?) OR (state = 'sending' AND lease_until < ?))" + feedless
                     + " ORDER BY next_attempt_at LIMIT ?" + db.forUpdateSkipLocked())) {
                 ps.setLong(1, now);
                 ps.setLong(2, now);
@@ -151,6 +164,8 @@ final class Deliveries implements AutoCloseable {
     private void deliver(Claimed d) {
         Channel channel = channels.get(d.channel());
         String shown = channel == null ? d.channel() : channel.shown(d.address());
+        boolean ofFeed = WebhookFeed.carries(d.kind());
+        int attempts = ofFeed ? feed.attempts() : maxAttempts;
         String error;
         boolean retryable;
         if (channel == null) {
@@ -158,7 +173,11 @@ final class Deliveries implements AutoCloseable {
             retryable = true; // another instance may have it configured
         } else {
             try {
-                channel.send(d.address(), d.subject(), d.body());
+                if (ofFeed) {
+                    feed.send(channel, d);
+                } else {
+                    channel.send(d.address(), d.subject(), d.body());
+                }
                 record(d, "delivered", null, null);
                 counters.notificationsDelivered.incrementAndGet();
                 counters.delivery(d.channel(), "delivered");
@@ -175,12 +194,12 @@ final class Deliveries implements AutoCloseable {
         if (closed) {
             return; // released on close, sent again by whoever is left
         }
-        if (retryable && d.attempts() < maxAttempts) {
-            Duration wait = Backoff.nth(retryBase, d.attempts());
+        if (retryable && d.attempts() < attempts) {
+            Duration wait = Backoff.nth(ofFeed ? feed.retryBase() : retryBase, d.attempts());
             counters.deliveryRetries.incrementAndGet();
             counters.delivery(d.channel(), "retried");
             log.info("{} to {} for {}/{} failed ({}), attempt {} of {}; retrying in {} ms", d.channel(), shown,
-                    d.gateway(), d.alertId(), error, d.attempts(), maxAttempts, wait.toMillis());
+                    d.gateway(), d.alertId(), error, d.attempts(), attempts, wait.toMillis());
             record(d, "pending", error, clock.millis() + wait.toMillis());
         } else {
             counters.notificationsFailed.incrementAndGet();
@@ -248,8 +267,8 @@ final class Deliveries implements AutoCloseable {
     }
 
     private void tell(Claimed d, String shown, boolean delivered, String error) {
-        NotificationOutcome outcome = new NotificationOutcome(d.gateway(), d.alertId(),
-                d.kind().equals("alert") ? "alert.raised" : "alert.cleared", d.channel(), shown, delivered,
+        String event = WebhookFeed.carries(d.kind()) ? d.kind() : d.kind().equals("alert") ? "alert.raised" : "alert.cleared";
+        NotificationOutcome outcome = new NotificationOutcome(d.gateway(), d.alertId(), event, d.channel(), shown, delivered,
                 d.attempts(), error, clock.instant());
         for (NotificationListener listener : listeners) {
             try {

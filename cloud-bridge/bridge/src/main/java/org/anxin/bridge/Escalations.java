@@ -42,6 +42,7 @@ final class Escalations {
     private final BridgeCounters counters;
     private final ZoneId zone;
     private final List<String> fallbackRecipients;
+    private final WebhookFeed feed;
 
     /**
      * @param enabledChannels the channels configured on this bridge; a step's other channels are skipped
@@ -50,13 +51,17 @@ final class Escalations {
      */
     Escalations(Database db, Clock clock, Set<String> enabledChannels, Supplier<URI> publicBase,
                 BridgeCounters counters, ZoneId zone) {
-        this(db, clock, enabledChannels, publicBase, counters, zone, List.of());
+        this(db, clock, enabledChannels, publicBase, counters, zone, List.of(), WebhookFeed.NONE);
     }
 
-    /** @param fallbackRecipients {@code channel:address}, the last resort when no operator is on duty ({@link #fallback}) */
+    /**
+     * @param fallbackRecipients {@code channel:address}, the last resort when no operator is on duty ({@link #fallback})
+     * @param feed told of every alert event besides the escalation's recipients
+     */
     Escalations(Database db, Clock clock, Set<String> enabledChannels, Supplier<URI> publicBase,
-                BridgeCounters counters, ZoneId zone, List<String> fallbackRecipients) {
+                BridgeCounters counters, ZoneId zone, List<String> fallbackRecipients, WebhookFeed feed) {
         this.fallbackRecipients = List.copyOf(fallbackRecipients);
+        this.feed = feed;
         this.db = db;
         this.clock = clock;
         this.enabledChannels = Set.copyOf(enabledChannels);
@@ -67,8 +72,8 @@ final class Escalations {
 
     /**
      * Opens the escalation of a raised alert and runs its first step at once, or closes the
-     * escalation of a cleared one and notices the people already notified. Idempotent: an alert
-     * delivered twice changes nothing the second time.
+     * escalation of a cleared one and notices the people already notified; either way tells the
+     * webhook feed. Idempotent: an alert delivered twice changes nothing the second time.
      *
      * @return the deliveries written, to send now
      */
@@ -79,7 +84,10 @@ final class Escalations {
 
     /** {@link #onAlert(String, Alert)} inside the caller's transaction. */
     List<Deliveries.Claimed> onAlert(Connection c, String gateway, Alert alert, long now) throws SQLException {
-        return alert.state() == AlertState.RAISED ? open(c, gateway, alert, now) : close(c, gateway, alert, now);
+        List<Deliveries.Claimed> written = new ArrayList<>();
+        feed.tell(c, gateway, alert, now).ifPresent(written::add);
+        written.addAll(alert.state() == AlertState.RAISED ? open(c, gateway, alert, now) : close(c, gateway, alert, now));
+        return written;
     }
 
     private List<Deliveries.Claimed> open(Connection c, String gateway, Alert alert, long now) throws SQLException {
@@ -662,10 +670,10 @@ final class Escalations {
      * with a lease), so that it can be sent as soon as the transaction commits; should this
      * instance die first, the lease runs out and another instance sends it.
      */
-    private static Optional<Deliveries.Claimed> insertDelivery(Connection c, String gateway, String alertId, String kind,
-                                                               int round, int step, String key, String name,
-                                                               String channel, String address, String subject,
-                                                               String body, String reason, long now)
+    static Optional<Deliveries.Claimed> insertDelivery(Connection c, String gateway, String alertId, String kind,
+                                                       int round, int step, String key, String name,
+                                                       String channel, String address, String subject,
+                                                       String body, String reason, long now)
             throws SQLException {
         String id = UUID.randomUUID().toString();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO deliveries (id, gateway, alert_id, kind, round, step,"

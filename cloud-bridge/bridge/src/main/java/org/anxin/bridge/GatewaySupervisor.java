@@ -41,30 +41,27 @@ final class GatewaySupervisor {
     private final Database db;
     private final Duration interval;
     private final Escalations escalations;
-    private final WebhookNotifier feed; // null without a webhook
     private final BridgeCounters counters;
     private final Clock clock;
     private final ZoneId zone;
 
     /** @param zone the zone of the times in its messages, the bridge's */
-    GatewaySupervisor(Database db, Duration interval, Escalations escalations, WebhookNotifier feed,
+    GatewaySupervisor(Database db, Duration interval, Escalations escalations,
                       BridgeCounters counters, Clock clock, ZoneId zone) {
         this.zone = zone;
         this.db = db;
         this.interval = interval;
         this.escalations = escalations;
-        this.feed = feed;
         this.counters = counters;
         this.clock = clock;
     }
 
-    /** What one pass raised and cleared: feed notifications and deliveries to send. */
-    record Pass(List<PendingNotification> feed, List<Deliveries.Claimed> deliveries) {
+    /** What one pass raised and cleared: the deliveries to send. */
+    record Pass(List<Deliveries.Claimed> deliveries) {
     }
 
     Pass check() {
         long now = clock.millis();
-        List<PendingNotification> notices = new ArrayList<>();
         List<Deliveries.Claimed> deliveries = new ArrayList<>();
         record Silent(String gateway, long seen, String status) {
         }
@@ -99,7 +96,7 @@ final class GatewaySupervisor {
                         return null; // another instance raised it
                     }
                 }
-                record(c, s.gateway(), alert, now, notices, deliveries);
+                record(c, s.gateway(), alert, now, deliveries);
                 counters.gatewaysOffline.incrementAndGet();
                 log.warn("gateway {} silent for more than {} s: GATEWAY_OFFLINE raised", s.gateway(),
                         interval.toSeconds());
@@ -134,12 +131,12 @@ final class GatewaySupervisor {
                         return null;
                     }
                 }
-                record(c, b.gateway(), cleared, now, notices, deliveries);
+                record(c, b.gateway(), cleared, now, deliveries);
                 log.info("gateway {} reporting again: GATEWAY_OFFLINE cleared", b.gateway());
                 return null;
             });
         }
-        return new Pass(notices, deliveries);
+        return new Pass(deliveries);
     }
 
     /** A gateway whose self-test has not arrived for this many of its periods is degraded. */
@@ -152,11 +149,10 @@ final class GatewaySupervisor {
      * without health (an older gateway) changes neither.
      */
     Pass onHeartbeat(String gateway, Heartbeat heartbeat, long now) {
-        List<PendingNotification> notices = new ArrayList<>();
         List<Deliveries.Claimed> deliveries = new ArrayList<>();
         GatewayHealth health = heartbeat.health();
         if (health == null) {
-            return new Pass(notices, deliveries);
+            return new Pass(deliveries);
         }
         String json;
         try {
@@ -193,13 +189,13 @@ final class GatewaySupervisor {
                 causes.add(missed);
             }
             if (!causes.isEmpty() && open == null && (missed != null || wasImpaired(previous))) {
-                raiseDegraded(c, gateway, causes, now, notices, deliveries);
+                raiseDegraded(c, gateway, causes, now, deliveries);
             } else if (causes.isEmpty() && open != null) {
-                clearDegraded(c, gateway, open, openAt == null ? now : openAt, now, notices, deliveries);
+                clearDegraded(c, gateway, open, openAt == null ? now : openAt, now, deliveries);
             }
             return null;
         });
-        return new Pass(notices, deliveries);
+        return new Pass(deliveries);
     }
 
     /** Why the self-test counts as missed, or null: nothing arrived for two periods since the later of its start and the last one. */
@@ -228,7 +224,7 @@ final class GatewaySupervisor {
     }
 
     private void raiseDegraded(Connection c, String gateway, List<String> causes, long now,
-                               List<PendingNotification> notices, List<Deliveries.Claimed> deliveries) throws SQLException {
+                               List<Deliveries.Claimed> deliveries) throws SQLException {
         String reason = "gateway " + gateway + ": the alarm path is impaired: " + String.join("; ", causes);
         if (reason.length() > MAX_REASON) {
             reason = reason.substring(0, MAX_REASON - 3) + "...";
@@ -245,13 +241,13 @@ final class GatewaySupervisor {
                 return; // another instance raised it
             }
         }
-        record(c, gateway, alert, now, notices, deliveries);
+        record(c, gateway, alert, now, deliveries);
         counters.gatewaysDegraded.incrementAndGet();
         log.warn("gateway {} degraded: GATEWAY_DEGRADED raised: {}", gateway, String.join("; ", causes));
     }
 
     private void clearDegraded(Connection c, String gateway, String alertId, long raisedAt, long now,
-                               List<PendingNotification> notices, List<Deliveries.Claimed> deliveries) throws SQLException {
+                               List<Deliveries.Claimed> deliveries) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE gateway_supervision SET degraded_alert_id = NULL,"
                 + " degraded_raised_at = NULL WHERE gateway = ? AND degraded_alert_id = ?")) {
             ps.setString(1, gateway);
@@ -263,7 +259,7 @@ final class GatewaySupervisor {
         Alert raised = new Alert(alertId, AlertType.GATEWAY_DEGRADED, org.anxin.protocol.AlertState.RAISED,
                 AlertType.GATEWAY_DEGRADED.defaultSeverity(), null, Instant.ofEpochMilli(raisedAt), "");
         record(c, gateway, raised.clear(Instant.ofEpochMilli(now), "gateway " + gateway + " reports its alarm path healthy again"),
-                now, notices, deliveries);
+                now, deliveries);
         log.info("gateway {} healthy again: GATEWAY_DEGRADED cleared", gateway);
     }
 
@@ -272,9 +268,9 @@ final class GatewaySupervisor {
                 + (zone.equals(ZoneOffset.UTC) ? "UTC" : zone.getId());
     }
 
-    /** Stores the alert as a gateway's would be, with its feed notification and escalation. */
-    private void record(Connection c, String gateway, Alert alert, long now, List<PendingNotification> notices,
-                        List<Deliveries.Claimed> deliveries) throws SQLException {
+    /** Stores the alert as a gateway's would be, with its escalation (and so its feed notification). */
+    private void record(Connection c, String gateway, Alert alert, long now, List<Deliveries.Claimed> deliveries)
+            throws SQLException {
         boolean raised = alert.state() == org.anxin.protocol.AlertState.RAISED;
         String sql = raised
                 ? "INSERT INTO alerts (gateway, alert_id, type, severity, device, state, raised_at, reason)"
@@ -291,25 +287,6 @@ final class GatewaySupervisor {
             ps.setLong(6, alert.time().toEpochMilli());
             ps.setString(7, alert.reason());
             ps.executeUpdate();
-        }
-        if (feed != null) {
-            PendingNotification n = feed.prepare(gateway, alert);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO notifications (gateway, alert_id, event,"
-                    + " channel, target, state, attempts, payload, created_at, updated_at)"
-                    + " VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (gateway, alert_id, event, channel)"
-                    + " DO NOTHING")) {
-                ps.setString(1, n.gateway());
-                ps.setString(2, n.alertId());
-                ps.setString(3, n.event());
-                ps.setString(4, n.channel());
-                ps.setString(5, n.target());
-                ps.setString(6, n.payload());
-                ps.setLong(7, now);
-                ps.setLong(8, now);
-                if (ps.executeUpdate() > 0) {
-                    notices.add(n);
-                }
-            }
         }
         deliveries.addAll(escalations.onAlert(c, gateway, alert, now));
     }

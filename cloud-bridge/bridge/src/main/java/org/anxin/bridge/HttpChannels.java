@@ -54,7 +54,8 @@ final class HttpChannels {
     /**
      * A JSON POST in the group-robot format that WeCom and DingTalk both accept:
      * {@code {"msgtype":"text","text":{"content":"..."}}}. Both answer HTTP 200 with a non-zero
-     * {@code errcode} when they refuse a message, so that is a failure too.
+     * {@code errcode} when they refuse a message, so that is a failure too. A document (the
+     * webhook feed's) is POSTed as it is, judged the same way.
      */
     static final class Webhook implements Channel {
         private final ExecutorService threads = Executors.newCachedThreadPool(new NamedThreads("channel-webhook"));
@@ -74,6 +75,11 @@ final class HttpChannels {
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
+            sendDocument(address, json);
+        }
+
+        @Override
+        public void sendDocument(String address, String json) throws DeliveryFailure {
             HttpRequest request = HttpRequest.newBuilder(URI.create(address))
                     .timeout(REQUEST_TIMEOUT)
                     .header("Content-Type", "application/json; charset=utf-8")

@@ -84,11 +84,6 @@ final class IngestStore {
     private static final String CLEAR_ALERT = "UPDATE alerts SET state = 'cleared', cleared_at = ?, clear_reason = ?"
             + " WHERE gateway = ? AND alert_id = ? AND state = 'raised'";
 
-    private static final String INSERT_PENDING_NOTIFICATION = "INSERT INTO notifications"
-            + " (gateway, alert_id, event, channel, target, state, attempts, payload, created_at, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)"
-            + " ON CONFLICT (gateway, alert_id, event, channel) DO NOTHING";
-
     // Moves the gateway's last sign of life forward, or changes nothing (0 rows) for one that does not
     // move it: a decision in one statement, so two instances hearing the same replay cannot both take it
     private static final String CLAIM_LIVE = "INSERT INTO gateways (id, status, first_seen, live_ts, live_seq)"
@@ -127,13 +122,11 @@ final class IngestStore {
      *
      * @param duplicate the (gateway, seq) was already stored; nothing was written
      * @param previousLastSeq the gateway's highest seq before this one, or {@code null} if none
-     * @param notification the notification stored with it, to send now; {@code null} if none
      * @param refused why a clear was not applied (it was stored as received, nothing else); {@code null}
      *     when it was, or for anything but a clear
      * @param deliveries what the accepted clear's effect wrote, to send now
      */
-    record EventResult(boolean duplicate, Long previousLastSeq, PendingNotification notification, String refused,
-                       List<Deliveries.Claimed> deliveries) {
+    record EventResult(boolean duplicate, Long previousLastSeq, String refused, List<Deliveries.Claimed> deliveries) {
     }
 
     /** What an accepted clear does besides closing the alert, in the same transaction. */
@@ -176,21 +169,19 @@ final class IngestStore {
 
     /**
      * Stores a reading or alert once per (gateway, seq). A raise opens its episode; a clear closes
-     * it only when {@link #refusal} finds nothing wrong, and then runs {@code onClear}. The
-     * notification (if any) is stored to be sent unless the clear was refused.
+     * it only when {@link #refusal} finds nothing wrong, and then runs {@code onClear}.
      */
-    EventResult storeEvent(Envelope envelope, String type, String bodyJson, long receivedAt, Alert alert,
-                           PendingNotification notification) {
-        return storeEvent(envelope, type, bodyJson, receivedAt, alert, notification, c -> List.of());
+    EventResult storeEvent(Envelope envelope, String type, String bodyJson, long receivedAt, Alert alert) {
+        return storeEvent(envelope, type, bodyJson, receivedAt, alert, c -> List.of());
     }
 
     EventResult storeEvent(Envelope envelope, String type, String bodyJson, long receivedAt, Alert alert,
-                           PendingNotification notification, ClearEffect onClear) {
+                           ClearEffect onClear) {
         return db.inTransaction(c -> {
             // the insert goes first: it takes SQLite's write lock and decides if anything else happens;
             // a copy (or a forged clear reusing the raise's own seq) changes nothing
             if (!insertEvent(c, envelope, type, bodyJson, receivedAt)) {
-                return new EventResult(true, null, null, null, List.of());
+                return new EventResult(true, null, null, List.of());
             }
             Long previousLastSeq = lastSeq(c, envelope.gateway());
             try (PreparedStatement ps = c.prepareStatement(TOUCH_GATEWAY_WITH_SEQ)) {
@@ -206,16 +197,14 @@ final class IngestStore {
             } else if (alert != null) {
                 String refused = refusal(c, envelope, alert);
                 if (refused != null) {
-                    return new EventResult(false, previousLastSeq, null, refused, List.of());
+                    return new EventResult(false, previousLastSeq, refused, List.of());
                 }
                 if (!clearAlert(c, envelope.gateway(), alert)) {
-                    return new EventResult(false, previousLastSeq, null, "the episode is already cleared", List.of());
+                    return new EventResult(false, previousLastSeq, "the episode is already cleared", List.of());
                 }
                 deliveries = onClear.apply(c);
             }
-            // the same alert event under a new seq (a gateway resending it) is notified only once
-            boolean notify = notification != null && insertPending(c, notification, receivedAt);
-            return new EventResult(false, previousLastSeq, notify ? notification : null, null, deliveries);
+            return new EventResult(false, previousLastSeq, null, deliveries);
         });
     }
 
@@ -586,20 +575,6 @@ final class IngestStore {
             ps.setString(2, alert.reason());
             ps.setString(3, gateway);
             ps.setString(4, alert.id());
-            return ps.executeUpdate() > 0;
-        }
-    }
-
-    private static boolean insertPending(Connection c, PendingNotification n, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT_PENDING_NOTIFICATION)) {
-            ps.setString(1, n.gateway());
-            ps.setString(2, n.alertId());
-            ps.setString(3, n.event());
-            ps.setString(4, n.channel());
-            ps.setString(5, n.target());
-            ps.setString(6, n.payload());
-            ps.setLong(7, now);
-            ps.setLong(8, now);
             return ps.executeUpdate() > 0;
         }
     }

@@ -23,15 +23,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What happens to one message from a gateway: checked, stored, and (for a new alert) handed to the
- * notifier. Knows nothing of MQTT; runs on one thread at a time.
+ * What happens to one message from a gateway: checked, stored, and (for an alert) handed to its
+ * escalation, which notifies. Knows nothing of MQTT; runs on one thread at a time.
  */
 final class MessageIngest {
 
     private static final Logger log = LoggerFactory.getLogger(MessageIngest.class);
 
     private final IngestStore store;
-    private final WebhookNotifier notifier; // null when no webhook is configured
     private final Escalations escalations;
     private final Deliveries deliveries;
     private final BridgeCounters counters;
@@ -48,7 +47,7 @@ final class MessageIngest {
     /** The verified envelope of the message being handled, so that one refused for its content is confirmed too. */
     private Envelope handling;
 
-    MessageIngest(IngestStore store, WebhookNotifier notifier, Escalations escalations, Deliveries deliveries,
+    MessageIngest(IngestStore store, Escalations escalations, Deliveries deliveries,
                   BridgeCounters counters, Clock clock, RemoteConfig remoteConfig, GatewayCommands commands,
                   GatewayKeys keys, GatewaySupervisor supervisor) {
         this.keys = keys;
@@ -57,7 +56,6 @@ final class MessageIngest {
         this.remoteConfig = remoteConfig;
         this.commands = commands;
         this.store = store;
-        this.notifier = notifier;
         this.escalations = escalations;
         this.deliveries = deliveries;
         this.counters = counters;
@@ -272,11 +270,7 @@ final class MessageIngest {
                 log.warn("gateway {} sent seq {}..{} ({} message(s)) and they never arrived", envelope.gateway(),
                         gap.first(), gap.last(), gap.size());
             }
-            GatewaySupervisor.Pass pass = supervisor.onHeartbeat(envelope.gateway(), heartbeat, now);
-            if (notifier != null) {
-                pass.feed().forEach(notifier::send);
-            }
-            deliveries.sendNow(pass.deliveries());
+            deliveries.sendNow(supervisor.onHeartbeat(envelope.gateway(), heartbeat, now).deliveries());
         } else if (body instanceof ConfigReport report) {
             storeReport(envelope, report, retained, now);
         } else if (body instanceof CommandResult result) {
@@ -365,10 +359,8 @@ final class MessageIngest {
 
     private void storeEvent(Envelope envelope, String type, Alert alert, long now, Timer.Sample arrival) {
         String bodyJson = new String(MessageCodec.encode(envelope.body()), StandardCharsets.UTF_8);
-        PendingNotification notification =
-                alert != null && notifier != null ? notifier.prepare(envelope.gateway(), alert) : null;
         boolean raise = alert != null && alert.state() == AlertState.RAISED;
-        IngestStore.EventResult result = store.storeEvent(envelope, type, bodyJson, now, alert, notification,
+        IngestStore.EventResult result = store.storeEvent(envelope, type, bodyJson, now, alert,
                 c -> escalations.onAlert(c, envelope.gateway(), alert, now));
         confirm(envelope);
         if (raise) {
@@ -393,9 +385,6 @@ final class MessageIngest {
         if (alert != null) {
             log.info("alert {} {} from {} ({}, {})", alert.id(), alert.state().wireName(), envelope.gateway(),
                     alert.type(), alert.severity().wireName());
-        }
-        if (result.notification() != null) {
-            notifier.send(result.notification());
         }
     }
 }

@@ -8,7 +8,7 @@ import java.time.Instant;
  * @param gateway the gateway that sent the alert
  * @param alertId the alert episode
  * @param event {@code alert.raised} or {@code alert.cleared}
- * @param channel how it was sent, {@code webhook}
+ * @param channel how it was sent: {@code webhook}, {@code email} or {@code sms}
  * @param target where it was sent, without credentials or query
  * @param delivered whether the receiver accepted it
  * @param attempts how many times it was tried

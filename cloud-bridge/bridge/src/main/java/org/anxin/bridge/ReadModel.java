@@ -47,8 +47,9 @@ final class ReadModel {
                      Instant raisedAt, Instant clearedAt, String reason, String clearReason, boolean unassigned) {
     }
 
+    /** One message of the webhook feed; {@code state} is a delivery's: pending, sending, delivered or failed. */
     record NotificationView(String event, String channel, String target, String state, int attempts,
-                            String lastError, Instant deliveredAt, Instant updatedAt) {
+                            String lastError, Instant createdAt, Instant deliveredAt) {
     }
 
     /**
@@ -176,18 +177,20 @@ final class ReadModel {
     }
 
     List<NotificationView> notifications(String gateway, String alertId) {
+        // a raise and its clear written in one millisecond: alert.raised sorts after alert.cleared
         return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT event, channel, target, state, attempts,"
-                    + " last_error, delivered_at, updated_at FROM notifications"
-                    + " WHERE gateway = ? AND alert_id = ? ORDER BY created_at, event, channel")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT kind AS event, channel, address AS target, state,"
+                    + " attempts, last_error, created_at, delivered_at FROM deliveries"
+                    + " WHERE gateway = ? AND alert_id = ? AND recipient_key = ? ORDER BY created_at, kind DESC")) {
                 ps.setString(1, gateway);
                 ps.setString(2, alertId);
+                ps.setString(3, WebhookFeed.RECIPIENT);
                 try (ResultSet rs = ps.executeQuery()) {
                     List<NotificationView> views = new ArrayList<>();
                     while (rs.next()) {
                         views.add(new NotificationView(rs.getString("event"), rs.getString("channel"),
                                 rs.getString("target"), rs.getString("state"), rs.getInt("attempts"),
-                                rs.getString("last_error"), instant(rs, "delivered_at"), instant(rs, "updated_at")));
+                                rs.getString("last_error"), instant(rs, "created_at"), instant(rs, "delivered_at")));
                     }
                     return views;
                 }

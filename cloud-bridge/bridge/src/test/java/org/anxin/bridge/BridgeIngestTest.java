@@ -219,7 +219,7 @@ class BridgeIngestTest {
         gateway.publish(alert(gw, 1, fire()));
 
         await().atMost(WAIT).until(() -> alertRowState(gw, fire().id()), "raised"::equals);
-        assertThat(countRows("SELECT COUNT(*) FROM notifications WHERE gateway = ?", gw)).isZero();
+        assertThat(countRows("SELECT COUNT(*) FROM deliveries WHERE gateway = ? AND recipient_key = 'feed'", gw)).isZero();
         assertThat(webhook.requests()).isZero();
     }
 

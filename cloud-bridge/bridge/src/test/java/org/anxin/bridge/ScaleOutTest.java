@@ -7,9 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertType;
@@ -54,7 +49,7 @@ class ScaleOutTest {
     Path dir;
     private final String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final String group = "anxin-test-" + UUID.randomUUID().toString().substring(0, 8);
-    private Process processA;
+    private BridgeProcess processA;
 
     private static MosquittoBroker broker() {
         return MOSQUITTO.broker();
@@ -67,44 +62,21 @@ class ScaleOutTest {
     @AfterEach
     void cleanUp() throws Exception {
         if (processA != null) {
-            processA.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            processA.close();
         }
         try (Connection c = DriverManager.getConnection(POSTGRES); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }
     }
 
-    /** Starts instance A as a process of its own and waits until it runs; its output lines are collected. */
-    private List<String> startA(String clientId) throws Exception {
-        ProcessBuilder command = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), BridgeMain.class.getName(),
+    /** Starts instance A as a process of its own, with the bridge's own broker account, and waits until it runs. */
+    private BridgeProcess startA(String clientId) throws Exception {
+        processA = BridgeProcess.start(Map.of("ANXIN_MQTT_PASSWORD", broker().bridge().password()),
                 "--broker", broker().bridgeUrl(), "--mqtt-user", broker().bridge().user(),
                 "--mqtt-client-id", clientId, "--mqtt-share-group", group,
                 "--db", jdbcUrl(), "--http-port", "0", "--instance-timeout-seconds", "3",
-                "--signing-key", dir.resolve("signing.key").toString(), "--allow-unsigned-gateways")
-                .redirectErrorStream(true);
-        command.environment().put("ANXIN_MQTT_PASSWORD", broker().bridge().password());
-        processA = command.start();
-        Process process = processA;
-        CountDownLatch running = new CountDownLatch(1);
-        List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    output.add(line);
-                    if (line.contains("Anxin bridge running")) {
-                        running.countDown();
-                    }
-                }
-            } catch (java.io.IOException e) {
-                // the process was killed
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        assertThat(running.await(30, TimeUnit.SECONDS)).as("instance A started: %s", output).isTrue();
-        return output;
+                "--signing-key", dir.resolve("signing.key").toString(), "--allow-unsigned-gateways");
+        return processA;
     }
 
     @Test
@@ -116,7 +88,7 @@ class ScaleOutTest {
         try (HttpInbox inbox = new HttpInbox()) {
             // instance A: its own JVM, as in production
             String idA = "anxin-bridge-a-" + UUID.randomUUID().toString().substring(0, 8);
-            List<String> outputA = startA(idA);
+            BridgeProcess a = startA(idA);
 
             // instance B: in this JVM; the operator sets up the home through it
             String idB = "anxin-bridge-b-" + UUID.randomUUID().toString().substring(0, 8);
@@ -150,9 +122,9 @@ class ScaleOutTest {
                 // step 1 of every escalation, by whichever instance received the alert
                 await().atMost(WAIT).until(() -> inbox.accepted("/contact").size() >= alerts);
                 assertThat(b.counters().stored()).as("B took part of the load").isBetween(1L, (long) alerts - 1);
-                assertThat(outputA).as("A ran escalation steps").anyMatch(l -> l.contains("step 1 (round 1)"));
+                assertThat(a.output()).as("A ran escalation steps").anyMatch(l -> l.contains("step 1 (round 1)"));
 
-                processA.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL, mid-escalation
+                a.close(); // SIGKILL, mid-escalation
                 // alerts raised while A is dead: B's share at once; A's share waits at the broker in A's
                 // session (Mosquitto queues for a disconnected member of the group) until B, finding A
                 // silent past the instance timeout, takes that session over and stores what waits there

@@ -30,7 +30,6 @@ abstract class StorageContract {
 
     private Database db;
     private IngestStore ingest;
-    private NotificationStore notifications;
     private ReadModel reads;
 
     /** Options naming a fresh, empty database. */
@@ -40,7 +39,6 @@ abstract class StorageContract {
     void open() throws Exception {
         db = Database.open(freshDatabase().build());
         ingest = new IngestStore(db);
-        notifications = new NotificationStore(db);
         reads = new ReadModel(db);
     }
 
@@ -54,13 +52,9 @@ abstract class StorageContract {
     }
 
     private IngestStore.EventResult store(Envelope e) {
-        return store(e, null);
-    }
-
-    private IngestStore.EventResult store(Envelope e, PendingNotification notification) {
         Alert alert = e.body() instanceof Alert a ? a : null;
         String json = new String(MessageCodec.encode(e.body()), StandardCharsets.UTF_8);
-        return ingest.storeEvent(e, alert != null ? "alert" : "reading", json, 1000 + e.seq(), alert, notification);
+        return ingest.storeEvent(e, alert != null ? "alert" : "reading", json, 1000 + e.seq(), alert);
     }
 
     @Test
@@ -321,26 +315,68 @@ abstract class StorageContract {
         assertThat(reads.gateways().get(0).status()).isEqualTo("online");
     }
 
-    @Test
-    void notificationIsStoredWithItsAlertOnceAndItsOutcomeRecorded() {
-        Alert fire = fire();
-        PendingNotification pending = new PendingNotification(GW, fire.id(), "alert.raised", "webhook",
-                "http://hook", "{}");
-        assertThat(store(alert(GW, 1, fire), pending).notification()).isEqualTo(pending);
-        // the same raise again under another seq: stored as an event, not notified again
-        assertThat(store(alert(GW, 2, fire), pending).notification()).isNull();
-        assertThat(notifications.pending("webhook", "http://hook")).containsExactly(pending);
-
-        notifications.recordOutcome(new NotificationOutcome(GW, fire.id(), "alert.raised", "webhook", "http://hook",
-                true, 2, null, Instant.ofEpochMilli(8000)));
-
-        assertThat(notifications.pending("webhook", "http://hook")).isEmpty();
-        assertThat(reads.notifications(GW, fire.id())).singleElement().satisfies(n -> {
-            assertThat(n.state()).isEqualTo("delivered");
-            assertThat(n.attempts()).isEqualTo(2);
-            assertThat(n.deliveredAt()).isEqualTo(Instant.ofEpochMilli(8000));
-        });
+    /** The webhook feed, its token in the query as a group robot's is. */
+    private static WebhookFeed feed() {
+        return WebhookFeed.of(BridgeOptions.builder().webhookUrl("http://hook.test/feed?token=s3cret").webhookAttempts(3)
+                .webhookRetryBase(java.time.Duration.ofSeconds(2)).build());
     }
+
+    @Test
+    void theWebhookFeedIsToldOfEveryAlertEventOnceAndItsOutcomeIsListedWithTheAlert() {
+        HealthRig rig = new HealthRig(feed());
+        Alert leak = Alert.raise(AlertType.WATER_LEAK, "bath-leak", rig.now(), "leak");
+        rig.alert(leak);
+        // the same raise again under another seq: stored as an event, not told again
+        rig.alert(leak);
+        org.awaitility.Awaitility.await().until(() -> rig.webhook.documents.size() == 1);
+        rig.alert(leak.clear(rig.now().plusSeconds(60), "dry"));
+        org.awaitility.Awaitility.await().until(() -> rig.webhook.documents.size() == 2);
+        // and the bridge's own alerts: two impaired heartbeats raise GATEWAY_DEGRADED
+        rig.heartbeat(TYPO, 5);
+        rig.heartbeat(TYPO, 65);
+
+        org.awaitility.Awaitility.await().until(() -> rig.webhook.documents.size() == 3);
+        assertThat(rig.webhook.documents).allSatisfy(d -> assertThat(d[0]).isEqualTo("http://hook.test/feed?token=s3cret"));
+        assertThat(rig.webhook.documents).extracting(d -> MessageCodec.mapper().readTree(d[1]))
+                .extracting(n -> n.path("event").asText() + " " + n.path("alert").path("type").asText())
+                .containsExactly("alert.raised WATER_LEAK", "alert.cleared WATER_LEAK", "alert.raised GATEWAY_DEGRADED");
+        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(reads.notifications(rig.gw, leak.id()))
+                .allSatisfy(n -> {
+                    assertThat(n.state()).isEqualTo("delivered");
+                    assertThat(n.attempts()).isEqualTo(1);
+                    assertThat(n.deliveredAt()).isNotNull();
+                    assertThat(n.channel()).isEqualTo("webhook");
+                    assertThat(n.target()).startsWith("http://hook.test/feed").doesNotContain("s3cret");
+                })
+                .extracting(ReadModel.NotificationView::event).containsExactly("alert.raised", "alert.cleared"));
+        assertThat(rig.rows("SELECT count(*) FROM deliveries WHERE gateway = ? AND address LIKE '%s3cret%'"))
+                .as("the feed's token is not stored").isZero();
+    }
+
+    @Test
+    void aFeedMessageDueAgainIsLeftByAnInstanceWithoutTheFeedAndSentByOneWithIt() {
+        HealthRig rig = new HealthRig(feed());
+        rig.webhook.documentFailures.set(1);
+        Alert call = Alert.raise(AlertType.EMERGENCY_CALL, "button", rig.now(), "pressed");
+        rig.alert(call);
+        org.awaitility.Awaitility.await().until(() -> reads.notifications(rig.gw, call.id()).get(0).state()
+                .equals("pending"));
+        rig.millis.addAndGet(2_000); // its retry is due
+        Deliveries feedless = new Deliveries(db, rig.channels, 3, java.time.Duration.ofSeconds(2), rig.counters,
+                rig.clock);
+        opened.add(feedless);
+
+        assertThat(feedless.sendDue()).isZero();
+        assertThat(rig.deliveries.sendDue()).isEqualTo(1);
+
+        org.awaitility.Awaitility.await().until(() -> rig.webhook.documents.size() == 1);
+        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(reads.notifications(rig.gw, call.id()))
+                .singleElement().satisfies(n -> {
+                    assertThat(n.state()).isEqualTo("delivered");
+                    assertThat(n.attempts()).isEqualTo(2);
+                }));
+    }
+
     @Test
     void configurationReportsAndCommandResultsFillTheirPlaceInTheGatewaysSequence() {
         store(reading(GW, 1));
@@ -414,34 +450,25 @@ abstract class StorageContract {
                 return Instant.ofEpochMilli(millis.get());
             }
         };
-        final List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final RecordingWebhook webhook = new RecordingWebhook();
+        final Deliveries deliveries;
+        final Map<String, Channel> channels;
         final MessageIngest ingest;
         long seq;
 
         HealthRig() {
-            Channel webhook = new Channel() {
-                @Override
-                public String name() {
-                    return "webhook";
-                }
+            this(WebhookFeed.NONE);
+        }
 
-                @Override
-                public void send(String address, String subject, String body) {
-                    sent.add(address);
-                }
-
-                @Override
-                public String shown(String address) {
-                    return address;
-                }
-            };
+        HealthRig(WebhookFeed feed) {
             Escalations escalations = new Escalations(db, clock, java.util.Set.of("webhook"),
-                    () -> java.net.URI.create("http://bridge.test/"), counters, java.time.ZoneOffset.UTC);
-            Deliveries deliveries = new Deliveries(db, Map.of("webhook", webhook), 1, java.time.Duration.ofMillis(10), counters, clock);
+                    () -> java.net.URI.create("http://bridge.test/"), counters, java.time.ZoneOffset.UTC, List.of(), feed);
+            channels = Map.of("webhook", webhook);
+            deliveries = new Deliveries(db, channels, 1, java.time.Duration.ofMillis(10), feed, counters, clock);
             opened.add(deliveries);
-            GatewaySupervisor supervisor = new GatewaySupervisor(db, java.time.Duration.ofMinutes(3), escalations, null,
+            GatewaySupervisor supervisor = new GatewaySupervisor(db, java.time.Duration.ofMinutes(3), escalations,
                     counters, clock, java.time.ZoneOffset.UTC);
-            ingest = new MessageIngest(new IngestStore(db), null, escalations, deliveries, counters, clock, null, null,
+            ingest = new MessageIngest(new IngestStore(db), escalations, deliveries, counters, clock, null, null,
                     new GatewayKeys(db, clock, true), supervisor);
             Directory directory = new Directory(db, clock);
             directory.putCentre("c1", new Directory.CentreInput("Centre", null, null, "http://centre.test/hook"));
@@ -573,7 +600,6 @@ abstract class StorageContract {
         assertThat(reads.alerts(new ReadModel.AlertQuery(null, rig.gw, 100))).isEmpty();
         assertThat(rig.rows("SELECT count(*) FROM escalations WHERE gateway = ?")).isZero();
         assertThat(rig.rows("SELECT count(*) FROM deliveries WHERE gateway = ?")).isZero();
-        assertThat(rig.rows("SELECT count(*) FROM notifications WHERE gateway = ?")).isZero();
         assertThat(rig.rows("SELECT count(*) FROM events WHERE gateway = ?")).as("its number is no gap").isEqualTo(1);
         ReadModel.SelfTestView recorded = reads.gateway(rig.gw).orElseThrow().selfTest();
         assertThat(recorded.id()).isEqualTo(test.id());

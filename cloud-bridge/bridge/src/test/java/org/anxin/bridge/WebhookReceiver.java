@@ -12,7 +12,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.anxin.protocol.MessageCodec;
 
-/** A local webhook endpoint that records what it is sent and answers with scripted statuses. */
+/**
+ * A local webhook endpoint that records what it is sent and answers with scripted statuses, or
+ * holds a request unanswered (its sender waits, as for a receiver that hangs).
+ */
 final class WebhookReceiver implements AutoCloseable {
 
     private final HttpServer server;
@@ -20,6 +23,11 @@ final class WebhookReceiver implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final Deque<Integer> script = new ArrayDeque<>();
     private volatile int defaultStatus = 200;
+    /** A scripted status that holds the request unanswered until the receiver closes. */
+    private static final int HOLD = 0;
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
+    // a held request must not stop the others: a thread per request
+    private final java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
 
     private WebhookReceiver() {
         try {
@@ -33,12 +41,22 @@ final class WebhookReceiver implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             requests.incrementAndGet();
             int status = nextStatus();
+            if (status == HOLD) {
+                try {
+                    closing.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.close();
+                return;
+            }
             if (status / 100 == 2) {
                 accepted.add(MessageCodec.mapper().readTree(body));
             }
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });
+        server.setExecutor(threads);
         server.start();
     }
 
@@ -50,6 +68,11 @@ final class WebhookReceiver implements AutoCloseable {
     synchronized WebhookReceiver thenAnswer(Integer... statuses) {
         script.addAll(List.of(statuses));
         return this;
+    }
+
+    /** Holds the next request unanswered (after those scripted before), until the receiver closes. */
+    WebhookReceiver thenHold() {
+        return thenAnswer(HOLD);
     }
 
     WebhookReceiver alwaysAnswer(int status) {
@@ -77,6 +100,8 @@ final class WebhookReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         server.stop(0);
+        threads.shutdownNow();
     }
 }
