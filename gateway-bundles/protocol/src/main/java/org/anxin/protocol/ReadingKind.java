@@ -37,7 +37,22 @@ public enum ReadingKind {
      * The elder's daily "I'm fine" button (a pendant's second button, a GPIO key, a Zigbee remote):
      * a sign of life, never an emergency call. Added in package version 1.5.0.
      */
-    CHECK_IN(true, Set.of("pressed"));
+    CHECK_IN(true, Set.of("pressed")),
+    // The health monitors' measurements (added in package version 1.6.0): a number in the unit
+    // named, within what a living person can measure; none is activity, as a worn oximeter or a
+    // cuff on a timer reports the same whether she is up or lying on the floor.
+    /** Systolic blood pressure, mmHg. */
+    SYSTOLIC(false, null),
+    /** Diastolic blood pressure, mmHg. */
+    DIASTOLIC(false, null),
+    /** Heart (pulse) rate, beats per minute. */
+    HEART_RATE(false, null),
+    /** Oxygen saturation (pulse oximetry), percent. */
+    SPO2(false, null),
+    /** Body temperature, degrees Celsius. */
+    BODY_TEMPERATURE(false, null),
+    /** Body weight, kilograms. */
+    WEIGHT(false, null);
 
     private final boolean activity;
     private final Set<String> allowed;
@@ -93,6 +108,24 @@ public enum ReadingKind {
                 }
                 return percent.stripTrailingZeros().toPlainString();
             }
+            case SYSTOLIC -> {
+                return measured(v, 40, 300, "mmHg");
+            }
+            case DIASTOLIC -> {
+                return measured(v, 20, 200, "mmHg");
+            }
+            case HEART_RATE -> {
+                return measured(v, 20, 300, "beats per minute");
+            }
+            case SPO2 -> {
+                return measured(v, 50, 100, "percent");
+            }
+            case BODY_TEMPERATURE -> {
+                return measured(v, 25, 45, "degrees Celsius");
+            }
+            case WEIGHT -> {
+                return measured(v, 2, 400, "kg");
+            }
             default -> {
                 String lower = v.toLowerCase(Locale.ROOT);
                 if (!allowed.contains(lower)) {
@@ -102,6 +135,33 @@ public enum ReadingKind {
                 return lower;
             }
         }
+    }
+
+    /** Whether this kind is a health monitor's measurement (a number in {@link #unit()}). */
+    public boolean isMeasurement() {
+        return unit() != null;
+    }
+
+    /** The unit of a health measurement, as written in the docs; null for every other kind. */
+    public String unit() {
+        return switch (this) {
+            case SYSTOLIC, DIASTOLIC -> "mmHg";
+            case HEART_RATE -> "bpm";
+            case SPO2 -> "%";
+            case BODY_TEMPERATURE -> "°C";
+            case WEIGHT -> "kg";
+            default -> null;
+        };
+    }
+
+    /** A measurement outside these bounds is a broken or misused device, not a reading of a person. */
+    private String measured(String v, int min, int max, String unit) {
+        BigDecimal n = decimal(v);
+        if (n.compareTo(BigDecimal.valueOf(min)) < 0 || n.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw new IllegalArgumentException(wireName() + " must be " + unit + " from " + min + " to " + max
+                    + ", got '" + v + "'");
+        }
+        return n.stripTrailingZeros().toPlainString();
     }
 
     private static BigDecimal decimal(String v) {
