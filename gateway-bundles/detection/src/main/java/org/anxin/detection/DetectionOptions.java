@@ -1,5 +1,6 @@
 package org.anxin.detection;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
@@ -12,6 +13,7 @@ import java.util.Properties;
 import java.util.TreeSet;
 import org.anxin.detection.component.DetectionConfig;
 import org.anxin.driver.api.LenientConfig;
+import org.anxin.protocol.ReadingKind;
 
 /**
  * The engine's settings for one home, validated. {@link Setting} is the one list of property names,
@@ -30,7 +32,8 @@ public record DetectionOptions(
         boolean nightDoorEnabled, LocalTime nightStart, LocalTime nightEnd,
         boolean deviceSilentEnabled, Duration mainsSilent, Duration batterySilent, int lowBatteryPercent,
         Duration deviceClockAhead, Duration deviceClockBehind, Duration selfTestEvery,
-        boolean checkInEnabled, LocalTime checkInStart, LocalTime checkInEnd) {
+        boolean checkInEnabled, LocalTime checkInStart, LocalTime checkInEnd,
+        HealthThresholds health) {
 
     /** Every setting: its property name (as in MetaType and the .cfg file), default and range. */
     public enum Setting {
@@ -65,10 +68,31 @@ public record DetectionOptions(
         SELF_TEST_MINUTES("selfTestMinutes", "60", 30, 1440),
         CHECK_IN_ENABLED("checkInEnabled", "false"),
         CHECK_IN_START("checkInStart", "07:00"),
-        CHECK_IN_END("checkInEnd", "10:00");
+        CHECK_IN_END("checkInEnd", "10:00"),
+        // the health monitors' thresholds per elder; defaults and their sources in docs/detection.md
+        SYSTOLIC_WARNING("systolicWarning", "140", 100, 250),
+        SYSTOLIC_CRITICAL("systolicCritical", "180", 100, 300),
+        DIASTOLIC_WARNING("diastolicWarning", "90", 50, 150),
+        DIASTOLIC_CRITICAL("diastolicCritical", "110", 50, 200),
+        SPO2_WARNING("spo2Warning", "94", 70, 100),
+        SPO2_CRITICAL("spo2Critical", "90", 60, 100),
+        HEART_RATE_LOW_WARNING("heartRateLowWarning", "50", 20, 120),
+        HEART_RATE_HIGH_WARNING("heartRateHighWarning", "110", 40, 250),
+        HEART_RATE_LOW_CRITICAL("heartRateLowCritical", "40", 20, 120),
+        HEART_RATE_HIGH_CRITICAL("heartRateHighCritical", "130", 40, 300),
+        TEMPERATURE_WARNING("temperatureWarning", "37.3", Type.DECIMAL, 35, 42),
+        TEMPERATURE_CRITICAL("temperatureCritical", "39.0", Type.DECIMAL, 35, 43),
+        TEMPERATURE_LOW_CRITICAL("temperatureLowCritical", "35.0", Type.DECIMAL, 30, 37),
+        WEIGHT_CHANGE_GRAMS("weightChangeGrams", "2000", 500, 20000),
+        WEIGHT_CHANGE_DAYS("weightChangeDays", "7", 1, 30),
+        MEASUREMENT_KIND("measurementKind", "none", Type.KIND, 0, 0),
+        MEASUREMENT_BY("measurementBy", "10:00");
 
-        /** The kind of value; a range applies to numbers only. */
-        public enum Type { INTEGER, BOOLEAN, TIME }
+        /**
+         * The kind of value; a range applies to numbers only (whole-number bounds for a decimal).
+         * A KIND is a health measurement's wire name, or {@code none}.
+         */
+        public enum Type { INTEGER, BOOLEAN, TIME, DECIMAL, KIND }
 
         private final String property;
         private final String defaultValue;
@@ -136,6 +160,21 @@ public record DetectionOptions(
                     } catch (DateTimeParseException e) {
                         throw new IllegalArgumentException("'" + property + "': '" + raw + "' is not a time of day like 22:00");
                     }
+                }
+                case DECIMAL -> {
+                    BigDecimal n;
+                    try {
+                        n = new BigDecimal(v);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("'" + property + "': '" + raw + "' is not a number like 37.3");
+                    }
+                    if (n.compareTo(BigDecimal.valueOf(min)) < 0 || n.compareTo(BigDecimal.valueOf(max)) > 0) {
+                        throw new IllegalArgumentException("'" + property + "' must be from " + min + " to " + max + ", got " + v);
+                    }
+                    return n;
+                }
+                case KIND -> {
+                    return HealthThresholds.measurementKind(property, v);
                 }
                 default -> {
                     long n;
@@ -252,7 +291,17 @@ public record DetectionOptions(
                 Duration.ofHours(num(values, Setting.DEVICE_CLOCK_BEHIND_HOURS)),
                 Duration.ofMinutes(num(values, Setting.SELF_TEST_MINUTES)),
                 bool(values, Setting.CHECK_IN_ENABLED), (LocalTime) values.get(Setting.CHECK_IN_START),
-                (LocalTime) values.get(Setting.CHECK_IN_END));
+                (LocalTime) values.get(Setting.CHECK_IN_END),
+                new HealthThresholds((int) num(values, Setting.SYSTOLIC_WARNING), (int) num(values, Setting.SYSTOLIC_CRITICAL),
+                        (int) num(values, Setting.DIASTOLIC_WARNING), (int) num(values, Setting.DIASTOLIC_CRITICAL),
+                        (int) num(values, Setting.SPO2_WARNING), (int) num(values, Setting.SPO2_CRITICAL),
+                        (int) num(values, Setting.HEART_RATE_LOW_WARNING), (int) num(values, Setting.HEART_RATE_HIGH_WARNING),
+                        (int) num(values, Setting.HEART_RATE_LOW_CRITICAL), (int) num(values, Setting.HEART_RATE_HIGH_CRITICAL),
+                        (BigDecimal) values.get(Setting.TEMPERATURE_WARNING), (BigDecimal) values.get(Setting.TEMPERATURE_CRITICAL),
+                        (BigDecimal) values.get(Setting.TEMPERATURE_LOW_CRITICAL),
+                        (int) num(values, Setting.WEIGHT_CHANGE_GRAMS), (int) num(values, Setting.WEIGHT_CHANGE_DAYS),
+                        ((java.util.Optional<?>) values.get(Setting.MEASUREMENT_KIND)).map(ReadingKind.class::cast).orElse(null),
+                        (LocalTime) values.get(Setting.MEASUREMENT_BY)));
     }
 
     private static long num(Map<Setting, Object> values, Setting s) {
@@ -280,5 +329,6 @@ public record DetectionOptions(
             throw new IllegalArgumentException("'checkInStart' (" + checkInStart + ") must be before 'checkInEnd' ("
                     + checkInEnd + "), within one day");
         }
+        java.util.Objects.requireNonNull(health, "health");
     }
 }
