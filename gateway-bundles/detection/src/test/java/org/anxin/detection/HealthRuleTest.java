@@ -192,6 +192,18 @@ class HealthRuleTest {
         assertThat(DetectionOptions.DEFAULTS.health().measurementKind()).isNull();
     }
 
+    @Test
+    void aContradictoryPairPushedFromTheBridgeFallsBackToItsDefaultsAndTheRestIsKept() {
+        // the component reads its configuration leniently: a document past the MetaType may still contradict itself
+        DetectionOptions.Lenient read = DetectionOptions.fromPropertiesLeniently(Map.of("systolicWarning", 190,
+                "systolicCritical", 185, "temperatureWarning", 37.8, "measurementKind", "spo2"));
+        assertThat(read.options().health().systolicWarning()).isEqualTo(140);
+        assertThat(read.options().health().systolicCritical()).isEqualTo(180);
+        assertThat(read.options().health().temperatureWarning()).isEqualByComparingTo("37.8");
+        assertThat(read.options().health().measurementKind()).isEqualTo(ReadingKind.SPO2);
+        assertThat(read.fallbacks()).isNotEmpty().allSatisfy(p -> assertThat(p).contains("systolic", "fell back"));
+    }
+
     // across restarts: a new engine on the same detection.db, the first not closed (a power cut)
 
     private Home onDisk(DetectionOptions options) {
