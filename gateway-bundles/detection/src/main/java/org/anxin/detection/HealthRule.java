@@ -137,15 +137,18 @@ final class HealthRule implements Rule, OpenEpisodes {
     }
 
     private Verdict weight(Reading r, BigDecimal kg) {
-        Instant since = r.time().minus(java.time.Duration.ofDays(t.weightChangeDays()));
-        weighings.removeIf(w -> w.time.isBefore(since) || w.time.isAfter(r.time()));
+        java.time.Duration days = java.time.Duration.ofDays(t.weightChangeDays());
         Weighing furthest = null;
         for (Weighing w : weighings) {
-            if (furthest == null || kg.subtract(w.kg).abs().compareTo(kg.subtract(furthest.kg).abs()) > 0) {
+            // either side of it: a scale that was offline posts its kept weighings late, oldest first
+            boolean near = java.time.Duration.between(w.time, r.time()).abs().compareTo(days) <= 0;
+            if (near && (furthest == null || kg.subtract(w.kg).abs().compareTo(kg.subtract(furthest.kg).abs()) > 0)) {
                 furthest = w;
             }
         }
         weighings.addLast(new Weighing(r.time(), kg));
+        Instant newest = weighings.stream().map(Weighing::time).max(Instant::compareTo).orElseThrow();
+        weighings.removeIf(w -> w.time.isBefore(newest.minus(days)));
         changed = true;
         BigDecimal limit = BigDecimal.valueOf(t.weightChangeGrams(), 3);
         if (furthest == null || kg.subtract(furthest.kg).abs().compareTo(limit) <= 0) {

@@ -140,6 +140,16 @@ class HealthRuleTest {
     }
 
     @Test
+    void aWeighingPostedLateIsComparedWithItsOwnWeekAndForgetsNoLaterWeighing() {
+        Home home = watched(OPTIONS);
+        home.read(MONDAY.plusDays(5), "07:00", "scale", ReadingKind.WEIGHT, "60.0");
+        // the scale was offline: Tuesday's weighing arrives after Saturday's
+        home.read(MONDAY.plusDays(1), "07:00", "scale", ReadingKind.WEIGHT, "60.5");
+        home.read(MONDAY.plusDays(6), "07:00", "scale", ReadingKind.WEIGHT, "62.4");
+        assertThat(home.first(WARNING, AlertState.RAISED).reason()).contains("2.4 kg more than 60 kg on 2024-03-09");
+    }
+
+    @Test
     void noScheduledMeasurementByItsTimeIsAMissedMeasurementClearedByTheNextOne() {
         Home home = watched(SCHEDULED);
         home.advance(at(MONDAY, "08:59"));

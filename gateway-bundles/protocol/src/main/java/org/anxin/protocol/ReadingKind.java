@@ -41,25 +41,40 @@ public enum ReadingKind {
     // The health monitors' measurements (added in package version 1.6.0): a number in the unit
     // named, within what a living person can measure; none is activity, as a worn oximeter or a
     // cuff on a timer reports the same whether she is up or lying on the floor.
-    /** Systolic blood pressure, mmHg. */
-    SYSTOLIC(false, null),
-    /** Diastolic blood pressure, mmHg. */
-    DIASTOLIC(false, null),
-    /** Heart (pulse) rate, beats per minute. */
-    HEART_RATE(false, null),
-    /** Oxygen saturation (pulse oximetry), percent. */
-    SPO2(false, null),
-    /** Body temperature, degrees Celsius. */
-    BODY_TEMPERATURE(false, null),
-    /** Body weight, kilograms. */
-    WEIGHT(false, null);
+    /** Systolic blood pressure. */
+    SYSTOLIC("mmHg", "mmHg", 40, 300),
+    /** Diastolic blood pressure. */
+    DIASTOLIC("mmHg", "mmHg", 20, 200),
+    /** Heart (pulse) rate. */
+    HEART_RATE("bpm", "beats per minute", 20, 300),
+    /** Oxygen saturation (pulse oximetry). */
+    SPO2("%", "percent", 50, 100),
+    BODY_TEMPERATURE("°C", "degrees Celsius", 25, 45),
+    WEIGHT("kg", "kg", 2, 400);
 
     private final boolean activity;
     private final Set<String> allowed;
+    /** A measurement's unit, in symbols and in words, and its bounds; null and 0 for other kinds. */
+    private final String unit;
+    private final String unitWords;
+    private final int min;
+    private final int max;
 
     ReadingKind(boolean activity, Set<String> allowed) {
+        this(activity, allowed, null, null, 0, 0);
+    }
+
+    ReadingKind(String unit, String unitWords, int min, int max) {
+        this(false, null, unit, unitWords, min, max);
+    }
+
+    ReadingKind(boolean activity, Set<String> allowed, String unit, String unitWords, int min, int max) {
         this.activity = activity;
         this.allowed = allowed;
+        this.unit = unit;
+        this.unitWords = unitWords;
+        this.min = min;
+        this.max = max;
     }
 
     @JsonValue
@@ -93,6 +108,9 @@ public enum ReadingKind {
             throw new IllegalArgumentException("empty value for kind '" + wireName() + "'");
         }
         String v = value.trim();
+        if (isMeasurement()) {
+            return measured(v);
+        }
         switch (this) {
             case WATER -> {
                 BigDecimal litres = decimal(v);
@@ -107,24 +125,6 @@ public enum ReadingKind {
                     throw new IllegalArgumentException("battery must be a percent from 0 to 100, got '" + v + "'");
                 }
                 return percent.stripTrailingZeros().toPlainString();
-            }
-            case SYSTOLIC -> {
-                return measured(v, 40, 300, "mmHg");
-            }
-            case DIASTOLIC -> {
-                return measured(v, 20, 200, "mmHg");
-            }
-            case HEART_RATE -> {
-                return measured(v, 20, 300, "beats per minute");
-            }
-            case SPO2 -> {
-                return measured(v, 50, 100, "percent");
-            }
-            case BODY_TEMPERATURE -> {
-                return measured(v, 25, 45, "degrees Celsius");
-            }
-            case WEIGHT -> {
-                return measured(v, 2, 400, "kg");
             }
             default -> {
                 String lower = v.toLowerCase(Locale.ROOT);
@@ -144,21 +144,14 @@ public enum ReadingKind {
 
     /** The unit of a health measurement, as written in the docs; null for every other kind. */
     public String unit() {
-        return switch (this) {
-            case SYSTOLIC, DIASTOLIC -> "mmHg";
-            case HEART_RATE -> "bpm";
-            case SPO2 -> "%";
-            case BODY_TEMPERATURE -> "°C";
-            case WEIGHT -> "kg";
-            default -> null;
-        };
+        return unit;
     }
 
-    /** A measurement outside these bounds is a broken or misused device, not a reading of a person. */
-    private String measured(String v, int min, int max, String unit) {
+    /** A measurement outside its bounds is a broken or misused device, not a reading of a person. */
+    private String measured(String v) {
         BigDecimal n = decimal(v);
         if (n.compareTo(BigDecimal.valueOf(min)) < 0 || n.compareTo(BigDecimal.valueOf(max)) > 0) {
-            throw new IllegalArgumentException(wireName() + " must be " + unit + " from " + min + " to " + max
+            throw new IllegalArgumentException(wireName() + " must be " + unitWords + " from " + min + " to " + max
                     + ", got '" + v + "'");
         }
         return n.stripTrailingZeros().toPlainString();
