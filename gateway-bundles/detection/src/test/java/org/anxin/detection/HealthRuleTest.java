@@ -214,6 +214,19 @@ class HealthRuleTest {
         assertThat(read.fallbacks()).isNotEmpty().allSatisfy(p -> assertThat(p).contains("systolic", "fell back"));
     }
 
+    @Test
+    void theMetaTypeOffersExactlyTheMeasurementKindsSoABadDocumentIsRefusedBeforeItIsApplied() throws Exception {
+        String xml = java.nio.file.Files.readString(Path.of("target/classes/OSGI-INF/metatype/org.anxin.detection.xml"));
+        java.util.regex.Matcher ad = java.util.regex.Pattern.compile("<AD [^>]*id=\"measurementKind\"[^>]*>(.*?)</AD>",
+                java.util.regex.Pattern.DOTALL).matcher(xml);
+        assertThat(ad.find()).isTrue();
+        List<String> offered = java.util.regex.Pattern.compile("value=\"([^\"]+)\"").matcher(ad.group(1)).results()
+                .map(m -> m.group(1)).toList();
+        List<String> kinds = new java.util.ArrayList<>(List.of("none"));
+        java.util.Arrays.stream(ReadingKind.values()).filter(ReadingKind::isMeasurement).map(ReadingKind::wireName).forEach(kinds::add);
+        assertThat(offered).containsExactlyElementsOf(kinds);
+    }
+
     // across restarts: a new engine on the same detection.db, the first not closed (a power cut)
 
     private Home onDisk(DetectionOptions options) {

@@ -2,6 +2,7 @@ package org.anxin.detection.component;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /**
  * The detection settings of one home. Names, defaults and ranges match
@@ -192,7 +193,11 @@ public @interface DetectionConfig {
             description = "The days a weight is compared with")
     int weightChangeDays() default 7;
 
-    @AttributeDefinition(name = "Daily measurement: kind",
+    // the options let the bridge's document be refused by the MetaType check, before anything is applied
+    @AttributeDefinition(name = "Daily measurement: kind", options = {@Option(value = "none", label = "None"),
+        @Option(value = "systolic", label = "Blood pressure (systolic)"), @Option(value = "diastolic", label = "Blood pressure (diastolic)"),
+        @Option(value = "heart_rate", label = "Heart rate"), @Option(value = "spo2", label = "SpO2"),
+        @Option(value = "body_temperature", label = "Body temperature"), @Option(value = "weight", label = "Weight")},
             description = "none, or the kind measured every day (systolic, diastolic, heart_rate, spo2, body_temperature, weight):"
                     + " none by measurementBy raises MEASUREMENT_MISSED")
     String measurementKind() default "none";
