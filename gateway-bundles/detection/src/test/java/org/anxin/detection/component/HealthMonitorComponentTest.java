@@ -2,7 +2,6 @@ package org.anxin.detection.component;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,14 +26,7 @@ class HealthMonitorComponentTest {
     Path dir;
 
     private final List<Body> appended = new CopyOnWriteArrayList<>();
-    private final Outbox outbox = (Outbox) Proxy.newProxyInstance(Outbox.class.getClassLoader(), new Class<?>[] {Outbox.class},
-            (proxy, method, args) -> {
-                if (method.getName().equals("append")) {
-                    appended.add((Body) args[0]);
-                    return null;
-                }
-                throw new UnsupportedOperationException(method.getName());
-            });
+    private final Outbox outbox = RecordingOutbox.appendingTo(appended);
 
     @Test
     void aHighReadingIsStoredAfterItsAlertAndTheMissedMeasurementIsRaisedByTheClock() throws Exception {
