@@ -123,6 +123,31 @@ class ReplayCommandTest {
     }
 
     @Test
+    void aMissedMorningBloodPressureAndTheHighOneMeasuredLateAreRaisedAndClearedEndToEnd() throws Exception {
+        Result result = replay("--scenario", "../scenarios/health.csv", "--config", "../scenarios/health.cfg");
+        assertThat(result.exit()).isZero();
+        List<JsonNode> lines = json(result.out());
+        assertThat(lines).extracting(n -> n.get("time").asText() + " " + n.get("type").asText() + " " + n.get("state").asText())
+                .containsExactly("2024-03-05T09:00 MEASUREMENT_MISSED raised", "2024-03-05T09:30 MEASUREMENT_MISSED cleared",
+                        "2024-03-05T09:30 HEALTH_READING_CRITICAL raised", "2024-03-05T09:30 HEALTH_READING_WARNING raised",
+                        "2024-03-05T18:00 HEALTH_READING_CRITICAL cleared", "2024-03-05T18:00 HEALTH_READING_WARNING cleared");
+        assertThat(lines.get(0).get("severity").asText()).isEqualTo("warning");
+        assertThat(lines.get(0).get("reason").asText()).isEqualTo("no systolic measured today by 09:00 (last: 2024-03-04T07:10)");
+        JsonNode critical = lines.get(2);
+        assertThat(critical.get("severity").asText()).isEqualTo("critical");
+        assertThat(critical.get("device").asText()).isEqualTo("cuff");
+        assertThat(critical.get("reason").asText()).contains("systolic 186 mmHg", "at or above the critical threshold 180 mmHg");
+        assertThat(lines.get(3).get("reason").asText()).contains("diastolic 104 mmHg", "warning threshold 90 mmHg");
+        assertThat(lines.get(4).get("id").asText()).isEqualTo(critical.get("id").asText());
+
+        assertThat(json(replay("--scenario", "../scenarios/health.csv").out()))
+                .as("no measurement is scheduled by default; the thresholds still apply")
+                .extracting(n -> n.get("type").asText() + " " + n.get("state").asText())
+                .containsExactly("HEALTH_READING_CRITICAL raised", "HEALTH_READING_WARNING raised",
+                        "HEALTH_READING_CRITICAL cleared", "HEALTH_READING_WARNING cleared");
+    }
+
+    @Test
     void aConfigFileChangesTheRulesWithTheMetaTypeNames() throws Exception {
         Path config = Files.writeString(dir.resolve("d.cfg"), "noActivityHours=1\nnoWaterUseEnabled=false\n");
         Result result = replay("--scenario", "../scenarios/sample-home.csv", "--config", config.toString());

@@ -83,6 +83,14 @@ final class AlertMessages {
             // the type's own words ("check in missed") would not tell a family what it is
             return "daily check-in missed, 今日未报平安";
         }
+        if (alert.type() == org.anxin.protocol.AlertType.HEALTH_READING_WARNING
+                || alert.type() == org.anxin.protocol.AlertType.HEALTH_READING_CRITICAL) {
+            // the severity is already said; the reason says which measurement and threshold
+            return "health measurement out of range, 健康指标异常";
+        }
+        if (alert.type() == org.anxin.protocol.AlertType.MEASUREMENT_MISSED) {
+            return "daily health measurement missed, 今日未测量";
+        }
         return alert.type().name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 

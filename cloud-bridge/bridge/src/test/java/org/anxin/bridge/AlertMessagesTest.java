@@ -47,4 +47,24 @@ class AlertMessagesTest {
         assertThat(AlertMessages.clearedSubject(missed.clear(missed.time().plusSeconds(600), "checked in: pendant at 10:10")))
                 .isEqualTo("[Anxin] Cleared: daily check-in missed, 今日未报平安");
     }
+
+    @Test
+    void aHealthMeasurementOutOfRangeAndAMissedOneAreWordedForPeopleInEnglishAndChinese() {
+        Alert high = Alert.raise(org.anxin.protocol.AlertType.HEALTH_READING_CRITICAL, "cuff",
+                java.time.Instant.parse("2024-03-05T01:30:00Z"), "systolic 186 mmHg (cuff at 09:30), at or above the critical threshold 180 mmHg");
+        assertThat(AlertMessages.subject(high)).isEqualTo("[Anxin] Critical: health measurement out of range, 健康指标异常");
+        assertThat(AlertMessages.body("gw-1", high, HOME, "https://bridge.example/ack/t0k3n",
+                "https://bridge.example/api/incidents/", ZoneId.of("Asia/Shanghai")))
+                .startsWith("Critical alert: health measurement out of range, 健康指标异常 at Shuiguohu, Zhongnan, Wuchang,"
+                        + " Building 3, 2-201 (home h1, device cuff), 2024-03-05 09:30 Asia/Shanghai. Systolic 186 mmHg (cuff at"
+                        + " 09:30), at or above the critical threshold 180 mmHg.");
+        Alert warning = Alert.raise(org.anxin.protocol.AlertType.HEALTH_READING_WARNING, "oximeter",
+                java.time.Instant.parse("2024-03-05T01:30:00Z"), "spo2 92 %");
+        assertThat(AlertMessages.subject(warning)).isEqualTo("[Anxin] Warning: health measurement out of range, 健康指标异常");
+        Alert missed = Alert.raise(org.anxin.protocol.AlertType.MEASUREMENT_MISSED, null,
+                java.time.Instant.parse("2024-03-05T01:00:00Z"), "no systolic measured today by 09:00");
+        assertThat(AlertMessages.subject(missed)).isEqualTo("[Anxin] Warning: daily health measurement missed, 今日未测量");
+        assertThat(AlertMessages.clearedSubject(missed.clear(missed.time().plusSeconds(1800), "systolic measured")))
+                .isEqualTo("[Anxin] Cleared: daily health measurement missed, 今日未测量");
+    }
 }

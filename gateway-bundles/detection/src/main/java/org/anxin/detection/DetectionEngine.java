@@ -52,6 +52,7 @@ public final class DetectionEngine implements AutoCloseable {
     private InactivityRule waterRule;
     private InactivityRule activityRule;
     private CheckInRule checkIn;
+    private HealthRule health;
 
     /** An engine of just these rules, with no routine: for tests of a rule. */
     public DetectionEngine(List<Rule> rules) {
@@ -98,6 +99,7 @@ public final class DetectionEngine implements AutoCloseable {
         InactivityRule activity = new InactivityRule(InactivityRule.Signal.ACTIVITY, options, home, routine, prior);
         ImmediateAlarmRule immediate = new ImmediateAlarmRule(options.callRearm());
         CheckInRule checkIn = new CheckInRule(options, home);
+        HealthRule health = new HealthRule(options.health(), home);
         List<Rule> rules = List.of(
                 immediate,
                 activity,
@@ -107,6 +109,7 @@ public final class DetectionEngine implements AutoCloseable {
                 new NightDoorRule(options, home),
                 new EntranceRule(home),
                 checkIn,
+                health,
                 new DeviceHealthRule(options));
         DetectionEngine engine = new DetectionEngine(rules, home, routine, store, immediate, fastForwardAfter(options));
         // activity ticks first: a silence of the whole home is said once, by NO_ACTIVITY
@@ -114,6 +117,7 @@ public final class DetectionEngine implements AutoCloseable {
         engine.waterRule = water;
         engine.activityRule = activity;
         engine.checkIn = checkIn;
+        engine.health = health;
         Map<String, String> state = store.loadState();
         engine.restore(state);
         engine.restoreEpisodes(state);
@@ -167,6 +171,10 @@ public final class DetectionEngine implements AutoCloseable {
         saveIfEpisodesChanged(read);
         if (checkIn != null && checkIn.takeChanged()) {
             // a press must outlive a power cut a minute later, or the window would be called missed
+            store.saveState(state());
+        }
+        if (health != null && health.takeChanged()) {
+            // a weighing or the day's measurement must outlive a restart, as a press does
             store.saveState(state());
         }
         alerts.addAll(read);
@@ -489,6 +497,7 @@ public final class DetectionEngine implements AutoCloseable {
         }
         home.coverage.save(s);
         checkIn.save(s);
+        health.save(s);
         return onWallClock(s);
     }
 
@@ -537,6 +546,7 @@ public final class DetectionEngine implements AutoCloseable {
         home.timers.restore(s.getOrDefault("timerFlows", ""));
         home.coverage.restore(s);
         checkIn.restore(s);
+        health.restore(s);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.anxin.detection;
 
 import java.time.DateTimeException;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -14,6 +15,7 @@ import java.util.Properties;
 import java.util.TreeSet;
 import org.anxin.detection.component.DetectionConfig;
 import org.anxin.driver.api.LenientConfig;
+import org.anxin.protocol.ReadingKind;
 
 /**
  * The engine's settings for one home, validated. {@link Setting} is the one list of property names,
@@ -32,7 +34,8 @@ public record DetectionOptions(
         boolean nightDoorEnabled, LocalTime nightStart, LocalTime nightEnd,
         boolean deviceSilentEnabled, Duration mainsSilent, Duration batterySilent, int lowBatteryPercent,
         Duration deviceClockAhead, Duration deviceClockBehind, Duration selfTestEvery,
-        boolean checkInEnabled, LocalTime checkInStart, LocalTime checkInEnd, ZoneId zone) {
+        boolean checkInEnabled, LocalTime checkInStart, LocalTime checkInEnd, ZoneId zone,
+        HealthThresholds health) {
 
     /** Every setting: its property name (as in MetaType and the .cfg file), default and range. */
     public enum Setting {
@@ -69,10 +72,32 @@ public record DetectionOptions(
         CHECK_IN_START("checkInStart", "07:00"),
         CHECK_IN_END("checkInEnd", "10:00"),
         // the home's hours (routine, night, a day's water) are read in this zone; messages keep UTC instants
-        ZONE("zone", "Asia/Shanghai", Type.ZONE, 0, 0);
+        ZONE("zone", "Asia/Shanghai", Type.ZONE, 0, 0),
 
-        /** The kind of value; a range applies to numbers only. */
-        public enum Type { INTEGER, BOOLEAN, TIME, ZONE }
+        // the health monitors' thresholds per elder; defaults and their sources in docs/detection.md
+        SYSTOLIC_WARNING("systolicWarning", "140", 100, 250),
+        SYSTOLIC_CRITICAL("systolicCritical", "180", 100, 300),
+        DIASTOLIC_WARNING("diastolicWarning", "90", 50, 150),
+        DIASTOLIC_CRITICAL("diastolicCritical", "110", 50, 200),
+        SPO2_WARNING("spo2Warning", "94", 70, 100),
+        SPO2_CRITICAL("spo2Critical", "90", 60, 100),
+        HEART_RATE_LOW_WARNING("heartRateLowWarning", "50", 20, 120),
+        HEART_RATE_HIGH_WARNING("heartRateHighWarning", "110", 40, 250),
+        HEART_RATE_LOW_CRITICAL("heartRateLowCritical", "40", 20, 120),
+        HEART_RATE_HIGH_CRITICAL("heartRateHighCritical", "130", 40, 300),
+        TEMPERATURE_WARNING("temperatureWarning", "37.3", Type.DECIMAL, 35, 42),
+        TEMPERATURE_CRITICAL("temperatureCritical", "39.0", Type.DECIMAL, 35, 43),
+        TEMPERATURE_LOW_CRITICAL("temperatureLowCritical", "35.0", Type.DECIMAL, 30, 37),
+        WEIGHT_CHANGE_GRAMS("weightChangeGrams", "2000", 500, 20000),
+        WEIGHT_CHANGE_DAYS("weightChangeDays", "7", 1, 30),
+        MEASUREMENT_KIND("measurementKind", "none", Type.KIND, 0, 0),
+        MEASUREMENT_BY("measurementBy", "10:00");
+
+        /**
+         * The kind of value; a range applies to numbers only (whole-number bounds for a decimal).
+         * A KIND is a health measurement's wire name, or {@code none}.
+         */
+        public enum Type { INTEGER, BOOLEAN, TIME, ZONE, DECIMAL, KIND }
 
         private final String property;
         private final String defaultValue;
@@ -147,6 +172,21 @@ public record DetectionOptions(
                     } catch (DateTimeException e) {
                         throw new IllegalArgumentException("'" + property + "': '" + raw + "' is not a time zone id such as Asia/Shanghai");
                     }
+                }
+                case DECIMAL -> {
+                    BigDecimal n;
+                    try {
+                        n = new BigDecimal(v);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("'" + property + "': '" + raw + "' is not a number like 37.3");
+                    }
+                    if (n.compareTo(BigDecimal.valueOf(min)) < 0 || n.compareTo(BigDecimal.valueOf(max)) > 0) {
+                        throw new IllegalArgumentException("'" + property + "' must be from " + min + " to " + max + ", got " + v);
+                    }
+                    return n;
+                }
+                case KIND -> {
+                    return HealthThresholds.measurementKind(property, v);
                 }
                 default -> {
                     long n;
@@ -264,7 +304,17 @@ public record DetectionOptions(
                 Duration.ofMinutes(num(values, Setting.SELF_TEST_MINUTES)),
                 bool(values, Setting.CHECK_IN_ENABLED), (LocalTime) values.get(Setting.CHECK_IN_START),
                 (LocalTime) values.get(Setting.CHECK_IN_END),
-                (ZoneId) values.get(Setting.ZONE));
+                (ZoneId) values.get(Setting.ZONE),
+                new HealthThresholds((int) num(values, Setting.SYSTOLIC_WARNING), (int) num(values, Setting.SYSTOLIC_CRITICAL),
+                        (int) num(values, Setting.DIASTOLIC_WARNING), (int) num(values, Setting.DIASTOLIC_CRITICAL),
+                        (int) num(values, Setting.SPO2_WARNING), (int) num(values, Setting.SPO2_CRITICAL),
+                        (int) num(values, Setting.HEART_RATE_LOW_WARNING), (int) num(values, Setting.HEART_RATE_HIGH_WARNING),
+                        (int) num(values, Setting.HEART_RATE_LOW_CRITICAL), (int) num(values, Setting.HEART_RATE_HIGH_CRITICAL),
+                        (BigDecimal) values.get(Setting.TEMPERATURE_WARNING), (BigDecimal) values.get(Setting.TEMPERATURE_CRITICAL),
+                        (BigDecimal) values.get(Setting.TEMPERATURE_LOW_CRITICAL),
+                        (int) num(values, Setting.WEIGHT_CHANGE_GRAMS), (int) num(values, Setting.WEIGHT_CHANGE_DAYS),
+                        ((java.util.Optional<?>) values.get(Setting.MEASUREMENT_KIND)).map(ReadingKind.class::cast).orElse(null),
+                        (LocalTime) values.get(Setting.MEASUREMENT_BY)));
     }
 
     private static long num(Map<Setting, Object> values, Setting s) {
@@ -292,5 +342,6 @@ public record DetectionOptions(
             throw new IllegalArgumentException("'checkInStart' (" + checkInStart + ") must be before 'checkInEnd' ("
                     + checkInEnd + "), within one day");
         }
+        java.util.Objects.requireNonNull(health, "health");
     }
 }

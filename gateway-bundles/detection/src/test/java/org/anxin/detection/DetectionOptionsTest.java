@@ -70,7 +70,7 @@ class DetectionOptionsTest {
             Matcher ad = Pattern.compile("<AD [^>]*id=\"" + s.property() + "\"[^>]*>").matcher(xml);
             assertThat(ad.find()).as(s.property()).isTrue();
             String tag = ad.group();
-            if (s.type() == Setting.Type.INTEGER) {
+            if (s.type() == Setting.Type.INTEGER || s.type() == Setting.Type.DECIMAL) {
                 assertThat(tag).as(s.property()).contains("min=\"" + s.min() + "\"", "max=\"" + s.max() + "\"");
             } else {
                 assertThat(tag).as(s.property()).doesNotContain("min=");

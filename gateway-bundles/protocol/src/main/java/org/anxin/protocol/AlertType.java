@@ -25,6 +25,18 @@ public enum AlertType {
      * a bridge older than it cannot decode it, so bridges are updated first.
      */
     CHECK_IN_MISSED(Severity.WARNING, false),
+    /*
+     * A health measurement past the elder's thresholds: two types, as a type fixes its severity.
+     * Neither is life-safety: a reading is one sample of a device worn or used by hand (a loose
+     * oximeter clip reads 85), it is judged by people, and the elder's own emergency call stays
+     * the alarm for an acute collapse. Added in package version 1.7.0, as MEASUREMENT_MISSED.
+     */
+    /** A measurement past a warning threshold (or a week's weight change); cleared by one back in range. */
+    HEALTH_READING_WARNING(Severity.WARNING, false),
+    /** A measurement past a critical threshold; cleared by one back in range (or replaced by a warning). */
+    HEALTH_READING_CRITICAL(Severity.CRITICAL, false),
+    /** The scheduled daily measurement did not come by its time; cleared by the next one. */
+    MEASUREMENT_MISSED(Severity.WARNING, false),
     /** The gateway's data disk is full: readings are refused, alerts are kept in the store's reserve. */
     DISK_FULL(Severity.MAINTENANCE, false),
     /** Raised by the bridge, not a gateway, when a gateway stops reporting. */

@@ -37,14 +37,44 @@ public enum ReadingKind {
      * The elder's daily "I'm fine" button (a pendant's second button, a GPIO key, a Zigbee remote):
      * a sign of life, never an emergency call. Added in package version 1.5.0.
      */
-    CHECK_IN(true, Set.of("pressed"));
+    CHECK_IN(true, Set.of("pressed")),
+    // The health monitors' measurements (added in package version 1.7.0): a number in the unit
+    // named, within what a living person can measure; none is activity, as a worn oximeter or a
+    // cuff on a timer reports the same whether she is up or lying on the floor.
+    /** Systolic blood pressure. */
+    SYSTOLIC("mmHg", "mmHg", 40, 300),
+    /** Diastolic blood pressure. */
+    DIASTOLIC("mmHg", "mmHg", 20, 200),
+    /** Heart (pulse) rate. */
+    HEART_RATE("bpm", "beats per minute", 20, 300),
+    /** Oxygen saturation (pulse oximetry). */
+    SPO2("%", "percent", 50, 100),
+    BODY_TEMPERATURE("°C", "degrees Celsius", 25, 45),
+    WEIGHT("kg", "kg", 2, 400);
 
     private final boolean activity;
     private final Set<String> allowed;
+    /** A measurement's unit, in symbols and in words, and its bounds; null and 0 for other kinds. */
+    private final String unit;
+    private final String unitWords;
+    private final int min;
+    private final int max;
 
     ReadingKind(boolean activity, Set<String> allowed) {
+        this(activity, allowed, null, null, 0, 0);
+    }
+
+    ReadingKind(String unit, String unitWords, int min, int max) {
+        this(false, null, unit, unitWords, min, max);
+    }
+
+    ReadingKind(boolean activity, Set<String> allowed, String unit, String unitWords, int min, int max) {
         this.activity = activity;
         this.allowed = allowed;
+        this.unit = unit;
+        this.unitWords = unitWords;
+        this.min = min;
+        this.max = max;
     }
 
     @JsonValue
@@ -78,6 +108,9 @@ public enum ReadingKind {
             throw new IllegalArgumentException("empty value for kind '" + wireName() + "'");
         }
         String v = value.trim();
+        if (isMeasurement()) {
+            return measured(v);
+        }
         switch (this) {
             case WATER -> {
                 BigDecimal litres = decimal(v);
@@ -102,6 +135,26 @@ public enum ReadingKind {
                 return lower;
             }
         }
+    }
+
+    /** Whether this kind is a health monitor's measurement (a number in {@link #unit()}). */
+    public boolean isMeasurement() {
+        return unit() != null;
+    }
+
+    /** The unit of a health measurement, as written in the docs; null for every other kind. */
+    public String unit() {
+        return unit;
+    }
+
+    /** A measurement outside its bounds is a broken or misused device, not a reading of a person. */
+    private String measured(String v) {
+        BigDecimal n = decimal(v);
+        if (n.compareTo(BigDecimal.valueOf(min)) < 0 || n.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw new IllegalArgumentException(wireName() + " must be " + unitWords + " from " + min + " to " + max
+                    + ", got '" + v + "'");
+        }
+        return n.stripTrailingZeros().toPlainString();
     }
 
     private static BigDecimal decimal(String v) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,47 @@ class MessageCodecTest {
         assertThat(missed.severity()).isEqualTo(Severity.WARNING);
         assertThat(AlertType.CHECK_IN_MISSED.isLifeSafety()).isFalse();
         assertThatThrownBy(() -> new Reading("pendant-ok", ReadingKind.CHECK_IN, "held", T)).hasMessageContaining("'held'");
+    }
+
+    @Test
+    void healthMeasurementsTravelUnderTheirWireNamesInCanonicalFormAndTheirAlertsKeepTheirSeverity() throws Exception {
+        Object[][] kinds = {{ReadingKind.SYSTOLIC, "systolic", "142.0", "142"}, {ReadingKind.DIASTOLIC, "diastolic", "91", "91"},
+            {ReadingKind.HEART_RATE, "heart_rate", "72", "72"}, {ReadingKind.SPO2, "spo2", "97", "97"},
+            {ReadingKind.BODY_TEMPERATURE, "body_temperature", "37.30", "37.3"}, {ReadingKind.WEIGHT, "weight", "61.25", "61.25"}};
+        for (Object[] k : kinds) {
+            Reading r = new Reading("monitor-1", (ReadingKind) k[0], (String) k[2], T);
+            String json = new String(MessageCodec.encode(Envelope.of("gw-001", 1, T, r)), StandardCharsets.UTF_8);
+            assertThat(json).as(k[1].toString()).contains("\"kind\":\"" + k[1] + "\"", "\"value\":\"" + k[3] + "\"");
+            assertThat(MessageCodec.decode(json.getBytes(StandardCharsets.UTF_8)).body()).isEqualTo(r);
+            assertThat(((ReadingKind) k[0]).isMeasurement() && !((ReadingKind) k[0]).isActivity()).isTrue();
+        }
+        Alert critical = Alert.raise(AlertType.HEALTH_READING_CRITICAL, "oximeter", T, "spo2 88 %");
+        Alert missed = Alert.raise(AlertType.MEASUREMENT_MISSED, null, T, "no systolic measured today by 09:00");
+        assertThat(MessageCodec.decode(MessageCodec.encode(Envelope.of("gw-001", 2, T, critical))).body()).isEqualTo(critical);
+        assertThat(MessageCodec.decode(MessageCodec.encode(Envelope.of("gw-001", 3, T, missed))).body()).isEqualTo(missed);
+        assertThat(critical.severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(AlertType.HEALTH_READING_WARNING.defaultSeverity()).isEqualTo(Severity.WARNING);
+        assertThat(missed.severity()).isEqualTo(Severity.WARNING);
+        assertThat(List.of(AlertType.HEALTH_READING_WARNING, AlertType.HEALTH_READING_CRITICAL, AlertType.MEASUREMENT_MISSED))
+                .noneMatch(AlertType::isLifeSafety);
+        assertThat(ReadingKind.WATER.isMeasurement()).isFalse();
+    }
+
+    @Test
+    void anAbsurdHealthMeasurementIsRefusedNamingItsKindUnitAndRange() {
+        Object[][] bad = {{ReadingKind.SYSTOLIC, "400", "systolic must be mmHg from 40 to 300, got '400'"},
+            {ReadingKind.DIASTOLIC, "-5", "diastolic must be mmHg from 20 to 200"},
+            {ReadingKind.HEART_RATE, "0", "heart_rate must be beats per minute from 20 to 300"},
+            {ReadingKind.SPO2, "101", "spo2 must be percent from 50 to 100"},
+            {ReadingKind.BODY_TEMPERATURE, "98.6", "body_temperature must be degrees Celsius from 25 to 45, got '98.6'"},
+            {ReadingKind.WEIGHT, "1200", "weight must be kg from 2 to 400"},
+            {ReadingKind.WEIGHT, "heavy", "'heavy' is not a number"}};
+        for (Object[] b : bad) {
+            assertThatThrownBy(() -> new Reading("monitor-1", (ReadingKind) b[0], (String) b[1], T)).as(b[1].toString())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining((String) b[2]);
+        }
+        assertThat(new Reading("monitor-1", ReadingKind.SPO2, "100", T).value()).isEqualTo("100");
+        assertThat(new Reading("monitor-1", ReadingKind.BODY_TEMPERATURE, "25", T).value()).isEqualTo("25");
     }
 
     @Test

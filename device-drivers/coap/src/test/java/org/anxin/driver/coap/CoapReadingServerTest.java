@@ -167,6 +167,44 @@ class CoapReadingServerTest {
     }
 
     @Test
+    void aHealthMonitorsMeasurementsAreStoredAndAbsurdOnesAreAnswered400AndCounted() throws Exception {
+        start(false);
+        CoapClient client = plainClient("/readings");
+        CoapResponse good = post(client, """
+                [{"device":"cuff","kind":"systolic","value":142,"time":"2024-03-04T06:50:00Z"},
+                 {"device":"cuff","kind":"diastolic","value":91,"time":"2024-03-04T06:50:00Z"},
+                 {"device":"cuff","kind":"heart_rate","value":"72","time":"2024-03-04T06:50:00Z"},
+                 {"device":"oximeter","kind":"spo2","value":96},
+                 {"device":"thermometer","kind":"body_temperature","value":37.30},
+                 {"device":"scale","kind":"weight","value":"61.2"}]""");
+        assertThat(good.getCode()).isEqualTo(ResponseCode.CHANGED);
+        assertThat(stored).extracting(Reading::kind, Reading::value).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(ReadingKind.SYSTOLIC, "142"), org.assertj.core.groups.Tuple.tuple(ReadingKind.DIASTOLIC, "91"),
+                org.assertj.core.groups.Tuple.tuple(ReadingKind.HEART_RATE, "72"), org.assertj.core.groups.Tuple.tuple(ReadingKind.SPO2, "96"),
+                org.assertj.core.groups.Tuple.tuple(ReadingKind.BODY_TEMPERATURE, "37.3"),
+                org.assertj.core.groups.Tuple.tuple(ReadingKind.WEIGHT, "61.2"));
+
+        Map<String, String> absurd = Map.of(
+                "{\"device\":\"cuff\",\"kind\":\"systolic\",\"value\":420}", "systolic must be mmHg from 40 to 300",
+                "{\"device\":\"oximeter\",\"kind\":\"spo2\",\"value\":104}", "spo2 must be percent from 50 to 100",
+                "{\"device\":\"thermometer\",\"kind\":\"body_temperature\",\"value\":98.6}", "degrees Celsius from 25 to 45",
+                "{\"device\":\"cuff\",\"kind\":\"heart_rate\",\"value\":\"fast\"}", "'fast' is not a number",
+                "{\"device\":\"scale\",\"kind\":\"weight\",\"value\":0}", "weight must be kg from 2 to 400");
+        for (var entry : absurd.entrySet()) {
+            CoapResponse response = post(client, entry.getKey());
+            assertThat(response.getCode()).as(entry.getKey()).isEqualTo(ResponseCode.BAD_REQUEST);
+            assertThat(response.getResponseText()).as(entry.getKey()).contains(entry.getValue());
+        }
+        // one absurd value refuses its whole array: the device's good readings are sent again, not half stored
+        CoapResponse mixed = post(client, "[{\"device\":\"cuff\",\"kind\":\"systolic\",\"value\":130},"
+                + "{\"device\":\"cuff\",\"kind\":\"diastolic\",\"value\":900}]");
+        assertThat(mixed.getCode()).isEqualTo(ResponseCode.BAD_REQUEST);
+        assertThat(server.counters().malformed).hasValue(absurd.size() + 1);
+        assertThat(server.counters().accepted).hasValue(6);
+        assertThat(stored).hasSize(6);
+    }
+
+    @Test
     void readingsKeptByAnOfflineDeviceArriveAsOneArrayInOrder() throws Exception {
         start(true);
         CoapResponse response = post(dtlsClient("/readings", "kitchen-meter", METER_KEY), """

@@ -39,6 +39,25 @@ class ScenarioReaderTest {
     }
 
     @Test
+    void healthMeasurementsAreReadInCanonicalFormAndAnAbsurdOneStopsTheFileNamingItsLine() {
+        List<ScenarioLine> lines = read("""
+                time,device,kind,value
+                2024-03-01T07:10:00,cuff,systolic,142.0
+                2024-03-01T07:10:00,cuff,diastolic,88
+                2024-03-01T07:10:00,cuff,heart_rate,71
+                2024-03-01T07:20:00,oximeter,spo2,97
+                2024-03-01T07:30:00,thermometer,body_temperature,36.60
+                2024-03-01T07:35:00,scale,weight,61.4
+                """);
+        assertThat(lines).extracting(ScenarioLine::kind).containsExactly(ReadingKind.SYSTOLIC, ReadingKind.DIASTOLIC,
+                ReadingKind.HEART_RATE, ReadingKind.SPO2, ReadingKind.BODY_TEMPERATURE, ReadingKind.WEIGHT);
+        assertThat(lines).extracting(ScenarioLine::value).containsExactly("142", "88", "71", "97", "36.6", "61.4");
+        assertThatThrownBy(() -> read("time,device,kind,value\n2024-03-01T07:30:00,thermometer,body_temperature,98.6\n"))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessageStartingWith("test.csv:2: body_temperature must be degrees Celsius from 25 to 45, got '98.6'");
+    }
+
+    @Test
     void aBadLineIsReportedWithItsNumberAndProblem() {
         String header = "time,device,kind,value\n";
         assertThatThrownBy(() -> read(header + "2024-03-01T07:15:00,d,water,1\nyesterday,d,water,1\n"))

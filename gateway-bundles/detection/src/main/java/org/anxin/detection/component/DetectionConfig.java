@@ -2,6 +2,7 @@ package org.anxin.detection.component;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /**
  * The detection settings of one home. Names, defaults and ranges match
@@ -133,4 +134,78 @@ public @interface DetectionConfig {
             description = "The home's time zone (an id such as Asia/Shanghai): the hours of the routine, the night and a day's water"
                     + " are read in it; messages keep UTC instants. Written by ./anxin provision --zone")
     String zone() default "Asia/Shanghai";
+
+    // The health monitors (docs/detection.md "Health measurements" gives each default's source)
+
+    @AttributeDefinition(name = "Systolic: warning (mmHg)", min = "100", max = "250",
+            description = "A systolic pressure at or above this raises HEALTH_READING_WARNING (grade 1 hypertension)")
+    int systolicWarning() default 140;
+
+    @AttributeDefinition(name = "Systolic: critical (mmHg)", min = "100", max = "300",
+            description = "At or above this, HEALTH_READING_CRITICAL (grade 3 hypertension)")
+    int systolicCritical() default 180;
+
+    @AttributeDefinition(name = "Diastolic: warning (mmHg)", min = "50", max = "150",
+            description = "A diastolic pressure at or above this raises HEALTH_READING_WARNING")
+    int diastolicWarning() default 90;
+
+    @AttributeDefinition(name = "Diastolic: critical (mmHg)", min = "50", max = "200",
+            description = "At or above this, HEALTH_READING_CRITICAL")
+    int diastolicCritical() default 110;
+
+    @AttributeDefinition(name = "SpO2: warning (%)", min = "70", max = "100",
+            description = "An oxygen saturation below this raises HEALTH_READING_WARNING")
+    int spo2Warning() default 94;
+
+    @AttributeDefinition(name = "SpO2: critical (%)", min = "60", max = "100",
+            description = "Below this, HEALTH_READING_CRITICAL")
+    int spo2Critical() default 90;
+
+    @AttributeDefinition(name = "Heart rate: low warning (bpm)", min = "20", max = "120",
+            description = "A heart rate below this raises HEALTH_READING_WARNING")
+    int heartRateLowWarning() default 50;
+
+    @AttributeDefinition(name = "Heart rate: high warning (bpm)", min = "40", max = "250",
+            description = "A heart rate above this raises HEALTH_READING_WARNING")
+    int heartRateHighWarning() default 110;
+
+    @AttributeDefinition(name = "Heart rate: low critical (bpm)", min = "20", max = "120",
+            description = "Below this, HEALTH_READING_CRITICAL")
+    int heartRateLowCritical() default 40;
+
+    @AttributeDefinition(name = "Heart rate: high critical (bpm)", min = "40", max = "300",
+            description = "Above this, HEALTH_READING_CRITICAL")
+    int heartRateHighCritical() default 130;
+
+    @AttributeDefinition(name = "Body temperature: warning (°C)", min = "35", max = "42",
+            description = "A temperature at or above this raises HEALTH_READING_WARNING (a fever)")
+    double temperatureWarning() default 37.3;
+
+    @AttributeDefinition(name = "Body temperature: critical (°C)", min = "35", max = "43",
+            description = "At or above this, HEALTH_READING_CRITICAL")
+    double temperatureCritical() default 39.0;
+
+    @AttributeDefinition(name = "Body temperature: low critical (°C)", min = "30", max = "37",
+            description = "Below this, HEALTH_READING_CRITICAL (hypothermia)")
+    double temperatureLowCritical() default 35.0;
+
+    @AttributeDefinition(name = "Weight change (g)", min = "500", max = "20000",
+            description = "A weight more than this above or below any weighing of the last weightChangeDays raises HEALTH_READING_WARNING")
+    int weightChangeGrams() default 2000;
+
+    @AttributeDefinition(name = "Weight change: days", min = "1", max = "30",
+            description = "The days a weight is compared with")
+    int weightChangeDays() default 7;
+
+    // the options let the bridge's document be refused by the MetaType check, before anything is applied
+    @AttributeDefinition(name = "Daily measurement: kind", options = {@Option(value = "none", label = "None"),
+        @Option(value = "systolic", label = "Blood pressure (systolic)"), @Option(value = "diastolic", label = "Blood pressure (diastolic)"),
+        @Option(value = "heart_rate", label = "Heart rate"), @Option(value = "spo2", label = "SpO2"),
+        @Option(value = "body_temperature", label = "Body temperature"), @Option(value = "weight", label = "Weight")},
+            description = "none, or the kind measured every day (systolic, diastolic, heart_rate, spo2, body_temperature, weight):"
+                    + " none by measurementBy raises MEASUREMENT_MISSED")
+    String measurementKind() default "none";
+
+    @AttributeDefinition(name = "Daily measurement: by", description = "Local time, HH:mm")
+    String measurementBy() default "10:00";
 }
