@@ -22,7 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.anxin.bridge.Bridge;
-import org.anxin.bridge.BridgeOptions;
+import org.anxin.bridge.core.BridgeOptions;
 import org.anxin.protocol.MessageCodec;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;

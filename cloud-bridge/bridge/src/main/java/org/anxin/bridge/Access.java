@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.anxin.bridge.core.ApiException;
 
 /**
  * Who an operator is and which homes they may see. The homes are the unit of scope: a centre

@@ -15,6 +15,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.anxin.bridge.core.Backoff;
+import org.anxin.bridge.core.BridgeCounters;
+import org.anxin.bridge.core.Channel;
+import org.anxin.bridge.core.NamedThreads;
+import org.anxin.bridge.core.NotificationListener;
+import org.anxin.bridge.core.NotificationOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -18,6 +18,8 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.anxin.bridge.core.ApiException;
+import org.anxin.bridge.core.BridgeCounters;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertState;
 import org.anxin.protocol.Severity;

@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.anxin.bridge.core.BridgeCounters;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertType;
 import org.anxin.protocol.GatewayHealth;

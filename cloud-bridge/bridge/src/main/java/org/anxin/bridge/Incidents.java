@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.anxin.bridge.core.Redaction;
 
 /** The handling record of alerts: escalations, who was told what, acknowledgements, outcomes. */
 final class Incidents {

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
+import org.anxin.bridge.core.BridgeCounters;
+import org.anxin.bridge.core.LogLimit;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertState;
 import org.anxin.protocol.Body;

@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import org.anxin.bridge.core.NotificationOutcome;
 
 /** The notifications table as the notifier sees it: what is still to send, and how each ended. */
 final class NotificationStore {

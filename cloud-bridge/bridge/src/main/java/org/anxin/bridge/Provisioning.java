@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.util.LinkedHashMap;
 import java.time.Clock;
 import java.util.Map;
+import org.anxin.bridge.core.ApiException;
 import org.anxin.protocol.Signatures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

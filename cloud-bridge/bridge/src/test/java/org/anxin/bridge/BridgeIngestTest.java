@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.anxin.bridge.core.BridgeOptions;
+import org.anxin.bridge.core.NotificationOutcome;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.GatewayState;
 import org.anxin.protocol.Topics;

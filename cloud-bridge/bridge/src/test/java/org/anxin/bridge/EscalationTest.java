@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.anxin.bridge.core.BridgeOptions;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertType;
 import org.junit.jupiter.api.AfterAll;

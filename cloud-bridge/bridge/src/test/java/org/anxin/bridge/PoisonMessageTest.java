@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.anxin.bridge.core.BridgeOptions;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertType;
 import org.anxin.protocol.Envelope;

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.UUID;
+import org.anxin.bridge.core.BridgeOptions;
 import org.junit.jupiter.api.AfterEach;
 
 /**

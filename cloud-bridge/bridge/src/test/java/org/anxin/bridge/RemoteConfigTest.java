@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.anxin.bridge.core.BridgeOptions;
 import org.anxin.protocol.Command;
 import org.anxin.protocol.CommandResult;
 import org.anxin.protocol.ConfigReport;

@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.anxin.bridge.core.BridgeOptions;
 import org.anxin.protocol.Channel;
 import org.anxin.protocol.GatewayState;
 import org.anxin.protocol.Heartbeat;

@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.anxin.bridge.core.BridgeOptions;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertType;
 import org.eclipse.paho.client.mqttv3.MqttClient;

@@ -1,6 +1,7 @@
 package org.anxin.bridge;
 
 import java.nio.file.Path;
+import org.anxin.bridge.core.BridgeOptions;
 import org.junit.jupiter.api.io.TempDir;
 
 class SqliteStorageTest extends StorageContract {

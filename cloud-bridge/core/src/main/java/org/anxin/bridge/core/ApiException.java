@@ -1,33 +1,33 @@
-package org.anxin.bridge;
+package org.anxin.bridge.core;
 
 /** A request the API refuses, with the HTTP status and a message for the caller. */
-final class ApiException extends RuntimeException {
+public final class ApiException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
     private final int status;
 
-    ApiException(int status, String message) {
+    public ApiException(int status, String message) {
         super(message, null, false, false);
         this.status = status;
     }
 
-    int status() {
+    public int status() {
         return status;
     }
 
-    static ApiException badRequest(String message) {
+    public static ApiException badRequest(String message) {
         return new ApiException(400, message);
     }
 
-    static ApiException notFound(String message) {
+    public static ApiException notFound(String message) {
         return new ApiException(404, message);
     }
 
-    static ApiException unprocessable(String message) {
+    public static ApiException unprocessable(String message) {
         return new ApiException(422, message);
     }
 
-    static ApiException conflict(String message) {
+    public static ApiException conflict(String message) {
         return new ApiException(409, message);
     }
 }

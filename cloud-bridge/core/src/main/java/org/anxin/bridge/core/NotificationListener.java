@@ -1,4 +1,4 @@
-package org.anxin.bridge;
+package org.anxin.bridge.core;
 
 /**
  * Told the outcome of every alert notification, once it is recorded. Called on the notifier's

@@ -1,11 +1,11 @@
-package org.anxin.bridge;
+package org.anxin.bridge.core;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.regex.Pattern;
 
 /** Addresses as they may appear in logs, the database and the API: without credentials. */
-final class Redaction {
+public final class Redaction {
 
     private static final Pattern JDBC_PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
 
@@ -13,7 +13,7 @@ final class Redaction {
     }
 
     /** The URL without user info and query string, which is where tokens usually travel. */
-    static String url(URI uri) {
+    public static String url(URI uri) {
         if (uri.getHost() == null) {
             return uri.getScheme() == null ? "<unparseable>" : uri.getScheme() + ":<redacted>";
         }
@@ -31,7 +31,7 @@ final class Redaction {
         return s.toString();
     }
 
-    static String url(String url) {
+    public static String url(String url) {
         try {
             return url(new URI(url));
         } catch (URISyntaxException e) {
@@ -40,12 +40,12 @@ final class Redaction {
     }
 
     /** The JDBC URL with any password parameter masked. */
-    static String jdbcUrl(String url) {
+    public static String jdbcUrl(String url) {
         return JDBC_PASSWORD.matcher(url).replaceAll("$1***");
     }
 
     /** A phone number with all but its last four digits masked: {@code *******5678}. */
-    static String phone(String phone) {
+    public static String phone(String phone) {
         if (phone == null) {
             return "-";
         }
@@ -54,7 +54,7 @@ final class Redaction {
     }
 
     /** An e-mail address with the local part masked but its first letter: {@code w***@example.org}. */
-    static String email(String email) {
+    public static String email(String email) {
         if (email == null) {
             return "-";
         }

@@ -1,4 +1,4 @@
-package org.anxin.bridge;
+package org.anxin.bridge.core;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,40 +17,40 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class BridgeCounters {
 
-    final AtomicLong received = new AtomicLong();
-    final AtomicLong stored = new AtomicLong();
-    final AtomicLong duplicates = new AtomicLong();
-    final AtomicLong malformed = new AtomicLong();
-    final AtomicLong foreignTopics = new AtomicLong();
-    final AtomicLong mismatched = new AtomicLong();
-    final AtomicLong ignored = new AtomicLong();
-    final AtomicLong gaps = new AtomicLong();
-    final AtomicLong storeFailures = new AtomicLong();
-    final AtomicLong notificationsDelivered = new AtomicLong();
-    final AtomicLong notificationsFailed = new AtomicLong();
-    final AtomicLong deliveryRetries = new AtomicLong();
-    final AtomicLong escalationSteps = new AtomicLong();
-    final AtomicLong acknowledged = new AtomicLong();
-    final AtomicLong gatewaysOffline = new AtomicLong();
-    final AtomicLong gatewaysDegraded = new AtomicLong();
-    final AtomicLong selfTests = new AtomicLong();
-    final AtomicLong rejectedRequests = new AtomicLong();
-    final AtomicLong sessionsTakenOver = new AtomicLong();
-    final AtomicLong messagesTakenOver = new AtomicLong();
-    final AtomicLong configReports = new AtomicLong();
-    final AtomicLong unknownConfigVersions = new AtomicLong();
-    final AtomicLong commandResults = new AtomicLong();
-    final AtomicLong unknownCommandResults = new AtomicLong();
-    final AtomicLong clearsRefused = new AtomicLong();
-    final AtomicLong quarantined = new AtomicLong();
-    final AtomicLong quarantineDropped = new AtomicLong();
-    final AtomicLong slowRequestsClosed = new AtomicLong();
-    final AtomicLong mendedAlarms = new AtomicLong();
-    final AtomicLong unsignedRefused = new AtomicLong();
-    final AtomicLong badSignatures = new AtomicLong();
-    final AtomicLong fallbackUsed = new AtomicLong();
-    final AtomicLong alertsReachingNobody = new AtomicLong();
-    final AtomicLong replaysRefused = new AtomicLong();
+    public final AtomicLong received = new AtomicLong();
+    public final AtomicLong stored = new AtomicLong();
+    public final AtomicLong duplicates = new AtomicLong();
+    public final AtomicLong malformed = new AtomicLong();
+    public final AtomicLong foreignTopics = new AtomicLong();
+    public final AtomicLong mismatched = new AtomicLong();
+    public final AtomicLong ignored = new AtomicLong();
+    public final AtomicLong gaps = new AtomicLong();
+    public final AtomicLong storeFailures = new AtomicLong();
+    public final AtomicLong notificationsDelivered = new AtomicLong();
+    public final AtomicLong notificationsFailed = new AtomicLong();
+    public final AtomicLong deliveryRetries = new AtomicLong();
+    public final AtomicLong escalationSteps = new AtomicLong();
+    public final AtomicLong acknowledged = new AtomicLong();
+    public final AtomicLong gatewaysOffline = new AtomicLong();
+    public final AtomicLong gatewaysDegraded = new AtomicLong();
+    public final AtomicLong selfTests = new AtomicLong();
+    public final AtomicLong rejectedRequests = new AtomicLong();
+    public final AtomicLong sessionsTakenOver = new AtomicLong();
+    public final AtomicLong messagesTakenOver = new AtomicLong();
+    public final AtomicLong configReports = new AtomicLong();
+    public final AtomicLong unknownConfigVersions = new AtomicLong();
+    public final AtomicLong commandResults = new AtomicLong();
+    public final AtomicLong unknownCommandResults = new AtomicLong();
+    public final AtomicLong clearsRefused = new AtomicLong();
+    public final AtomicLong quarantined = new AtomicLong();
+    public final AtomicLong quarantineDropped = new AtomicLong();
+    public final AtomicLong slowRequestsClosed = new AtomicLong();
+    public final AtomicLong mendedAlarms = new AtomicLong();
+    public final AtomicLong unsignedRefused = new AtomicLong();
+    public final AtomicLong badSignatures = new AtomicLong();
+    public final AtomicLong fallbackUsed = new AtomicLong();
+    public final AtomicLong alertsReachingNobody = new AtomicLong();
+    public final AtomicLong replaysRefused = new AtomicLong();
 
     /** Every MQTT message that arrived, whatever became of it. */
     public long received() {
@@ -292,22 +292,22 @@ public final class BridgeCounters {
     }
 
     /** Where every meter of this bridge is kept: these counters, the timers and the gauges. */
-    MeterRegistry registry() {
+    public MeterRegistry registry() {
         return registry;
     }
 
     /** The registry's meters in the Prometheus text format. */
-    String scrape() {
+    public String scrape() {
         return registry.scrape();
     }
 
     /** Time from a reading's or alert's arrival until it is stored. */
-    Timer ingest() {
+    public Timer ingest() {
         return ingest;
     }
 
     /** Time from an alert's arrival until the first person's delivery of it succeeded. */
-    Timer firstNotification() {
+    public Timer firstNotification() {
         return firstNotification;
     }
 
@@ -316,7 +316,7 @@ public final class BridgeCounters {
      *
      * @param outcome {@code delivered}, {@code retried} or {@code failed}
      */
-    void delivery(String channel, String outcome) {
+    public void delivery(String channel, String outcome) {
         Counter.builder("anxin.bridge.deliveries").description("delivery attempts to people, by channel and outcome")
                 .tag("channel", channel).tag("outcome", outcome).register(registry).increment();
     }

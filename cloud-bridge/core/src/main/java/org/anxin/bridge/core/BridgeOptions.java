@@ -1,4 +1,4 @@
-package org.anxin.bridge;
+package org.anxin.bridge.core;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -211,7 +211,7 @@ public record BridgeOptions(
             throw new IllegalArgumentException("adminUser and adminPassword go together");
         }
         if (adminUser.isPresent()) {
-            Operators.requireValid(adminUser.get(), adminPassword.get());
+            Credentials.requireValid(adminUser.get(), adminPassword.get());
         }
         publicUrl = orEmpty(publicUrl);
         publicUrl.ifPresent(u -> {
@@ -250,7 +250,7 @@ public record BridgeOptions(
         fallbackRecipients = List.copyOf(fallbackRecipients == null ? List.of() : fallbackRecipients);
         for (String r : fallbackRecipients) {
             int colon = r.indexOf(':');
-            if (colon < 1 || !Policies.CHANNELS.contains(r.substring(0, colon)) || colon == r.length() - 1) {
+            if (colon < 1 || !Channel.NAMES.contains(r.substring(0, colon)) || colon == r.length() - 1) {
                 throw new IllegalArgumentException("fallback recipient '" + r + "' must be channel:address with"
                         + " channel webhook, email or sms");
             }

@@ -1,4 +1,4 @@
-package org.anxin.bridge;
+package org.anxin.bridge.core;
 
 import java.time.Clock;
 
@@ -6,7 +6,7 @@ import java.time.Clock;
  * At most {@code perMinute} log lines a minute for one kind of event, so whoever can publish cannot
  * flood the log; what was held back is said on the next line let through. Thread-safe.
  */
-final class LogLimit {
+public final class LogLimit {
 
     private final int perMinute;
     private final Clock clock;
@@ -14,7 +14,7 @@ final class LogLimit {
     private int inWindow;
     private long suppressed;
 
-    LogLimit(int perMinute, Clock clock) {
+    public LogLimit(int perMinute, Clock clock) {
         this.perMinute = perMinute;
         this.clock = clock;
     }
@@ -23,7 +23,7 @@ final class LogLimit {
      * Whether to log this one: -1 when not, else how many were held back since the last line let
      * through (to be said in it).
      */
-    synchronized long admit() {
+    public synchronized long admit() {
         long now = clock.millis();
         if (windowStart == Long.MIN_VALUE || now - windowStart >= 60_000) {
             windowStart = now;

@@ -1,4 +1,4 @@
-package org.anxin.bridge;
+package org.anxin.bridge.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

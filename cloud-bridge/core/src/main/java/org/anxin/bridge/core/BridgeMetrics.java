@@ -1,29 +1,21 @@
-package org.anxin.bridge;
+package org.anxin.bridge.core;
 
 import static java.util.Map.entry;
 
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The Prometheus names of the bridge's counters and its gauges ({@code docs/metrics.md}). Variants
- * of one thing (why a message was dropped, how a notification ended) are one name with a tag, so
- * that a query can sum them.
+ * The Prometheus names of the bridge's counters ({@code docs/metrics.md}; its gauges are
+ * {@code DatabaseGauges}'). Variants of one thing (why a message was dropped, how a notification
+ * ended) are one name with a tag, so that a query can sum them.
  */
-final class BridgeMetrics {
-
-    private static final Logger log = LoggerFactory.getLogger(BridgeMetrics.class);
+public final class BridgeMetrics {
 
     /** A counter's meter: Micrometer's dotted name (exported as {@code anxin_bridge_..._total}) and tags. */
-    record Name(String name, Tags tags) {
+    public record Name(String name, Tags tags) {
 
         static Name of(String name, String... tags) {
             return new Name(name, Tags.of(tags));
@@ -75,7 +67,7 @@ final class BridgeMetrics {
      * {@code anxin.bridge.foo.bar}), so that a counter added to {@link BridgeCounters} is scraped
      * before anyone names it here.
      */
-    static Name nameOf(String key) {
+    public static Name nameOf(String key) {
         Name named = COUNTERS.get(key);
         return named != null ? named : new Name("anxin.bridge." + key.replaceAll("([a-z0-9])([A-Z])", "$1.$2")
                 .toLowerCase(java.util.Locale.ROOT), Tags.empty());
@@ -91,42 +83,6 @@ final class BridgeMetrics {
             FunctionCounter.builder(name.name(), counters, c -> c.asMap().get(key))
                     .tags(name.tags())
                     .register(registry);
-        }
-    }
-
-    /**
-     * Gauges read from the database when scraped, so that every instance of a scaled-out bridge
-     * reports the same figure (the shared tables'), never one instance's share.
-     */
-    static void bindGauges(MeterRegistry registry, Database db, BooleanSupplier mqttConnected) {
-        gauge(registry, "anxin.bridge.escalations.open", "escalations nobody has acknowledged yet", db,
-                "SELECT COUNT(*) FROM escalations WHERE state = 'open'");
-        gauge(registry, "anxin.bridge.deliveries.pending", "notifications to people not yet sent or given up", db,
-                "SELECT COUNT(*) FROM deliveries WHERE state IN ('pending', 'sending')");
-        gauge(registry, "anxin.bridge.gateways.online", "gateways whose last state was online", db,
-                "SELECT COUNT(*) FROM gateways WHERE status = 'online'");
-        Gauge.builder("anxin.bridge.mqtt.connected", mqttConnected, m -> m.getAsBoolean() ? 1 : 0)
-                .description("1 while this instance is connected to the broker").strongReference(true)
-                .register(registry);
-    }
-
-    private static void gauge(MeterRegistry registry, String name, String description, Database db, String sql) {
-        Gauge.builder(name, db, d -> count(d, sql)).description(description).strongReference(true)
-                .register(registry);
-    }
-
-    /** NaN when the database is away: Prometheus then shows no value rather than a false zero. */
-    private static double count(Database db, String sql) {
-        try {
-            return db.withConnection(c -> {
-                try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return (double) rs.getLong(1);
-                }
-            });
-        } catch (RuntimeException e) {
-            log.debug("gauge query failed: {}", e.toString());
-            return Double.NaN;
         }
     }
 }

@@ -1,17 +1,17 @@
-package org.anxin.bridge;
+package org.anxin.bridge.core;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Names the bridge's threads so a thread dump (or a leak check) tells whose they are. */
-final class NamedThreads implements ThreadFactory {
+public final class NamedThreads implements ThreadFactory {
 
-    static final String PREFIX = "anxin-bridge-";
+    public static final String PREFIX = "anxin-bridge-";
 
     private final String name;
     private final AtomicInteger count = new AtomicInteger();
 
-    NamedThreads(String purpose) {
+    public NamedThreads(String purpose) {
         this.name = PREFIX + purpose;
     }
 

@@ -1,7 +1,12 @@
-package org.anxin.bridge;
+package org.anxin.bridge.core;
+
+import java.util.Set;
 
 /** A way to reach a person: webhook, e-mail or SMS. Implementations are thread-safe. */
-interface Channel extends AutoCloseable {
+public interface Channel extends AutoCloseable {
+
+    /** Every channel a policy, a person or an operator may name. */
+    Set<String> NAMES = Set.of("webhook", "email", "sms");
 
     /** {@code webhook}, {@code email} or {@code sms}. */
     String name();
@@ -21,16 +26,16 @@ interface Channel extends AutoCloseable {
     }
 
     /** A message the channel could not deliver. */
-    final class DeliveryFailure extends Exception {
+    public final class DeliveryFailure extends Exception {
         private static final long serialVersionUID = 1L;
         private final boolean retryable;
 
-        DeliveryFailure(String message, boolean retryable) {
+        public DeliveryFailure(String message, boolean retryable) {
             super(message, null, false, false);
             this.retryable = retryable;
         }
 
-        boolean retryable() {
+        public boolean retryable() {
             return retryable;
         }
     }
