@@ -17,6 +17,13 @@ import org.anxin.bridge.core.Channel;
 import org.anxin.bridge.core.NamedThreads;
 import org.anxin.bridge.core.NotificationListener;
 import org.anxin.bridge.core.Redaction;
+import org.anxin.bridge.store.Access;
+import org.anxin.bridge.store.Database;
+import org.anxin.bridge.store.DatabaseGauges;
+import org.anxin.bridge.store.Incidents;
+import org.anxin.bridge.store.IngestStore;
+import org.anxin.bridge.store.NotificationStore;
+import org.anxin.bridge.store.ReadModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -222,7 +229,6 @@ public final class Bridge implements AutoCloseable {
             }
         }
     }
-
 
     /** The REST API's base address, e.g. {@code http://127.0.0.1:8080/}. */
     public URI httpUri() {

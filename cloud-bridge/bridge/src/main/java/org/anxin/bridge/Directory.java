@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.anxin.bridge.core.ApiException;
+import org.anxin.bridge.store.Database;
 import org.anxin.protocol.Reading;
 
 /**

@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.anxin.bridge.core.BridgeCounters;
+import org.anxin.bridge.core.ClaimedDelivery;
+import org.anxin.bridge.store.Database;
+import org.anxin.bridge.store.PendingNotification;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertType;
 import org.anxin.protocol.GatewayHealth;
@@ -60,13 +63,13 @@ final class GatewaySupervisor {
     }
 
     /** What one pass raised and cleared: feed notifications and deliveries to send. */
-    record Pass(List<PendingNotification> feed, List<Deliveries.Claimed> deliveries) {
+    record Pass(List<PendingNotification> feed, List<ClaimedDelivery> deliveries) {
     }
 
     Pass check() {
         long now = clock.millis();
         List<PendingNotification> notices = new ArrayList<>();
-        List<Deliveries.Claimed> deliveries = new ArrayList<>();
+        List<ClaimedDelivery> deliveries = new ArrayList<>();
         record Silent(String gateway, long seen, String status) {
         }
         List<Silent> silent = db.withConnection(c -> {
@@ -154,7 +157,7 @@ final class GatewaySupervisor {
      */
     Pass onHeartbeat(String gateway, Heartbeat heartbeat, long now) {
         List<PendingNotification> notices = new ArrayList<>();
-        List<Deliveries.Claimed> deliveries = new ArrayList<>();
+        List<ClaimedDelivery> deliveries = new ArrayList<>();
         GatewayHealth health = heartbeat.health();
         if (health == null) {
             return new Pass(notices, deliveries);
@@ -229,7 +232,7 @@ final class GatewaySupervisor {
     }
 
     private void raiseDegraded(Connection c, String gateway, List<String> causes, long now,
-                               List<PendingNotification> notices, List<Deliveries.Claimed> deliveries) throws SQLException {
+                               List<PendingNotification> notices, List<ClaimedDelivery> deliveries) throws SQLException {
         String reason = "gateway " + gateway + ": the alarm path is impaired: " + String.join("; ", causes);
         if (reason.length() > MAX_REASON) {
             reason = reason.substring(0, MAX_REASON - 3) + "...";
@@ -252,7 +255,7 @@ final class GatewaySupervisor {
     }
 
     private void clearDegraded(Connection c, String gateway, String alertId, long raisedAt, long now,
-                               List<PendingNotification> notices, List<Deliveries.Claimed> deliveries) throws SQLException {
+                               List<PendingNotification> notices, List<ClaimedDelivery> deliveries) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE gateway_supervision SET degraded_alert_id = NULL,"
                 + " degraded_raised_at = NULL WHERE gateway = ? AND degraded_alert_id = ?")) {
             ps.setString(1, gateway);
@@ -275,7 +278,7 @@ final class GatewaySupervisor {
 
     /** Stores the alert as a gateway's would be, with its feed notification and escalation. */
     private void record(Connection c, String gateway, Alert alert, long now, List<PendingNotification> notices,
-                        List<Deliveries.Claimed> deliveries) throws SQLException {
+                        List<ClaimedDelivery> deliveries) throws SQLException {
         boolean raised = alert.state() == org.anxin.protocol.AlertState.RAISED;
         String sql = raised
                 ? "INSERT INTO alerts (gateway, alert_id, type, severity, device, state, raised_at, reason)"

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.anxin.bridge.core.Credentials;
+import org.anxin.bridge.store.Database;
 
 /**
  * Failed logins counted per user name and per remote address, in the database so that every

@@ -23,6 +23,8 @@ import javax.crypto.spec.PBEKeySpec;
 import org.anxin.bridge.core.ApiException;
 import org.anxin.bridge.core.Channel;
 import org.anxin.bridge.core.Credentials;
+import org.anxin.bridge.store.Access;
+import org.anxin.bridge.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,6 +12,7 @@ import org.anxin.bridge.core.BridgeCounters;
 import org.anxin.bridge.core.BridgeOptions;
 import org.anxin.bridge.core.NamedThreads;
 import org.anxin.bridge.core.Redaction;
+import org.anxin.bridge.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

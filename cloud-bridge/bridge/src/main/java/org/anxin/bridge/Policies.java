@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.anxin.bridge.core.ApiException;
 import org.anxin.bridge.core.Channel;
+import org.anxin.bridge.store.Database;
 import org.anxin.protocol.MessageCodec;
 import org.anxin.protocol.Severity;
 

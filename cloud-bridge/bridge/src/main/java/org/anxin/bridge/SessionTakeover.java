@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.anxin.bridge.core.BridgeCounters;
 import org.anxin.bridge.core.BridgeOptions;
 import org.anxin.bridge.core.NamedThreads;
+import org.anxin.bridge.store.Database;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;

@@ -21,6 +21,8 @@ import org.anxin.bridge.core.NamedThreads;
 import org.anxin.bridge.core.NotificationListener;
 import org.anxin.bridge.core.NotificationOutcome;
 import org.anxin.bridge.core.Redaction;
+import org.anxin.bridge.store.NotificationStore;
+import org.anxin.bridge.store.PendingNotification;
 import org.anxin.protocol.Alert;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

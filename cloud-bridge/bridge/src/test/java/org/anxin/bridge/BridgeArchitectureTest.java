@@ -43,7 +43,8 @@ class BridgeArchitectureTest {
 
     static {
         module("core", "org.anxin.bridge.core");
-        module("bridge", "org.anxin.bridge", "core");
+        module("store", "org.anxin.bridge.store", "core");
+        module("bridge", "org.anxin.bridge", "store", "core");
     }
 
     private static void module(String folder, String pkg, String... mayUse) {

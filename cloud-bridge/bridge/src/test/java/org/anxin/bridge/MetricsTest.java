@@ -1,9 +1,9 @@
 package org.anxin.bridge;
 
-import static org.anxin.bridge.TestMessages.alert;
-import static org.anxin.bridge.TestMessages.fire;
-import static org.anxin.bridge.TestMessages.reading;
-import static org.anxin.bridge.TestMessages.uniqueGateway;
+import static org.anxin.bridge.store.TestMessages.alert;
+import static org.anxin.bridge.store.TestMessages.fire;
+import static org.anxin.bridge.store.TestMessages.reading;
+import static org.anxin.bridge.store.TestMessages.uniqueGateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

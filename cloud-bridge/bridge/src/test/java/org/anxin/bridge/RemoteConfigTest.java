@@ -1,7 +1,7 @@
 package org.anxin.bridge;
 
 import static org.anxin.bridge.OperatorApi.json;
-import static org.anxin.bridge.TestMessages.uniqueGateway;
+import static org.anxin.bridge.store.TestMessages.uniqueGateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

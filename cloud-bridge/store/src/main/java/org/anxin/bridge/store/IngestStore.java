@@ -1,4 +1,4 @@
-package org.anxin.bridge;
+package org.anxin.bridge.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.anxin.bridge.core.ClaimedDelivery;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertState;
 import org.anxin.protocol.AlertType;
@@ -14,7 +15,7 @@ import org.anxin.protocol.Envelope;
 import org.anxin.protocol.GatewayState;
 
 /** The writes of ingest: each message's effect on the tables, in one transaction. */
-final class IngestStore {
+public final class IngestStore {
 
     /**
      * How long after a gateway said it had sent everything up to a number the bridge waits for the
@@ -110,11 +111,11 @@ final class IngestStore {
     private final long gapGraceMillis = GAP_GRACE.toMillis();
     private final int quarantineRows;
 
-    IngestStore(Database db) {
+    public IngestStore(Database db) {
         this(db, DEFAULT_QUARANTINE_ROWS);
     }
 
-    IngestStore(Database db, int quarantineRows) {
+    public IngestStore(Database db, int quarantineRows) {
         if (quarantineRows < 1) {
             throw new IllegalArgumentException("quarantineRows must be at least 1, got " + quarantineRows);
         }
@@ -132,23 +133,23 @@ final class IngestStore {
      *     when it was, or for anything but a clear
      * @param deliveries what the accepted clear's effect wrote, to send now
      */
-    record EventResult(boolean duplicate, Long previousLastSeq, PendingNotification notification, String refused,
-                       List<Deliveries.Claimed> deliveries) {
+    public record EventResult(boolean duplicate, Long previousLastSeq, PendingNotification notification, String refused,
+                       List<ClaimedDelivery> deliveries) {
     }
 
     /** What an accepted clear does besides closing the alert, in the same transaction. */
     @FunctionalInterface
-    interface ClearEffect {
-        List<Deliveries.Claimed> apply(Connection c) throws SQLException;
+    public interface ClearEffect {
+        List<ClaimedDelivery> apply(Connection c) throws SQLException;
     }
 
     /**
      * A heartbeat's or live state's place in its gateway's stream: its envelope's {@code seq} (the
      * last number the gateway assigned) and {@code ts} (its clock when it made the message).
      */
-    record LiveSign(long seq, java.time.Instant ts) {
+    public record LiveSign(long seq, java.time.Instant ts) {
 
-        static LiveSign of(Envelope envelope) {
+        public static LiveSign of(Envelope envelope) {
             return new LiveSign(envelope.seq(), envelope.ts());
         }
 
@@ -163,13 +164,13 @@ final class IngestStore {
      * @param replay why it was refused as a replay (nothing was written), or {@code null}
      * @param gaps the runs of numbers newly found missing, oldest first
      */
-    record Beat(String replay, List<Gap> gaps) {
+    public record Beat(String replay, List<Gap> gaps) {
     }
 
     /** A run of sequence numbers a gateway sent and the bridge never received, {@code first..last}. */
-    record Gap(long first, long last) {
+    public record Gap(long first, long last) {
 
-        long size() {
+        public long size() {
             return last - first + 1;
         }
     }
@@ -179,12 +180,12 @@ final class IngestStore {
      * it only when {@link #refusal} finds nothing wrong, and then runs {@code onClear}. The
      * notification (if any) is stored to be sent unless the clear was refused.
      */
-    EventResult storeEvent(Envelope envelope, String type, String bodyJson, long receivedAt, Alert alert,
+    public EventResult storeEvent(Envelope envelope, String type, String bodyJson, long receivedAt, Alert alert,
                            PendingNotification notification) {
         return storeEvent(envelope, type, bodyJson, receivedAt, alert, notification, c -> List.of());
     }
 
-    EventResult storeEvent(Envelope envelope, String type, String bodyJson, long receivedAt, Alert alert,
+    public EventResult storeEvent(Envelope envelope, String type, String bodyJson, long receivedAt, Alert alert,
                            PendingNotification notification, ClearEffect onClear) {
         return db.inTransaction(c -> {
             // the insert goes first: it takes SQLite's write lock and decides if anything else happens;
@@ -200,7 +201,7 @@ final class IngestStore {
                 ps.setLong(4, envelope.seq());
                 ps.executeUpdate();
             }
-            List<Deliveries.Claimed> deliveries = List.of();
+            List<ClaimedDelivery> deliveries = List.of();
             if (alert != null && alert.state() == AlertState.RAISED) {
                 raiseAlert(c, envelope, alert);
             } else if (alert != null) {
@@ -264,7 +265,7 @@ final class IngestStore {
      * @param live whether it is proof that the gateway is alive now; a retained copy is not
      * @return whether the effect was applied: false for a duplicate
      */
-    boolean storeOutboxMessage(Envelope envelope, String type, String bodyJson, long receivedAt, boolean live,
+    public boolean storeOutboxMessage(Envelope envelope, String type, String bodyJson, long receivedAt, boolean live,
                                Database.SqlWork<?> effect) {
         return db.inTransaction(c -> {
             if (envelope.seq() > 0 && !insertEvent(c, envelope, type, bodyJson, receivedAt)) {
@@ -288,7 +289,7 @@ final class IngestStore {
      * Records a gateway's self-test as its latest, in the caller's transaction (a later one never
      * gives way to an earlier one that arrives late). Never an alert: nothing is notified or escalated.
      */
-    static void recordSelfTest(Connection c, String gateway, Alert test, long receivedAt) throws SQLException {
+    public static void recordSelfTest(Connection c, String gateway, Alert test, long receivedAt) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE gateways SET self_test_at = ?, self_test_received_at = ?,"
                 + " self_test_id = ? WHERE id = ? AND (self_test_at IS NULL OR self_test_at <= ?)")) {
             ps.setLong(1, test.time().toEpochMilli());
@@ -322,7 +323,7 @@ final class IngestStore {
      *     gateway was last heard from
      * @return why it was refused as a replay (nothing was written), or {@code null}
      */
-    String applyState(String gateway, GatewayState state, long receivedAt, LiveSign live) {
+    public String applyState(String gateway, GatewayState state, long receivedAt, LiveSign live) {
         return db.inTransaction(c -> {
             if (live != null) {
                 String replay = claimLive(c, gateway, live, receivedAt);
@@ -387,7 +388,7 @@ final class IngestStore {
      *
      * @return what it did; its gaps are recorded in sequence_gaps
      */
-    Beat heartbeat(String gateway, LiveSign live, long queued, long receivedAt) {
+    public Beat heartbeat(String gateway, LiveSign live, long queued, long receivedAt) {
         long seq = live.seq();
         return db.inTransaction(c -> {
             String replay = claimLive(c, gateway, live, receivedAt);
@@ -512,7 +513,7 @@ final class IngestStore {
     }
 
     /** The highest number stored for the gateway, or {@code null} if none. */
-    Long lastSeq(String gateway) {
+    public Long lastSeq(String gateway) {
         return db.withConnection(c -> lastSeq(c, gateway));
     }
 
@@ -520,7 +521,7 @@ final class IngestStore {
      * Keeps a message refused for its content, for a person to look at: its topic and the start
      * of its payload, as text with control characters escaped, so the row itself is always storable.
      */
-    int quarantine(String topic, String gateway, byte[] payload, String reason, long receivedAt) {
+    public int quarantine(String topic, String gateway, byte[] payload, String reason, long receivedAt) {
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO quarantine (id, received_at, topic, gateway,"
                     + " reason, payload, size) VALUES (?, ?, ?, ?, ?, ?, ?)")) {

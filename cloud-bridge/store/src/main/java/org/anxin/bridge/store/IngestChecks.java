@@ -1,4 +1,4 @@
-package org.anxin.bridge;
+package org.anxin.bridge.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -17,7 +17,7 @@ import org.anxin.protocol.Reading;
  * read, its numbers and times within sane bounds. A message that fails is refused for its content
  * (quarantined), never retried: delivering it again cannot make it better.
  */
-final class IngestChecks {
+public final class IngestChecks {
 
     static final int MAX_GATEWAY = 128;
     static final int MAX_DEVICE = 128;
@@ -43,7 +43,7 @@ final class IngestChecks {
     }
 
     /** Why the gateway id of a topic cannot be stored, or {@code null}. */
-    static String gatewayProblem(String gateway) {
+    public static String gatewayProblem(String gateway) {
         if (gateway.length() > MAX_GATEWAY) {
             return "gateway id of " + gateway.length() + " characters, at most " + MAX_GATEWAY;
         }
@@ -51,7 +51,7 @@ final class IngestChecks {
     }
 
     /** Why the decoded JSON holds text no table should hold (control characters, overlong), or {@code null}. */
-    static String textProblem(JsonNode node, String path) {
+    public static String textProblem(JsonNode node, String path) {
         if (node.isTextual()) {
             return textProblem(node.textValue(), path, MAX_TEXT);
         }
@@ -100,7 +100,7 @@ final class IngestChecks {
      *
      * @param lastSeq the highest number stored for the gateway, {@code null} if none
      */
-    static String envelopeProblem(Envelope envelope, long now, Long lastSeq) {
+    public static String envelopeProblem(Envelope envelope, long now, Long lastSeq) {
         Body body = envelope.body();
         boolean numbered = body instanceof Reading || body instanceof Alert;
         if (envelope.seq() < (numbered ? 1 : 0)) {
@@ -162,7 +162,7 @@ final class IngestChecks {
      *
      * @return the envelope with the alarm mended, or the same envelope when nothing needed it
      */
-    static Envelope mendAlarm(Envelope envelope, Alert a, long now) {
+    public static Envelope mendAlarm(Envelope envelope, Alert a, long now) {
         StringBuilder reason = new StringBuilder(Math.min(a.reason().length(), MAX_REASON));
         for (int i = 0; i < a.reason().length() && reason.length() < MAX_REASON; i++) {
             char ch = a.reason().charAt(i);
@@ -180,7 +180,7 @@ final class IngestChecks {
     }
 
     /** Whether the database refused a value (too long, untranslatable), not failed: retrying cannot help. */
-    static boolean isContentError(Database.StorageException e) {
+    public static boolean isContentError(Database.StorageException e) {
         for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
             if (t instanceof java.sql.SQLException sql) {
                 String state = sql.getSQLState();

@@ -1,4 +1,4 @@
-package org.anxin.bridge;
+package org.anxin.bridge.store;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,7 +10,7 @@ import java.util.Optional;
 import org.anxin.bridge.core.Redaction;
 
 /** The handling record of alerts: escalations, who was told what, acknowledgements, outcomes. */
-final class Incidents {
+public final class Incidents {
 
     private static final String COLUMNS = "e.gateway, e.alert_id, e.home_id, e.type, e.severity, e.state, e.next_step,"
             + " e.round, e.next_step_at, e.opened_at, e.acknowledged_at, e.acknowledged_by, e.cleared_at, e.resolved_at,"
@@ -22,11 +22,11 @@ final class Incidents {
 
     private final Database db;
 
-    Incidents(Database db) {
+    public Incidents(Database db) {
         this.db = db;
     }
 
-    record Incident(String gateway, String alertId, String homeId, String district, String street, String community,
+    public record Incident(String gateway, String alertId, String homeId, String district, String street, String community,
                     String type, String severity, String state, Integer nextStep, Instant nextStepAt, int round,
                     Instant openedAt, Instant acknowledgedAt, String acknowledgedBy, Instant clearedAt,
                     Instant resolvedAt, String resolvedBy, String actionTaken, String outcome, long messagesDelivered,
@@ -44,7 +44,7 @@ final class Incidents {
      * @param to opened before, epoch ms, or {@code null}
      * @param scope the homes whose incidents are listed (the home the alert was for)
      */
-    List<Incident> list(String state, Long from, Long to, int limit, Access.Filter scope) {
+    public List<Incident> list(String state, Long from, Long to, int limit, Access.Filter scope) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS
                 + " FROM escalations e LEFT JOIN homes h ON h.id = e.home_id WHERE " + scope.onHome("e.home_id"));
         List<Object> args = new ArrayList<>(scope.args());
@@ -78,7 +78,7 @@ final class Incidents {
         });
     }
 
-    Optional<Incident> get(String gateway, String alertId) {
+    public Optional<Incident> get(String gateway, String alertId) {
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
                     + " FROM escalations e LEFT JOIN homes h ON h.id = e.home_id WHERE e.gateway = ? AND e.alert_id = ?")) {
@@ -92,12 +92,12 @@ final class Incidents {
     }
 
     /** Every message of one alert, addresses masked. */
-    List<DeliveryView> deliveries(String gateway, String alertId) {
+    public List<DeliveryView> deliveries(String gateway, String alertId) {
         return deliveries("WHERE gateway = ? AND alert_id = ?", List.of(gateway, alertId), 1000);
     }
 
     /** Deliveries in one state (failed ones, say), newest first, of the incidents in scope. */
-    List<DeliveryView> deliveriesIn(String state, int limit, Access.Filter scope) {
+    public List<DeliveryView> deliveriesIn(String state, int limit, Access.Filter scope) {
         if (scope.homes() == null) {
             return deliveries("WHERE state = ?", List.of(state), limit);
         }
@@ -140,7 +140,7 @@ final class Incidents {
     }
 
     /** The handling records as CSV, one line per incident, for audit. */
-    static String csv(List<Incident> incidents) {
+    public static String csv(List<Incident> incidents) {
         StringBuilder s = new StringBuilder("gateway,alert_id,type,severity,home_id,district,street,community,state,"
                 + "opened_at,acknowledged_at,acknowledged_by,cleared_at,resolved_at,resolved_by,action_taken,outcome,"
                 + "messages_delivered,messages_failed\r\n");

@@ -1,4 +1,4 @@
-package org.anxin.bridge;
+package org.anxin.bridge.store;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,7 +7,7 @@ import java.util.List;
 import org.anxin.bridge.core.NotificationOutcome;
 
 /** The notifications table as the notifier sees it: what is still to send, and how each ended. */
-final class NotificationStore {
+public final class NotificationStore {
 
     private static final String SELECT_PENDING = "SELECT gateway, alert_id, event, channel, payload"
             + " FROM notifications WHERE state = 'pending' AND channel = ? ORDER BY created_at, gateway, alert_id";
@@ -18,12 +18,12 @@ final class NotificationStore {
 
     private final Database db;
 
-    NotificationStore(Database db) {
+    public NotificationStore(Database db) {
         this.db = db;
     }
 
     /** Notifications stored but never finished, e.g. because the bridge stopped; oldest first. */
-    List<PendingNotification> pending(String channel, String target) {
+    public List<PendingNotification> pending(String channel, String target) {
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(SELECT_PENDING)) {
                 ps.setString(1, channel);
@@ -39,7 +39,7 @@ final class NotificationStore {
         });
     }
 
-    void recordOutcome(NotificationOutcome outcome) {
+    public void recordOutcome(NotificationOutcome outcome) {
         long at = outcome.at().toEpochMilli();
         db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(RECORD_OUTCOME)) {

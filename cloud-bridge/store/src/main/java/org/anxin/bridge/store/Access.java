@@ -1,4 +1,4 @@
-package org.anxin.bridge;
+package org.anxin.bridge.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,29 +19,29 @@ import org.anxin.bridge.core.ApiException;
  * administrator's are all. Whatever hangs off a home (its gateways, their alerts, the incidents
  * and messages about them) is in scope with it.
  */
-final class Access {
+public final class Access {
 
     private final Database db;
 
-    Access(Database db) {
+    public Access(Database db) {
         this.db = db;
     }
 
-    boolean seesHome(Principal who, String homeId) {
+    public boolean seesHome(Principal who, String homeId) {
         return who.isAdministrator() || db.withConnection(c -> who.seesHome(c, homeId));
     }
 
-    boolean seesGateway(Principal who, String gateway) {
+    public boolean seesGateway(Principal who, String gateway) {
         return who.isAdministrator() || db.withConnection(c -> who.seesGateway(c, gateway));
     }
 
     /** The home a gateway belongs to, if any. */
-    Optional<String> homeOf(String gateway) {
+    public Optional<String> homeOf(String gateway) {
         return db.withConnection(c -> homeOf(c, gateway));
     }
 
     /** The ids of the homes in scope. */
-    Set<String> homes(Principal who) {
+    public Set<String> homes(Principal who) {
         Filter f = who.filter();
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM homes WHERE " + f.onHome("id"))) {
@@ -59,14 +59,14 @@ final class Access {
         });
     }
 
-    enum Role {
+    public enum Role {
         ADMINISTRATOR, CENTRE_OPERATOR, VISITOR, INSTALLER;
 
-        String wireName() {
+        public String wireName() {
             return name().toLowerCase(Locale.ROOT);
         }
 
-        static Role of(String name) {
+        public static Role of(String name) {
             if (name != null) {
                 for (Role r : values()) {
                     if (r.wireName().equals(name)) {
@@ -79,7 +79,7 @@ final class Access {
         }
 
         /** The people-of-a-home role by which a home lists an operator of this role. */
-        String personRole() {
+        public String personRole() {
             return this == VISITOR ? "visitor" : "installer";
         }
     }
@@ -90,9 +90,9 @@ final class Access {
      * @param scope the centre id of a centre operator; the e-mail address or phone number of a
      *     visitor or installer; {@code null} for an administrator
      */
-    record Principal(String username, Role role, String scope) {
+    public record Principal(String username, Role role, String scope) {
 
-        boolean isAdministrator() {
+        public boolean isAdministrator() {
             return role == Role.ADMINISTRATOR;
         }
 
@@ -100,7 +100,7 @@ final class Access {
          * The ids of the homes in scope as a sub-select and its arguments, or {@code null} for
          * all homes. A scope that names nothing selects nothing.
          */
-        Filter filter() {
+        public Filter filter() {
             return switch (role) {
                 case ADMINISTRATOR -> new Filter(null, List.of());
                 case CENTRE_OPERATOR -> new Filter("SELECT id FROM homes WHERE centre_id = ?", List.of(nz(scope)));
@@ -140,7 +140,7 @@ final class Access {
      *
      * @param homes a sub-select of home ids, or {@code null} for all
      */
-    record Filter(String homes, List<String> args) {
+    public record Filter(String homes, List<String> args) {
 
         /** {@code column} holds a home id. */
         String onHome(String column) {
@@ -158,7 +158,7 @@ final class Access {
         }
     }
 
-    static Optional<String> homeOf(Connection c, String gateway) throws SQLException {
+    public static Optional<String> homeOf(Connection c, String gateway) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT home_id FROM home_gateways WHERE gateway = ?")) {
             ps.setString(1, gateway);
             try (ResultSet rs = ps.executeQuery()) {
@@ -168,7 +168,7 @@ final class Access {
     }
 
     /** A phone number as {@code Directory} stores it. */
-    static String phone(String s) {
+    public static String phone(String s) {
         return s.replace(" ", "").replace("-", "");
     }
 

@@ -1,4 +1,4 @@
-package org.anxin.bridge;
+package org.anxin.bridge.store;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The gauges of {@code docs/metrics.md} that count rows of the shared tables. */
-final class DatabaseGauges {
+public final class DatabaseGauges {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseGauges.class);
 
@@ -20,7 +20,7 @@ final class DatabaseGauges {
      * Gauges read from the database when scraped, so that every instance of a scaled-out bridge
      * reports the same figure (the shared tables'), never one instance's share.
      */
-    static void bind(MeterRegistry registry, Database db, BooleanSupplier mqttConnected) {
+    public static void bind(MeterRegistry registry, Database db, BooleanSupplier mqttConnected) {
         gauge(registry, "anxin.bridge.escalations.open", "escalations nobody has acknowledged yet", db,
                 "SELECT COUNT(*) FROM escalations WHERE state = 'open'");
         gauge(registry, "anxin.bridge.deliveries.pending", "notifications to people not yet sent or given up", db,

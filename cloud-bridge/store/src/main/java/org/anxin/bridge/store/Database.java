@@ -1,4 +1,4 @@
-package org.anxin.bridge;
+package org.anxin.bridge.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The connection pool, with the schema migrated to the latest version on open. */
-final class Database implements AutoCloseable {
+public final class Database implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
@@ -36,17 +36,17 @@ final class Database implements AutoCloseable {
      * claimed are skipped rather than waited for; SQLite has one writer at a time (IMMEDIATE
      * transactions), so there is nobody to skip.
      */
-    String forUpdateSkipLocked() {
+    public String forUpdateSkipLocked() {
         return postgres ? " FOR UPDATE SKIP LOCKED" : "";
     }
 
     /** The row-locking suffix of a SELECT whose row is about to be changed. */
-    String forUpdate() {
+    public String forUpdate() {
         return postgres ? " FOR UPDATE" : "";
     }
 
     /** @throws IllegalStateException naming the (redacted) database when it cannot be opened or migrated */
-    static Database open(BridgeOptions options) {
+    public static Database open(BridgeOptions options) {
         String shownUrl = Redaction.jdbcUrl(options.jdbcUrl());
         HikariConfig config = new HikariConfig();
         config.setPoolName(NamedThreads.PREFIX + "db");
@@ -87,7 +87,7 @@ final class Database implements AutoCloseable {
     }
 
     /** Runs {@code work} in one transaction: all of it is committed, or none. */
-    <T> T inTransaction(SqlWork<T> work) {
+    public <T> T inTransaction(SqlWork<T> work) {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -106,7 +106,7 @@ final class Database implements AutoCloseable {
     }
 
     /** Runs {@code work} on a connection in auto-commit mode. */
-    <T> T withConnection(SqlWork<T> work) {
+    public <T> T withConnection(SqlWork<T> work) {
         try (Connection c = pool.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
@@ -114,7 +114,7 @@ final class Database implements AutoCloseable {
         }
     }
 
-    boolean isReachable() {
+    public boolean isReachable() {
         try (Connection c = pool.getConnection()) {
             return c.isValid(2);
         } catch (SQLException e) {
@@ -127,7 +127,7 @@ final class Database implements AutoCloseable {
         pool.close();
     }
 
-    static void setNullableLong(PreparedStatement ps, int index, Long value) throws SQLException {
+    public static void setNullableLong(PreparedStatement ps, int index, Long value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.BIGINT);
         } else {
@@ -135,7 +135,7 @@ final class Database implements AutoCloseable {
         }
     }
 
-    static void setNullableText(PreparedStatement ps, int index, String value) throws SQLException {
+    public static void setNullableText(PreparedStatement ps, int index, String value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.VARCHAR);
         } else {
@@ -143,7 +143,7 @@ final class Database implements AutoCloseable {
         }
     }
 
-    static Long nullableLong(ResultSet rs, String column) throws SQLException {
+    public static Long nullableLong(ResultSet rs, String column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
     }
@@ -157,12 +157,12 @@ final class Database implements AutoCloseable {
     }
 
     @FunctionalInterface
-    interface SqlWork<T> {
+    public interface SqlWork<T> {
         T run(Connection c) throws SQLException;
     }
 
     /** The database refused or failed a statement. */
-    static final class StorageException extends RuntimeException {
+    public static final class StorageException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         StorageException(SQLException cause) {

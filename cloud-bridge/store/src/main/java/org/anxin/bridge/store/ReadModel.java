@@ -1,4 +1,4 @@
-package org.anxin.bridge;
+package org.anxin.bridge.store;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** The queries behind the REST API. */
-final class ReadModel {
+public final class ReadModel {
 
     /**
      * An alert whose gateway belongs to no home, or that went to a fallback because its home's
@@ -24,7 +24,7 @@ final class ReadModel {
 
     private final Database db;
 
-    ReadModel(Database db) {
+    public ReadModel(Database db) {
         this.db = db;
     }
 
@@ -34,16 +34,16 @@ final class ReadModel {
      * @param selfTest the last self-test that arrived; null before any
      * @param degradedAlert the open GATEWAY_DEGRADED episode's id; null when none is open
      */
-    record GatewayView(String id, String status, String version, Instant startedAt, Instant firstSeen,
+    public record GatewayView(String id, String status, String version, Instant startedAt, Instant firstSeen,
                        Instant lastSeen, Long lastSeq, com.fasterxml.jackson.databind.JsonNode health, Instant healthAt,
                        SelfTestView selfTest, String degradedAlert) {
     }
 
     /** @param ranAt when the gateway ran it (its clock) @param receivedAt when it arrived @param id its alert id */
-    record SelfTestView(Instant ranAt, Instant receivedAt, String id) {
+    public record SelfTestView(Instant ranAt, Instant receivedAt, String id) {
     }
 
-    record AlertView(String gateway, String id, String type, String severity, String device, String state,
+    public record AlertView(String gateway, String id, String type, String severity, String device, String state,
                      Instant raisedAt, Instant clearedAt, String reason, String clearReason, boolean unassigned) {
     }
 
@@ -60,8 +60,8 @@ final class ReadModel {
      * @param unassigned only those whose gateway belongs to no home ({@code true}), only the others
      *     ({@code false}), or both ({@code null})
      */
-    record AlertQuery(String state, String gateway, int limit, Boolean unassigned) {
-        AlertQuery(String state, String gateway, int limit) {
+    public record AlertQuery(String state, String gateway, int limit, Boolean unassigned) {
+        public AlertQuery(String state, String gateway, int limit) {
             this(state, gateway, limit, null);
         }
     }
@@ -70,12 +70,12 @@ final class ReadModel {
             + " g.last_seq, g.health, g.health_at, g.self_test_at, g.self_test_received_at, g.self_test_id, s.degraded_alert_id"
             + " FROM gateways g LEFT JOIN gateway_supervision s ON s.gateway = g.id";
 
-    List<GatewayView> gateways() {
+    public List<GatewayView> gateways() {
         return gateways(Access.Filter.all());
     }
 
     /** The gateways in scope: those of the homes the filter keeps. */
-    List<GatewayView> gateways(Access.Filter scope) {
+    public List<GatewayView> gateways(Access.Filter scope) {
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(GATEWAY_VIEW + " WHERE " + scope.onGateway("g.id") + " ORDER BY g.id")) {
                 for (int i = 0; i < scope.args().size(); i++) {
@@ -93,7 +93,7 @@ final class ReadModel {
     }
 
     /** One gateway, or empty when it was never heard from. */
-    java.util.Optional<GatewayView> gateway(String id) {
+    public java.util.Optional<GatewayView> gateway(String id) {
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(GATEWAY_VIEW + " WHERE g.id = ?")) {
                 ps.setString(1, id);
@@ -123,12 +123,12 @@ final class ReadModel {
                 rs.getString("degraded_alert_id"));
     }
 
-    List<AlertView> alerts(AlertQuery query) {
+    public List<AlertView> alerts(AlertQuery query) {
         return alerts(query, Access.Filter.all());
     }
 
     /** The alerts of the gateways in scope. */
-    List<AlertView> alerts(AlertQuery query, Access.Filter scope) {
+    public List<AlertView> alerts(AlertQuery query, Access.Filter scope) {
         StringBuilder sql = new StringBuilder("SELECT " + ALERT_COLUMNS + " FROM alerts WHERE " + scope.onGateway("gateway"));
         List<String> args = new ArrayList<>(scope.args());
         if (query.state() != null) {
@@ -162,7 +162,7 @@ final class ReadModel {
         });
     }
 
-    Optional<AlertView> alert(String gateway, String alertId) {
+    public Optional<AlertView> alert(String gateway, String alertId) {
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + ALERT_COLUMNS
                     + " FROM alerts WHERE gateway = ? AND alert_id = ?")) {
@@ -175,7 +175,7 @@ final class ReadModel {
         });
     }
 
-    List<NotificationView> notifications(String gateway, String alertId) {
+    public List<NotificationView> notifications(String gateway, String alertId) {
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT event, channel, target, state, attempts,"
                     + " last_error, delivered_at, updated_at FROM notifications"
