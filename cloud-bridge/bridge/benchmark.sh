@@ -6,7 +6,7 @@
 # Sizes: -Dreadings=20000 -Dalerts=2000 -Dpaced=500.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mvn -B -q -o test-compile dependency:build-classpath -pl cloud-bridge/bridge \
+mvn -B -q -o test-compile dependency:build-classpath -pl cloud-bridge/bridge -am \
     -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 cd cloud-bridge/bridge
 exec java ${BENCH_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \

@@ -21,7 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.anxin.bridge.Bridge;
-import org.anxin.bridge.BridgeOptions;
+import org.anxin.bridge.core.BridgeOptions;
 import org.anxin.broker.BrokerAccounts;
 import org.anxin.broker.MosquittoPasswords;
 import org.anxin.protocol.MessageCodec;

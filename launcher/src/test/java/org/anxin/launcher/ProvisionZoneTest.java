@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.anxin.bridge.Bridge;
-import org.anxin.bridge.BridgeOptions;
+import org.anxin.bridge.core.BridgeOptions;
 import org.anxin.detection.DetectionOptions;
 import org.anxin.launcher.Cli.Result;
 import org.anxin.protocol.MessageCodec;

@@ -11,6 +11,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.anxin.bridge.core.BridgeCounters;
+import org.anxin.bridge.core.BridgeOptions;
+import org.anxin.bridge.core.Channel;
+import org.anxin.bridge.core.NamedThreads;
+import org.anxin.bridge.core.NotificationListener;
+import org.anxin.bridge.core.Redaction;
+import org.anxin.bridge.store.Access;
+import org.anxin.bridge.store.Database;
+import org.anxin.bridge.store.DatabaseGauges;
+import org.anxin.bridge.store.Incidents;
+import org.anxin.bridge.store.IngestStore;
+import org.anxin.bridge.store.ReadModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,7 +140,7 @@ public final class Bridge implements AutoCloseable {
                             new Provisioning(db, signingKey, options.brokerUrlForGateways(), gatewayKeys, clock), signingKey, new Access(db)),
                     counters, mqttConnected, db::isReachable,
                     Redaction.url(options.brokerUrl()), options.metricsToken());
-            BridgeMetrics.bindGauges(counters.registry(), db, mqttConnected);
+            DatabaseGauges.bind(counters.registry(), db, mqttConnected);
             apiHolder[0] = api;
             started.push(api);
             started.push(Timers.start(options, escalations, deliveries, supervisor, remoteConfig, commands));
@@ -204,7 +216,6 @@ public final class Bridge implements AutoCloseable {
             }
         }
     }
-
 
     /** The REST API's base address, e.g. {@code http://127.0.0.1:8080/}. */
     public URI httpUri() {

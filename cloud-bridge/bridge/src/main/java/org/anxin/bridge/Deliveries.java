@@ -15,6 +15,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.anxin.bridge.core.Backoff;
+import org.anxin.bridge.core.BridgeCounters;
+import org.anxin.bridge.core.Channel;
+import org.anxin.bridge.core.ClaimedDelivery;
+import org.anxin.bridge.core.NamedThreads;
+import org.anxin.bridge.core.NotificationListener;
+import org.anxin.bridge.core.NotificationOutcome;
+import org.anxin.bridge.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,15 +70,6 @@ final class Deliveries implements AutoCloseable {
         listeners.add(listener);
     }
 
-    /**
-     * A delivery this instance has claimed (state {@code sending}, with a lease) and is about to send.
-     *
-     * @param attempts this attempt's number, from 1
-     */
-    record Claimed(String id, String gateway, String alertId, String kind, String channel, String address,
-                   String subject, String body, int attempts) {
-    }
-
     /** How long a claim holds: longer than any channel's timeouts, short enough to take over a dead instance's work. */
     static final Duration LEASE = Duration.ofSeconds(30);
 
@@ -78,8 +77,8 @@ final class Deliveries implements AutoCloseable {
      * Sends deliveries that were written already claimed by this instance (in the transaction that
      * ran their escalation step), now, without another trip to the database.
      */
-    void sendNow(List<Claimed> claimed) {
-        for (Claimed d : claimed) {
+    void sendNow(List<ClaimedDelivery> claimed) {
+        for (ClaimedDelivery d : claimed) {
             inHand.add(d.id());
             submit(() -> deliver(d));
         }
@@ -93,7 +92,7 @@ final class Deliveries implements AutoCloseable {
         long now = clock.millis();
         String feedless = feed.shown().isPresent() ? ""
                 : " AND kind NOT IN ('" + String.join("', '", WebhookFeed.KINDS) + "')";
-        List<Claimed> claimed = db.inTransaction(c -> {
+        List<ClaimedDelivery> claimed = db.inTransaction(c -> {
             List<String> ids = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM deliveries WHERE ((state = 'pending'"
                     + " AND next_attempt_at <= ?) OR (state = 'sending' AND lease_until < ?))" + feedless
@@ -107,19 +106,19 @@ final class Deliveries implements AutoCloseable {
                     }
                 }
             }
-            List<Claimed> list = new ArrayList<>();
+            List<ClaimedDelivery> list = new ArrayList<>();
             for (String id : ids) {
                 claimById(c, id, now).ifPresent(list::add);
             }
             return list;
         });
-        for (Claimed d : claimed) {
+        for (ClaimedDelivery d : claimed) {
             submit(() -> deliver(d));
         }
         return claimed.size();
     }
 
-    private Optional<Claimed> claimById(Connection c, String id, long now) throws SQLException {
+    private Optional<ClaimedDelivery> claimById(Connection c, String id, long now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET state = 'sending', attempts = attempts + 1,"
                 + " lease_until = ?, first_sent_at = COALESCE(first_sent_at, ?) WHERE id = ?"
                 + " AND (state = 'pending' OR (state = 'sending' AND lease_until < ?))")) {
@@ -137,7 +136,7 @@ final class Deliveries implements AutoCloseable {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return Optional.of(new Claimed(rs.getString("id"), rs.getString("gateway"), rs.getString("alert_id"),
+                return Optional.of(new ClaimedDelivery(rs.getString("id"), rs.getString("gateway"), rs.getString("alert_id"),
                         rs.getString("kind"), rs.getString("channel"), rs.getString("address"),
                         rs.getString("subject"), rs.getString("body"), rs.getInt("attempts")));
             }
@@ -161,7 +160,7 @@ final class Deliveries implements AutoCloseable {
         }
     }
 
-    private void deliver(Claimed d) {
+    private void deliver(ClaimedDelivery d) {
         Channel channel = channels.get(d.channel());
         String shown = channel == null ? d.channel() : channel.shown(d.address());
         boolean ofFeed = WebhookFeed.carries(d.kind());
@@ -211,7 +210,7 @@ final class Deliveries implements AutoCloseable {
         }
     }
 
-    private void record(Claimed d, String state, String error, Long nextAttemptAt) {
+    private void record(ClaimedDelivery d, String state, String error, Long nextAttemptAt) {
         inHand.remove(d.id());
         long now = clock.millis();
         try {
@@ -239,7 +238,7 @@ final class Deliveries implements AutoCloseable {
      * millisecond with a smaller id), so that instances sending an alert's steps side by side time
      * it once.
      */
-    private void timeFirstNotification(Claimed d) {
+    private void timeFirstNotification(ClaimedDelivery d) {
         if (!d.kind().equals("alert")) {
             return;
         }
@@ -266,7 +265,7 @@ final class Deliveries implements AutoCloseable {
         }
     }
 
-    private void tell(Claimed d, String shown, boolean delivered, String error) {
+    private void tell(ClaimedDelivery d, String shown, boolean delivered, String error) {
         String event = WebhookFeed.carries(d.kind()) ? d.kind() : d.kind().equals("alert") ? "alert.raised" : "alert.cleared";
         NotificationOutcome outcome = new NotificationOutcome(d.gateway(), d.alertId(), event, d.channel(), shown, delivered,
                 d.attempts(), error, clock.instant());

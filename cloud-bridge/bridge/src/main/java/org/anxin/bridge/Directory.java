@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.anxin.bridge.core.ApiException;
+import org.anxin.bridge.store.Database;
 import org.anxin.protocol.Reading;
 
 /**

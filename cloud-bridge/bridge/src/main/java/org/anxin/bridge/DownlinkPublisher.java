@@ -1,6 +1,8 @@
 package org.anxin.bridge;
 
 import java.time.Clock;
+import org.anxin.bridge.core.BridgeOptions;
+import org.anxin.bridge.core.Redaction;
 import org.anxin.protocol.Envelope;
 import org.anxin.protocol.MessageCodec;
 import org.eclipse.paho.client.mqttv3.MqttClient;

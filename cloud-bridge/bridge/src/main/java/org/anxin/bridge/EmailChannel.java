@@ -12,6 +12,9 @@ import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.Properties;
+import org.anxin.bridge.core.BridgeOptions;
+import org.anxin.bridge.core.Channel;
+import org.anxin.bridge.core.Redaction;
 
 /** E-mail through an SMTP server (Jakarta Mail). */
 final class EmailChannel implements Channel {

@@ -18,6 +18,11 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.anxin.bridge.core.ApiException;
+import org.anxin.bridge.core.BridgeCounters;
+import org.anxin.bridge.core.ClaimedDelivery;
+import org.anxin.bridge.store.Access;
+import org.anxin.bridge.store.Database;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertState;
 import org.anxin.protocol.Severity;
@@ -77,20 +82,20 @@ final class Escalations {
      *
      * @return the deliveries written, to send now
      */
-    List<Deliveries.Claimed> onAlert(String gateway, Alert alert) {
+    List<ClaimedDelivery> onAlert(String gateway, Alert alert) {
         long now = clock.millis();
         return db.inTransaction(c -> onAlert(c, gateway, alert, now));
     }
 
     /** {@link #onAlert(String, Alert)} inside the caller's transaction. */
-    List<Deliveries.Claimed> onAlert(Connection c, String gateway, Alert alert, long now) throws SQLException {
-        List<Deliveries.Claimed> written = new ArrayList<>();
+    List<ClaimedDelivery> onAlert(Connection c, String gateway, Alert alert, long now) throws SQLException {
+        List<ClaimedDelivery> written = new ArrayList<>();
         feed.tell(c, gateway, alert, now).ifPresent(written::add);
         written.addAll(alert.state() == AlertState.RAISED ? open(c, gateway, alert, now) : close(c, gateway, alert, now));
         return written;
     }
 
-    private List<Deliveries.Claimed> open(Connection c, String gateway, Alert alert, long now) throws SQLException {
+    private List<ClaimedDelivery> open(Connection c, String gateway, Alert alert, long now) throws SQLException {
         Optional<Directory.Home> home = Directory.homeOfGateway(c, gateway);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO escalations (gateway, alert_id, home_id, type,"
                 + " severity, state, next_step, round, next_step_at, opened_at) VALUES (?, ?, ?, ?, ?, 'open', 0, 0, ?, ?)"
@@ -113,7 +118,7 @@ final class Escalations {
         return runStep(c, claim(c, gateway, alert.id()).orElseThrow(), now);
     }
 
-    private List<Deliveries.Claimed> close(Connection c, String gateway, Alert alert, long now) throws SQLException {
+    private List<ClaimedDelivery> close(Connection c, String gateway, Alert alert, long now) throws SQLException {
         String state;
         String severity;
         try (PreparedStatement ps = c.prepareStatement("SELECT state, severity FROM escalations"
@@ -144,7 +149,7 @@ final class Escalations {
         }
         cancelPending(c, gateway, alert.id());
         Optional<Directory.Home> home = homeOf(c, gateway, alert.id());
-        List<Deliveries.Claimed> ids = tellReached(c, gateway, alert.id(), "cleared", AlertMessages.clearedSubject(alert),
+        List<ClaimedDelivery> ids = tellReached(c, gateway, alert.id(), "cleared", AlertMessages.clearedSubject(alert),
                 who -> AlertMessages.clearedBody(gateway, alert, home.orElse(null), zone), now);
         log.info("escalation of {}/{} closed by the gateway's clear; {} notice(s) to the people notified",
                 gateway, alert.id(), ids.size());
@@ -156,7 +161,7 @@ final class Escalations {
      * (every alarm is answered by a person; a clear may be a fault, a forgery, or a fire that burnt
      * the detector), and everyone already reached is told, with a new link to acknowledge.
      */
-    private List<Deliveries.Claimed> detectorClear(Connection c, String gateway, Alert alert, long now)
+    private List<ClaimedDelivery> detectorClear(Connection c, String gateway, Alert alert, long now)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE escalations SET cleared_at = ?"
                 + " WHERE gateway = ? AND alert_id = ? AND cleared_at IS NULL")) {
@@ -168,7 +173,7 @@ final class Escalations {
             }
         }
         Optional<Directory.Home> home = homeOf(c, gateway, alert.id());
-        List<Deliveries.Claimed> ids = tellReached(c, gateway, alert.id(), "cleared",
+        List<ClaimedDelivery> ids = tellReached(c, gateway, alert.id(), "cleared",
                 AlertMessages.detectorClearSubject(alert),
                 who -> AlertMessages.detectorClearBody(gateway, alert, home.orElse(null),
                         ackLink(c, gateway, alert.id(), who, now), zone), now);
@@ -183,7 +188,7 @@ final class Escalations {
     }
 
     /** One message of {@code kind} to everyone already reached, once per person and channel. */
-    private static List<Deliveries.Claimed> tellReached(Connection c, String gateway, String alertId, String kind,
+    private static List<ClaimedDelivery> tellReached(Connection c, String gateway, String alertId, String kind,
                                                         String subject, BodyFor bodyFor, long now) throws SQLException {
         List<String[]> reached = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT recipient_key, recipient, channel, address"
@@ -198,7 +203,7 @@ final class Escalations {
             }
         }
         Map<String, String> bodies = new LinkedHashMap<>();
-        List<Deliveries.Claimed> ids = new ArrayList<>();
+        List<ClaimedDelivery> ids = new ArrayList<>();
         for (String[] r : reached) {
             String body = bodies.get(r[0]);
             if (body == null) {
@@ -228,7 +233,7 @@ final class Escalations {
     }
 
     /** Runs every step that is due, on any escalation; returns the deliveries written. */
-    List<Deliveries.Claimed> runDue(int limit) {
+    List<ClaimedDelivery> runDue(int limit) {
         long now = clock.millis();
         return db.inTransaction(c -> {
             adoptUnassigned(c, now);
@@ -244,7 +249,7 @@ final class Escalations {
                     }
                 }
             }
-            List<Deliveries.Claimed> ids = new ArrayList<>();
+            List<ClaimedDelivery> ids = new ArrayList<>();
             for (Row r : due) {
                 ids.addAll(runStep(c, r, now));
             }
@@ -270,7 +275,7 @@ final class Escalations {
      * nobody already tried in it is tried again and the chain goes on past them. Only the latest
      * step of each open escalation is looked at; it is tried again when more of its messages fail.
      */
-    private List<Deliveries.Claimed> failOver(Connection c, long now) throws SQLException {
+    private List<ClaimedDelivery> failOver(Connection c, long now) throws SQLException {
         record Failed(Row row, String key, String error, boolean timer) {
         }
         List<Failed> failed = new ArrayList<>();
@@ -294,7 +299,7 @@ final class Escalations {
                 }
             }
         }
-        List<Deliveries.Claimed> ids = new ArrayList<>();
+        List<ClaimedDelivery> ids = new ArrayList<>();
         for (Failed f : failed) {
             Row r = f.row();
             Optional<Row> locked = claim(c, r.gateway(), r.alertId());
@@ -373,14 +378,14 @@ final class Escalations {
      * A step that reaches nobody (the gateway is in no home, the policy has no such step, nobody it
      * names has an address on a channel it uses and this bridge has) goes to the fallbacks instead.
      */
-    private List<Deliveries.Claimed> runStep(Connection c, Row r, long now) throws SQLException {
+    private List<ClaimedDelivery> runStep(Connection c, Row r, long now) throws SQLException {
         Policies.Policy policy = Policies.policyFor(c, r.type(), r.severity());
         Optional<Directory.Home> home = r.homeId() == null ? Optional.empty() : Directory.home(c, r.homeId());
         Optional<Directory.Centre> centre = home.isEmpty() || home.get().centreId() == null
                 ? Optional.empty() : Directory.centre(c, home.get().centreId());
         Policies.Step step = home.isPresent() && r.step() < policy.steps().size() ? policy.steps().get(r.step()) : null;
         Alert alert = alertOf(c, r);
-        List<Deliveries.Claimed> ids = new ArrayList<>();
+        List<ClaimedDelivery> ids = new ArrayList<>();
         int written = 0;
         String why;
         if (step != null) {
@@ -452,7 +457,7 @@ final class Escalations {
      * @return which fallback was used, or {@link #NOBODY}
      */
     private String fallback(Connection c, Row r, Alert alert, Optional<Directory.Home> home,
-                            Optional<Directory.Centre> centre, String why, List<Deliveries.Claimed> ids, long now)
+                            Optional<Directory.Centre> centre, String why, List<ClaimedDelivery> ids, long now)
             throws SQLException {
         String suffix = home.isEmpty()
                 ? " This gateway belongs to no home: add it to one (PUT /api/homes/{id}) so its people are told."
@@ -535,7 +540,7 @@ final class Escalations {
      * @return how many recipients got at least one message
      */
     private int notify(Connection c, Row r, Alert alert, Directory.Home home, List<Recipient> recipients,
-                       List<String> channels, String reason, String suffix, List<Deliveries.Claimed> ids, long now)
+                       List<String> channels, String reason, String suffix, List<ClaimedDelivery> ids, long now)
             throws SQLException {
         int written = 0;
         for (Recipient who : recipients) {
@@ -550,7 +555,7 @@ final class Escalations {
                 if (address == null || !enabledChannels.contains(channel)) {
                     continue;
                 }
-                Optional<Deliveries.Claimed> id = insertDelivery(c, r.gateway(), r.alertId(), "alert", r.round(),
+                Optional<ClaimedDelivery> id = insertDelivery(c, r.gateway(), r.alertId(), "alert", r.round(),
                         r.step(), who.key(), who.name(), channel, address, subject, body, reason, now);
                 id.ifPresent(ids::add);
                 any |= id.isPresent();
@@ -670,7 +675,7 @@ final class Escalations {
      * with a lease), so that it can be sent as soon as the transaction commits; should this
      * instance die first, the lease runs out and another instance sends it.
      */
-    static Optional<Deliveries.Claimed> insertDelivery(Connection c, String gateway, String alertId, String kind,
+    static Optional<ClaimedDelivery> insertDelivery(Connection c, String gateway, String alertId, String kind,
                                                        int round, int step, String key, String name,
                                                        String channel, String address, String subject,
                                                        String body, String reason, long now)
@@ -702,7 +707,7 @@ final class Escalations {
                 return Optional.empty();
             }
         }
-        return Optional.of(new Deliveries.Claimed(id, gateway, alertId, kind, channel, address, subject, body, 1));
+        return Optional.of(new ClaimedDelivery(id, gateway, alertId, kind, channel, address, subject, body, 1));
     }
 
     private static void cancelPending(Connection c, String gateway, String alertId) throws SQLException {
@@ -725,7 +730,7 @@ final class Escalations {
      * @param told the notices to everyone already reached that this call wrote, to be sent
      */
     record AckResult(boolean acknowledged, String gateway, String alertId, String by, Instant at,
-                     @com.fasterxml.jackson.annotation.JsonIgnore List<Deliveries.Claimed> told) {
+                     @com.fasterxml.jackson.annotation.JsonIgnore List<ClaimedDelivery> told) {
     }
 
     /**
@@ -814,7 +819,7 @@ final class Escalations {
             cancelPending(c, gateway, alertId);
             counters.acknowledged.incrementAndGet();
             // the others stop wondering whether to go, and know whom to ask
-            List<Deliveries.Claimed> told = List.of();
+            List<ClaimedDelivery> told = List.of();
             Optional<Row> row = claim(c, gateway, alertId);
             if (row.isPresent()) {
                 Alert alert = alertOf(c, row.get());

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import org.anxin.bridge.core.ApiException;
+import org.anxin.bridge.store.Database;
 import org.anxin.protocol.Command;
 import org.anxin.protocol.CommandRequest;
 import org.anxin.protocol.CommandResult;

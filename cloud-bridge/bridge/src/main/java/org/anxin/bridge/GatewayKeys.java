@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.anxin.bridge.store.Database;
 import org.anxin.protocol.ProtocolException;
 import org.anxin.protocol.Signatures;
 import org.anxin.protocol.SignedEnvelope;

@@ -13,6 +13,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.anxin.bridge.core.BridgeCounters;
+import org.anxin.bridge.core.ClaimedDelivery;
+import org.anxin.bridge.store.Database;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertType;
 import org.anxin.protocol.GatewayHealth;
@@ -57,12 +60,12 @@ final class GatewaySupervisor {
     }
 
     /** What one pass raised and cleared: the deliveries to send. */
-    record Pass(List<Deliveries.Claimed> deliveries) {
+    record Pass(List<ClaimedDelivery> deliveries) {
     }
 
     Pass check() {
         long now = clock.millis();
-        List<Deliveries.Claimed> deliveries = new ArrayList<>();
+        List<ClaimedDelivery> deliveries = new ArrayList<>();
         record Silent(String gateway, long seen, String status) {
         }
         List<Silent> silent = db.withConnection(c -> {
@@ -149,7 +152,7 @@ final class GatewaySupervisor {
      * without health (an older gateway) changes neither.
      */
     Pass onHeartbeat(String gateway, Heartbeat heartbeat, long now) {
-        List<Deliveries.Claimed> deliveries = new ArrayList<>();
+        List<ClaimedDelivery> deliveries = new ArrayList<>();
         GatewayHealth health = heartbeat.health();
         if (health == null) {
             return new Pass(deliveries);
@@ -224,7 +227,7 @@ final class GatewaySupervisor {
     }
 
     private void raiseDegraded(Connection c, String gateway, List<String> causes, long now,
-                               List<Deliveries.Claimed> deliveries) throws SQLException {
+                               List<ClaimedDelivery> deliveries) throws SQLException {
         String reason = "gateway " + gateway + ": the alarm path is impaired: " + String.join("; ", causes);
         if (reason.length() > MAX_REASON) {
             reason = reason.substring(0, MAX_REASON - 3) + "...";
@@ -247,7 +250,7 @@ final class GatewaySupervisor {
     }
 
     private void clearDegraded(Connection c, String gateway, String alertId, long raisedAt, long now,
-                               List<Deliveries.Claimed> deliveries) throws SQLException {
+                               List<ClaimedDelivery> deliveries) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE gateway_supervision SET degraded_alert_id = NULL,"
                 + " degraded_raised_at = NULL WHERE gateway = ? AND degraded_alert_id = ?")) {
             ps.setString(1, gateway);
@@ -269,7 +272,7 @@ final class GatewaySupervisor {
     }
 
     /** Stores the alert as a gateway's would be, with its escalation (and so its feed notification). */
-    private void record(Connection c, String gateway, Alert alert, long now, List<Deliveries.Claimed> deliveries)
+    private void record(Connection c, String gateway, Alert alert, long now, List<ClaimedDelivery> deliveries)
             throws SQLException {
         boolean raised = alert.state() == org.anxin.protocol.AlertState.RAISED;
         String sql = raised

@@ -13,6 +13,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.anxin.bridge.core.BridgeOptions;
+import org.anxin.bridge.core.Channel;
+import org.anxin.bridge.core.NamedThreads;
+import org.anxin.bridge.core.Redaction;
 import org.anxin.protocol.MessageCodec;
 
 /** The HTTP channels: group-robot webhooks and an HTTP SMS gateway. */

@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.anxin.bridge.core.Credentials;
+import org.anxin.bridge.store.Database;
 
 /**
  * Failed logins counted per user name and per remote address, in the database so that every
@@ -36,7 +38,7 @@ final class LoginThrottle {
     static String userKey(String username) {
         String u = username == null ? "" : username;
         // a name that cannot be a user name (too long, control characters) is still counted, by its digest
-        return "user:" + (Operators.USERNAME.matcher(u).matches() ? u : "#" + Operators.sha256(u));
+        return "user:" + (Credentials.USERNAME.matcher(u).matches() ? u : "#" + Operators.sha256(u));
     }
 
     static String addressKey(String address) {

@@ -2,6 +2,9 @@ package org.anxin.bridge;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.anxin.bridge.core.BridgeCounters;
+import org.anxin.bridge.core.BridgeOptions;
+import org.anxin.bridge.core.Redaction;
 import org.anxin.protocol.Topics;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;

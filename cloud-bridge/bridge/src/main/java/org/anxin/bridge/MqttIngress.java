@@ -1,5 +1,8 @@
 package org.anxin.bridge;
 
+import org.anxin.bridge.core.BridgeCounters;
+import org.anxin.bridge.core.BridgeOptions;
+
 /**
  * The bridge's MQTT session: {@link MqttSubscriber} (MQTT 3.1.1, one instance per broker) or
  * {@link Mqtt5Subscriber} (MQTT 5 shared subscription, several instances sharing the load).

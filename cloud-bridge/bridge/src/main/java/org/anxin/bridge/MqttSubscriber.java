@@ -1,5 +1,8 @@
 package org.anxin.bridge;
 
+import org.anxin.bridge.core.BridgeCounters;
+import org.anxin.bridge.core.BridgeOptions;
+import org.anxin.bridge.core.Redaction;
 import org.anxin.protocol.Topics;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;

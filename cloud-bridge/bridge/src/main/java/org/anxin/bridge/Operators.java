@@ -18,9 +18,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
+import org.anxin.bridge.core.ApiException;
+import org.anxin.bridge.core.Channel;
+import org.anxin.bridge.core.Credentials;
+import org.anxin.bridge.store.Access;
+import org.anxin.bridge.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,16 +38,6 @@ final class Operators {
 
     private static final Logger log = LoggerFactory.getLogger(Operators.class);
 
-    static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
-    static final int MIN_PASSWORD_LENGTH = 12;
-    static final int MIN_DISTINCT_CHARACTERS = 5;
-    /** Passwords long enough yet among the first an attacker tries; compared in lower case. */
-    static final Set<String> COMMON_PASSWORDS = Set.of("password1234", "password12345", "password123456",
-            "passw0rd1234", "qwerty123456", "qwertyuiop12", "qwertyuiopas", "1q2w3e4r5t6y", "1qaz2wsx3edc",
-            "zaq12wsxcde3", "abc123456789", "abcd12345678", "123456789abc", "iloveyou1234", "letmein12345",
-            "welcome12345", "changeme1234", "administrator", "admin1234567", "admin12345678", "anxin1234567",
-            "anxin12345678", "woaini1314520", "5201314woaini", "woaini123456", "aa1234567890", "1234567890ab",
-            "1234567890qwe", "asdfghjkl123", "zxcvbnm12345", "correct horse battery staple");
     private static final String ALGORITHM = "PBKDF2WithHmacSHA256";
     private static final int ITERATIONS = 120_000;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -57,7 +51,7 @@ final class Operators {
     private final Set<String> enabledChannels;
 
     Operators(Database db, Clock clock, Duration sessionLength) {
-        this(db, clock, sessionLength, Policies.CHANNELS);
+        this(db, clock, sessionLength, Channel.NAMES);
     }
 
     /** @param enabledChannels the channels configured on this bridge: an operator on duty must be reachable on one */
@@ -120,7 +114,7 @@ final class Operators {
      * when the password is the one already stored, so a restart logs nobody out.
      */
     void ensureAdministrator(String username, String password) {
-        requireValid(username, password);
+        Credentials.requireValid(username, password);
         db.inTransaction(c -> {
             Optional<String> stored = passwordHash(c, username);
             if (stored.isPresent()) {
@@ -152,7 +146,7 @@ final class Operators {
             throw ApiException.badRequest("a JSON object with username, password, role and centre or person is expected");
         }
         try {
-            requireValid(in.username(), in.password());
+            Credentials.requireValid(in.username(), in.password());
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
@@ -404,7 +398,7 @@ final class Operators {
      */
     void setPassword(String username, String password, String currentPassword) {
         try {
-            requireValid(username, password);
+            Credentials.requireValid(username, password);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
@@ -446,28 +440,6 @@ final class Operators {
         }
     }
 
-    /** A valid user name and a password strong enough; what is wrong is said, the password never. */
-    static void requireValid(String username, String password) {
-        if (username == null || !USERNAME.matcher(username).matches()) {
-            throw new IllegalArgumentException("username must match " + USERNAME.pattern());
-        }
-        if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
-            throw new IllegalArgumentException("password must have at least " + MIN_PASSWORD_LENGTH + " characters");
-        }
-        if (password.chars().allMatch(Character::isDigit)) {
-            throw new IllegalArgumentException("password must not be all digits: a number is guessed first");
-        }
-        if (password.chars().distinct().count() < MIN_DISTINCT_CHARACTERS) {
-            throw new IllegalArgumentException("password must have at least " + MIN_DISTINCT_CHARACTERS
-                    + " different characters");
-        }
-        String lower = password.toLowerCase(Locale.ROOT);
-        if (COMMON_PASSWORDS.contains(lower) || lower.replaceAll("[0-9]+$", "").equals(username.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("password is too easy to guess (a common password, or the user name"
-                    + " with digits); choose another");
-        }
-    }
-
     /**
      * Checks a login, throttled per user name and per address ({@link LoginThrottle}). An unknown
      * or disabled user costs the same hash check as a known one, so the answer's time does not
@@ -475,7 +447,7 @@ final class Operators {
      */
     LoginResult login(String username, String password, String address) {
         String name = username == null ? "" : username;
-        String shownName = USERNAME.matcher(name).matches() ? name : "(not a user name)";
+        String shownName = Credentials.USERNAME.matcher(name).matches() ? name : "(not a user name)";
         List<String> keys = List.of(LoginThrottle.userKey(name), LoginThrottle.addressKey(address));
         Optional<Duration> locked = throttle.lockedFor(keys);
         if (locked.isPresent()) {
@@ -484,7 +456,7 @@ final class Operators {
             return new Throttled(locked.get());
         }
         // a name no operator can have is not looked up (PostgreSQL refuses some characters), but costs the same hash
-        Optional<String[]> stored = !USERNAME.matcher(name).matches() ? Optional.empty() : db.withConnection(c -> {
+        Optional<String[]> stored = !Credentials.USERNAME.matcher(name).matches() ? Optional.empty() : db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT password_hash, disabled_at FROM operators WHERE username = ?")) {
                 ps.setString(1, name);

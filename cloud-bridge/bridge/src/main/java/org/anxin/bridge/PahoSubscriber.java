@@ -7,6 +7,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.anxin.bridge.core.Backoff;
+import org.anxin.bridge.core.BridgeCounters;
+import org.anxin.bridge.core.BridgeOptions;
+import org.anxin.bridge.core.NamedThreads;
+import org.anxin.bridge.core.Redaction;
+import org.anxin.bridge.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -13,13 +13,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.anxin.bridge.core.ApiException;
+import org.anxin.bridge.core.Channel;
+import org.anxin.bridge.store.Database;
 import org.anxin.protocol.MessageCodec;
 import org.anxin.protocol.Severity;
 
 /** The escalation policy of each severity, stored in the database and changed through the API. */
 final class Policies {
 
-    static final Set<String> CHANNELS = Set.of("webhook", "email", "sms");
     private static final Set<String> GROUPS = Set.of("contacts", "visitors", "installers", "centre");
     private static final Pattern NTH_CONTACT = Pattern.compile("contact:([1-9][0-9]?)");
     static final int MAX_STEPS = 20;
@@ -38,7 +40,7 @@ final class Policies {
     private final Set<String> enabledChannels;
 
     Policies(Database db, Clock clock) {
-        this(db, clock, CHANNELS);
+        this(db, clock, Channel.NAMES);
     }
 
     /** @param enabledChannels the channels configured on this bridge; a step naming only others reaches nobody */
@@ -136,7 +138,7 @@ final class Policies {
             List<String> channels = new ArrayList<>();
             for (String ch : step.channels()) {
                 String lower = ch == null ? "" : ch.toLowerCase(Locale.ROOT);
-                if (!CHANNELS.contains(lower)) {
+                if (!Channel.NAMES.contains(lower)) {
                     throw ApiException.badRequest(at + "unknown channel '" + ch + "'; expected webhook, email or sms");
                 }
                 channels.add(lower);

@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.util.LinkedHashMap;
 import java.time.Clock;
 import java.util.Map;
+import org.anxin.bridge.core.ApiException;
+import org.anxin.bridge.store.Database;
 import org.anxin.protocol.Signatures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

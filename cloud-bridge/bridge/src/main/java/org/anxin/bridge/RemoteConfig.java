@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.anxin.bridge.core.ApiException;
+import org.anxin.bridge.store.Database;
 import org.anxin.protocol.ConfigDocument;
 import org.anxin.protocol.ConfigReport;
 import org.anxin.protocol.DesiredConfig;

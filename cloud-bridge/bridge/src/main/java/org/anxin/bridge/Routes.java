@@ -1,16 +1,16 @@
 package org.anxin.bridge;
 
-import static org.anxin.bridge.Access.Role.ADMINISTRATOR;
-import static org.anxin.bridge.Access.Role.CENTRE_OPERATOR;
-import static org.anxin.bridge.Access.Role.INSTALLER;
-import static org.anxin.bridge.Access.Role.VISITOR;
+import static org.anxin.bridge.store.Access.Role.ADMINISTRATOR;
+import static org.anxin.bridge.store.Access.Role.CENTRE_OPERATOR;
+import static org.anxin.bridge.store.Access.Role.INSTALLER;
+import static org.anxin.bridge.store.Access.Role.VISITOR;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.anxin.bridge.Access.Role;
+import org.anxin.bridge.store.Access.Role;
 
 /**
  * Which roles may call each route of the API, in one table checked before any handler runs. A

@@ -7,6 +7,8 @@ import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.anxin.bridge.core.BridgeCounters;
+import org.anxin.bridge.core.NamedThreads;
 import org.anxin.protocol.Envelope;
 import org.anxin.protocol.Receipt;
 import org.anxin.protocol.StoredReceipt;

@@ -6,6 +6,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.anxin.bridge.core.BridgeOptions;
+import org.anxin.bridge.core.Channel;
+import org.anxin.bridge.core.ClaimedDelivery;
+import org.anxin.bridge.core.Redaction;
+import org.anxin.bridge.store.ReadModel;
 import org.anxin.protocol.Alert;
 
 /**
@@ -22,7 +27,7 @@ import org.anxin.protocol.Alert;
 final class WebhookFeed {
 
     /** The feed's recipient key in {@code deliveries}. */
-    static final String RECIPIENT = "feed";
+    static final String RECIPIENT = ReadModel.FEED_RECIPIENT;
     static final WebhookFeed NONE = new WebhookFeed(Optional.empty(), 1, Duration.ofSeconds(1));
 
     private final Optional<URI> url;
@@ -64,7 +69,7 @@ final class WebhookFeed {
      * Writes the feed's message of this alert event, claimed by this instance, in the caller's
      * transaction; nothing when this instance has no feed or the event was written before.
      */
-    Optional<Deliveries.Claimed> tell(Connection c, String gateway, Alert alert, long now) throws SQLException {
+    Optional<ClaimedDelivery> tell(Connection c, String gateway, Alert alert, long now) throws SQLException {
         if (url.isEmpty()) {
             return Optional.empty();
         }
@@ -74,7 +79,7 @@ final class WebhookFeed {
     }
 
     /** Sends one of the feed's messages through the webhook channel, to this instance's feed. */
-    void send(Channel webhook, Deliveries.Claimed d) throws Channel.DeliveryFailure {
+    void send(Channel webhook, ClaimedDelivery d) throws Channel.DeliveryFailure {
         if (url.isEmpty()) {
             // another instance wrote it with its --webhook; one that has the feed sends it
             throw new Channel.DeliveryFailure("the webhook feed is not configured on this bridge", true);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.anxin.bridge.store.TestMessages;
 import org.anxin.protocol.Alert;
 import org.junit.jupiter.api.Test;
 

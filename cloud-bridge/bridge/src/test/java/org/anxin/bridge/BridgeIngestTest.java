@@ -1,11 +1,13 @@
 package org.anxin.bridge;
 
-import static org.anxin.bridge.TestMessages.alert;
-import static org.anxin.bridge.TestMessages.fire;
-import static org.anxin.bridge.TestMessages.heartbeat;
-import static org.anxin.bridge.TestMessages.reading;
-import static org.anxin.bridge.TestMessages.state;
-import static org.anxin.bridge.TestMessages.uniqueGateway;
+
+
+import static org.anxin.bridge.store.TestMessages.alert;
+import static org.anxin.bridge.store.TestMessages.fire;
+import static org.anxin.bridge.store.TestMessages.heartbeat;
+import static org.anxin.bridge.store.TestMessages.reading;
+import static org.anxin.bridge.store.TestMessages.state;
+import static org.anxin.bridge.store.TestMessages.uniqueGateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -21,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.anxin.bridge.core.BridgeOptions;
+import org.anxin.bridge.core.NotificationOutcome;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.GatewayState;
 import org.anxin.protocol.Topics;

@@ -1,5 +1,10 @@
 package org.anxin.bridge;
 
+import org.anxin.bridge.core.BridgeCounters;
+import org.anxin.bridge.core.BridgeOptions;
+import org.anxin.bridge.store.Database;
+import org.anxin.bridge.store.ReadModel;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;

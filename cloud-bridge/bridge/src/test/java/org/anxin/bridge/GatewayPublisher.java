@@ -1,5 +1,6 @@
 package org.anxin.bridge;
 
+
 import java.nio.charset.StandardCharsets;
 import org.anxin.protocol.Envelope;
 import org.anxin.protocol.MessageCodec;

@@ -1,11 +1,11 @@
 package org.anxin.bridge;
 
-import static org.anxin.bridge.TestMessages.T;
-import static org.anxin.bridge.TestMessages.alert;
-import static org.anxin.bridge.TestMessages.fire;
-import static org.anxin.bridge.TestMessages.heartbeat;
-import static org.anxin.bridge.TestMessages.reading;
-import static org.anxin.bridge.TestMessages.uniqueGateway;
+import static org.anxin.bridge.store.TestMessages.T;
+import static org.anxin.bridge.store.TestMessages.alert;
+import static org.anxin.bridge.store.TestMessages.fire;
+import static org.anxin.bridge.store.TestMessages.heartbeat;
+import static org.anxin.bridge.store.TestMessages.reading;
+import static org.anxin.bridge.store.TestMessages.uniqueGateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.anxin.bridge.core.BridgeOptions;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.AlertType;
 import org.anxin.protocol.Envelope;

@@ -1,5 +1,8 @@
 package org.anxin.bridge;
 
+import org.anxin.bridge.core.Channel;
+import org.anxin.bridge.core.Redaction;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;

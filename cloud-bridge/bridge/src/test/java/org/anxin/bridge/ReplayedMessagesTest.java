@@ -1,7 +1,7 @@
 package org.anxin.bridge;
 
 import static org.anxin.bridge.OperatorApi.json;
-import static org.anxin.bridge.TestMessages.uniqueGateway;
+import static org.anxin.bridge.store.TestMessages.uniqueGateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.anxin.bridge.core.BridgeOptions;
 import org.anxin.protocol.Channel;
 import org.anxin.protocol.GatewayState;
 import org.anxin.protocol.Heartbeat;

@@ -1,9 +1,9 @@
 package org.anxin.bridge;
 
 import static org.anxin.bridge.OperatorApi.json;
-import static org.anxin.bridge.TestMessages.alert;
-import static org.anxin.bridge.TestMessages.fire;
-import static org.anxin.bridge.TestMessages.uniqueGateway;
+import static org.anxin.bridge.store.TestMessages.alert;
+import static org.anxin.bridge.store.TestMessages.fire;
+import static org.anxin.bridge.store.TestMessages.uniqueGateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.anxin.bridge.core.BridgeOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

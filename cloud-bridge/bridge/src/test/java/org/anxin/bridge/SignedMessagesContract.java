@@ -1,11 +1,11 @@
 package org.anxin.bridge;
 
 import static org.anxin.bridge.OperatorApi.json;
-import static org.anxin.bridge.TestMessages.T;
-import static org.anxin.bridge.TestMessages.alert;
-import static org.anxin.bridge.TestMessages.fire;
-import static org.anxin.bridge.TestMessages.heartbeat;
-import static org.anxin.bridge.TestMessages.uniqueGateway;
+import static org.anxin.bridge.store.TestMessages.T;
+import static org.anxin.bridge.store.TestMessages.alert;
+import static org.anxin.bridge.store.TestMessages.fire;
+import static org.anxin.bridge.store.TestMessages.heartbeat;
+import static org.anxin.bridge.store.TestMessages.uniqueGateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.anxin.bridge.core.BridgeOptions;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.Channel;
 import org.anxin.protocol.CommandResult;

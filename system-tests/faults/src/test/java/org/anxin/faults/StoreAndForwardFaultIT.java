@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.anxin.bridge.Bridge;
-import org.anxin.bridge.BridgeOptions;
+import org.anxin.bridge.core.BridgeOptions;
 import org.anxin.protocol.Alert;
 import org.anxin.protocol.Body;
 import org.anxin.protocol.MessageCodec;
