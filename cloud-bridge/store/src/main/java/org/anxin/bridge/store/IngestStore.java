@@ -317,7 +317,7 @@ public final class IngestStore {
             if (live != null) {
                 String replay = claimLive(c, gateway, live, receivedAt);
                 if (replay != null) {
-                    return replay;
+                    return takeLateBirth(c, gateway, state) ? null : replay;
                 }
             }
             Long liveAt = live == null ? null : receivedAt;
@@ -332,6 +332,32 @@ public final class IngestStore {
             }
             return null;
         });
+    }
+
+    /**
+     * A birth that arrives after the heartbeats of its own run: the broker sends a QoS 0 heartbeat
+     * at once but holds a QoS 1 birth back for a subscriber that is behind, so the birth loses to
+     * {@link #claimLive}. It is no sign of life (the heartbeat was, and {@code last_seen} stays its),
+     * but it is news of a run the bridge has not recorded: its status, version and start are taken.
+     * A replay cannot be such news: every birth the bridge has seen, and its run's will, recorded
+     * their start, and only a later start is taken (so a replayed birth never undoes a will).
+     */
+    private static boolean takeLateBirth(Connection c, String gateway, GatewayState state)
+            throws SQLException {
+        if (state.startedAt() == null) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE gateways SET status = ?,"
+                + " version = COALESCE(?, version), started_at = ?"
+                + " WHERE id = ? AND (started_at IS NULL OR started_at < ?)")) {
+            long started = state.startedAt().toEpochMilli();
+            ps.setString(1, state.status().wireName());
+            Database.setNullableText(ps, 2, state.version());
+            ps.setLong(3, started);
+            ps.setString(4, gateway);
+            ps.setLong(5, started);
+            return ps.executeUpdate() > 0;
+        }
     }
 
     /**

@@ -125,6 +125,7 @@ abstract class StorageContract {
 
     @Test
     void aHeartbeatWhoseTsAndSeqAreNoLaterThanTheLastOneIsAReplayAndChangesNothing() {
+        ingest.applyState(GW, new GatewayState(GatewayState.Status.ONLINE, "0.1.0", T), 1000, live(0, 1000));
         store(reading(GW, 1));
         assertThat(ingest.heartbeat(GW, live(1, 5000), 0, 5000).replay()).isNull();
         IngestStore.Beat again = ingest.heartbeat(GW, live(1, 5000), 0, 90_000);
@@ -134,6 +135,32 @@ abstract class StorageContract {
         assertThat(ingest.applyState(GW, new GatewayState(GatewayState.Status.ONLINE, "0.1.0", T), 96_000,
                 live(1, 4500))).as("a live state older than the heartbeat").isNotNull();
         assertThat(reads.gateways().get(0).lastSeen()).isEqualTo(Instant.ofEpochMilli(5000));
+    }
+
+    @Test
+    void aBirthOvertakenByItsRunsFirstHeartbeatIsNewsOfTheRunButNoSignOfLifeAndNoReplay() {
+        Instant firstRun = Instant.parse("2024-03-01T06:00:00Z");
+        Instant secondRun = firstRun.plusSeconds(120);
+        ingest.applyState(GW, new GatewayState(GatewayState.Status.ONLINE, "0.1.0", firstRun), 1000, live(0, 1000));
+        store(reading(GW, 1));
+        assertThat(ingest.heartbeat(GW, live(1, 60_000), 0, 60_000).replay()).isNull();
+        // restarted: the broker hands the bridge the run's first heartbeat before its birth
+        assertThat(ingest.heartbeat(GW, live(1, 120_500), 0, 120_600).replay()).isNull();
+        assertThat(ingest.applyState(GW, new GatewayState(GatewayState.Status.ONLINE, "0.2.0", secondRun), 120_700,
+                live(1, 120_000))).as("the late birth").isNull();
+        ReadModel.GatewayView g = reads.gateways().get(0);
+        assertThat(g.version()).isEqualTo("0.2.0");
+        assertThat(g.startedAt()).isEqualTo(secondRun);
+        assertThat(g.lastSeen()).as("the heartbeat's, not the birth's").isEqualTo(Instant.ofEpochMilli(120_600));
+
+        // the same birth sent again is a replay; after the run's will it cannot bring the gateway back
+        assertThat(ingest.applyState(GW, new GatewayState(GatewayState.Status.ONLINE, "0.2.0", secondRun), 150_000,
+                live(1, 120_000))).as("sent again").isNotNull();
+        ingest.applyState(GW, new GatewayState(GatewayState.Status.OFFLINE, "0.2.0", secondRun), 160_000, null);
+        assertThat(ingest.applyState(GW, new GatewayState(GatewayState.Status.ONLINE, "0.2.0", secondRun), 170_000,
+                live(1, 120_000))).as("after the will").isNotNull();
+        assertThat(reads.gateways().get(0).status()).isEqualTo("offline");
+        assertThat(reads.gateways().get(0).lastSeen()).isEqualTo(Instant.ofEpochMilli(120_600));
     }
 
     @Test
